@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Keyward build: fetch pinned jars (checked against deps.sha256), compile, package, test.
+#   ./build.sh deps | compile | test [TEST-SELECTOR...] | clean
+# The Makefile is the front door; this script holds the logic.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+LIB=lib
+OUT=build
+JAVAC_FLAGS=(--release 17 -Xlint:all -Werror -encoding UTF-8 -g)
+VERSION=$(cat VERSION 2>/dev/null || echo 0.0.0)
+
+die() { echo "build.sh: $*" >&2; exit 1; }
+
+jar_name() { # group:artifact:version -> artifact-version.jar
+  local a=${1#*:}; echo "${a%%:*}-${1##*:}.jar"
+}
+
+expected_sum() {
+  awk -v f="$1" '$2 == f {print $1}' deps.sha256
+}
+
+verify() { # file
+  local f=$1 want got
+  want=$(expected_sum "$(basename "$f")")
+  [ -n "$want" ] || die "no SHA-256 sum for $(basename "$f") in deps.sha256"
+  got=$(sha256sum "$f" | cut -d' ' -f1)
+  if [ "$want" != "$got" ]; then
+    die "SHA-256 mismatch for $(basename "$f"): expected $want, got $got. Delete it and run again; if it persists, the download is not the pinned artifact."
+  fi
+}
+
+deps() {
+  mkdir -p "$LIB" "$LIB/test"
+  local gav scope name dir
+  while read -r gav scope; do
+    case "$gav" in \#*|"") continue ;; esac
+    name=$(jar_name "$gav")
+    dir=$LIB; [ "$scope" = test ] && dir=$LIB/test
+    if [ ! -f "$dir/$name" ]; then
+      command -v mvn >/dev/null || die "need 'mvn' to fetch $gav (apt-get install maven), or place $name in $dir/"
+      echo "fetching $gav"
+      mvn -q -B dependency:copy -Dartifact="$gav" -DoutputDirectory="$dir" >/dev/null 2>&1 \
+        || die "could not fetch $gav"
+    fi
+    verify "$dir/$name"
+  done < deps.txt
+}
+
+compile() {
+  deps
+  rm -rf "$OUT/classes"; mkdir -p "$OUT/classes" bin
+  find src -name '*.java' > "$OUT/sources.txt"
+  javac "${JAVAC_FLAGS[@]}" -cp "$LIB/*" -d "$OUT/classes" @"$OUT/sources.txt"
+  local git=unknown
+  git=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+  printf 'version=%s\ngit=%s\n' "$VERSION" "$git" > "$OUT/classes/keyward-version.properties"
+  jar --create --file "$OUT/keyward.jar" --main-class keyward.Main -C "$OUT/classes" .
+  cp bin/keyward.in bin/keyward && chmod 755 bin/keyward
+}
+
+compile_tests() {
+  rm -rf "$OUT/test-classes"; mkdir -p "$OUT/test-classes"
+  find test -name '*.java' > "$OUT/test-sources.txt"
+  javac "${JAVAC_FLAGS[@]}" -cp "$OUT/keyward.jar:$LIB/*:$LIB/test/*" -d "$OUT/test-classes" @"$OUT/test-sources.txt"
+  # test resources (non-java files under test/)
+  (cd test && find . -type f ! -name '*.java' -exec cp --parents {} "../$OUT/test-classes/" \;)
+}
+
+run_tests() {
+  compile
+  compile_tests
+  local report=$OUT/test-report.txt sel=()
+  if [ $# -gt 0 ]; then
+    for s in "$@"; do sel+=(--select-class "$s"); done
+  else
+    sel=(--scan-classpath "$OUT/test-classes")
+  fi
+  set +e
+  java -Xss2m -Dsun.net.httpserver.nodelay=true -Djava.awt.headless=true \
+    -jar "$LIB/test/junit-platform-console-standalone-1.11.4.jar" execute \
+    --disable-banner --details=tree --details-theme=ascii \
+    -cp "$OUT/test-classes:$OUT/keyward.jar:$(ls $LIB/*.jar | tr '\n' ':')" \
+    "${sel[@]}" 2>&1 | tee "$report"
+  local rc=${PIPESTATUS[0]}
+  set -e
+  local ok failed aborted skipped
+  ok=$(awk '/tests successful/ {print $2}' "$report" | tail -1)
+  failed=$(awk '/tests failed/ {print $2}' "$report" | tail -1)
+  aborted=$(awk '/tests aborted/ {print $2}' "$report" | tail -1)
+  skipped=$(awk '/tests skipped/ {print $2}' "$report" | tail -1)
+  echo "${ok:-0} passed, ${failed:-0} failed, $(( ${skipped:-0} + ${aborted:-0} )) skipped"
+  return "$rc"
+}
+
+case "${1:-compile}" in
+  deps) deps ;;
+  compile) compile ;;
+  test) shift; run_tests "$@" ;;
+  clean) rm -rf "$OUT" bin/keyward ;;
+  *) die "usage: build.sh deps|compile|test [class...]|clean" ;;
+esac

@@ -1,0 +1,118 @@
+package keyward.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The one DAO contract every backend implements (SQLite, PostgreSQL, MySQL/MariaDB, Redis with
+ * the encrypted index). The store sees only wrapped key material and never calls a cipher on it.
+ *
+ * <p>Guarantees every implementation gives, checked by the storage conformance suite:
+ * <ul>
+ *   <li>each method is atomic: a key is written with its versions, tags and grants as one unit;</li>
+ *   <li>an acknowledged write survives a crash of the process;</li>
+ *   <li>{@link #updateKey} is a compare-and-set on {@link KeyRecord#rowVersion()}: two writers never
+ *       lose each other's update, the loser gets {@link ConflictException.Kind#STALE};</li>
+ *   <li>key names are unique across live keys ({@link ConflictException.Kind#NAME_TAKEN});</li>
+ *   <li>an unreachable database raises {@link StoreUnavailableException} within the configured
+ *       timeout, and the store recovers by itself when the database is back.</li>
+ * </ul>
+ * Implementations are thread-safe.
+ */
+public interface Store extends AutoCloseable {
+
+    /** Creates or upgrades the schema (versioned, under a database lock). Idempotent. */
+    void open();
+
+    /** True when the database answers now. Never throws. */
+    boolean ping();
+
+    /** A short name for logs and /ready: "sqlite", "postgresql", "mysql", "redis-findex". */
+    String kind();
+
+    @Override
+    void close();
+
+    // ---- deployment metadata: canary, salts, wrapped wrapping key, node identities ----
+
+    Optional<byte[]> getMeta(String name);
+
+    /** Stores the value only if the name is not set yet; true if this call stored it. */
+    boolean putMetaIfAbsent(String name, byte[] value);
+
+    void putMeta(String name, byte[] value);
+
+    // ---- keys ----
+
+    /** Inserts a new key; its rowVersion is stored as given (normally 1). */
+    void insertKey(KeyRecord key) throws ConflictException;
+
+    Optional<KeyRecord> findKey(String id);
+
+    Optional<KeyRecord> findKeyByName(String name);
+
+    /**
+     * Replaces the key whose stored rowVersion equals {@code key.rowVersion()}, storing it with
+     * rowVersion + 1 (versions, tags, grants replaced as given). Returns what was stored.
+     *
+     * @throws ConflictException STALE if the row changed or vanished, NAME_TAKEN on a rename clash
+     */
+    KeyRecord updateKey(KeyRecord key) throws ConflictException;
+
+    /** Locate; see {@link KeyQuery}. */
+    KeyPage locate(KeyQuery query);
+
+    /** Ids of keys in state pending_destruction whose destroyAt is at or before {@code now}. */
+    List<String> dueForDestruction(Instant now, int limit);
+
+    /** Ids of active keys with autoRotatePeriod &gt; 0 whose rotatedAt + period is at or before {@code now}. */
+    List<String> dueForRotation(Instant now, int limit);
+
+    // ---- users and tokens ----
+
+    void insertUser(UserRecord user) throws ConflictException;
+
+    Optional<UserRecord> findUser(String name);
+
+    List<UserRecord> listUsers();
+
+    /** Deletes the user, all its tokens and all grants naming it. False if there was no such user. */
+    boolean deleteUser(String name);
+
+    void insertToken(TokenRecord token);
+
+    /** The token whose stored hash equals {@code hash} (exact match on the HMAC), if any. */
+    Optional<TokenRecord> findTokenByHash(byte[] hash);
+
+    List<TokenRecord> listTokens(String user);
+
+    boolean deleteToken(String user, String tokenId);
+
+    // ---- audit ----
+
+    /** Appends entries in order, assigning positions. (node, seq) is unique: ALREADY_EXISTS on a clash. */
+    void appendAudit(List<AuditRecord> entries) throws ConflictException;
+
+    List<AuditRecord> listAudit(AuditQuery query);
+
+    /** The entry with the highest seq of that node, to continue its chain after a restart. */
+    Optional<AuditRecord> lastAudit(String node);
+
+    /** Every node that has audit entries. */
+    List<String> auditNodes();
+
+    void putCheckpoint(AuditCheckpoint checkpoint);
+
+    /** Checkpoints of one node, ascending by seq. */
+    List<AuditCheckpoint> checkpoints(String node);
+
+    // ---- jobs ----
+
+    /**
+     * Claims (or renews) the named lease for {@code holder} until now + {@code lease}; true if the
+     * caller holds it afterwards. Periodic work done under a lease runs once per deployment.
+     */
+    boolean claimLease(String name, String holder, Instant now, Duration lease);
+}
