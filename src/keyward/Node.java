@@ -1,0 +1,100 @@
+package keyward;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Clock;
+import keyward.cli.Secrets;
+import keyward.cli.Stores;
+import keyward.cli.Tls;
+import keyward.config.Config;
+import keyward.core.AuditTrail;
+import keyward.core.Core;
+import keyward.core.Settings;
+import keyward.http.ApiOptions;
+import keyward.http.HttpApi;
+import keyward.http.Metrics;
+import keyward.http.Version;
+import keyward.log.Log;
+import keyward.store.Store;
+
+/**
+ * One running Keyward server: store, secrets, core, jobs and the HTTP front end, wired by hand.
+ * {@link #start} returns once the API listens; {@link #close} is the ordered, time-limited
+ * shutdown (stop accepting, finish in-flight requests, stop jobs, close the store).
+ */
+public final class Node implements AutoCloseable {
+    private final Config config;
+    private final Store store;
+    private final Core core;
+    private final HttpApi api;
+
+    private Node(Config config, Store store, Core core, HttpApi api) {
+        this.config = config;
+        this.store = store;
+        this.core = core;
+        this.api = api;
+    }
+
+    public static Node start(Config config) throws IOException {
+        Log.setLevel(Log.Level.valueOf(config.logLevel().toUpperCase(java.util.Locale.ROOT)));
+        Store store = Stores.create(config);
+        try {
+            store.open();
+            Secrets secrets = Secrets.load(config, store);
+            String nodeName = config.nodeName() != null ? config.nodeName() : defaultNodeName(config);
+            Settings settings = new Settings(config.cacheTtlMs(), config.pendingDaysDefault(), config.pendingDaysMin(),
+                    config.createUsers(), nodeName);
+            Core core = new Core(store, secrets.kek(), secrets.pepper(), settings, Clock.systemUTC());
+            Metrics metrics = new Metrics();
+            int threads = config.workerThreads() > 0 ? config.workerThreads()
+                    : Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+            ApiOptions options = new ApiOptions(config.bind(), config.port(), config.maxBodyBytes(), threads,
+                    config.requestTimeoutMs(), Tls.serverContext(config), config.clientsCaCertFile() != null,
+                    Version.version());
+            HttpApi api = new HttpApi(options, core, AuditTrail.NONE, metrics, () -> store.ping() ? null : "database");
+            api.start();
+            core.jobs().start(config.jobsIntervalMs());
+            return new Node(config, store, core, api);
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private static String defaultNodeName(Config c) {
+        try {
+            return InetAddress.getLocalHost().getHostName() + ":" + c.port();
+        } catch (IOException e) {
+            return "localhost:" + c.port();
+        }
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    public Core core() {
+        return core;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** Ordered shutdown: API (in-flight requests get {@code graceMillis}), jobs, store. */
+    public void shutdown(long graceMillis) {
+        api.stop(graceMillis);
+        core.jobs().close();
+        store.close();
+        Log.info("stopped");
+    }
+
+    @Override
+    public void close() {
+        shutdown(5000);
+    }
+}

@@ -1,0 +1,80 @@
+package keyward.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import keyward.config.ConfigException;
+import keyward.crypto.KeyFileException;
+import keyward.http.Version;
+import keyward.store.StoreException;
+
+/** The {@code keyward} command line: dispatches to one command, maps failures to exit codes. */
+public final class Cli {
+    /** One subcommand. */
+    interface Command {
+        String usage();
+
+        int run(Args args, PrintStream out) throws Exception;
+    }
+
+    private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("init", new InitCommand());
+        COMMANDS.put("server", new ServerCommand());
+        COMMANDS.put("create-user", new CreateUserCommand());
+    }
+
+    private Cli() {
+    }
+
+    /** Runs a command; returns the process exit code (0 ok, 1 failure, 2 usage). */
+    public static int run(String[] argv, PrintStream out, PrintStream err) {
+        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("help") || argv[0].equals("-h")) {
+            out.print(help());
+            return argv.length == 0 ? 2 : 0;
+        }
+        if (argv[0].equals("--version") || argv[0].equals("version")) {
+            out.println("keyward " + Version.version() + " (" + Version.git() + ")");
+            return 0;
+        }
+        Command c = COMMANDS.get(argv[0]);
+        if (c == null) {
+            err.println("keyward: unknown command '" + argv[0] + "'\n");
+            err.print(help());
+            return 2;
+        }
+        List<String> rest = Arrays.asList(argv).subList(1, argv.length);
+        if (rest.contains("--help") || rest.contains("-h")) {
+            out.println(c.usage());
+            return 0;
+        }
+        try {
+            return c.run(new Args(rest), out);
+        } catch (Args.UsageException e) {
+            err.println("keyward " + argv[0] + ": " + e.getMessage() + "\n\n" + c.usage());
+            return 2;
+        } catch (ConfigException | CliException | KeyFileException | StoreException e) {
+            err.println("keyward " + argv[0] + ": " + e.getMessage());
+            return 1;
+        } catch (Exception e) {
+            err.println("keyward " + argv[0] + ": failed: " + e);
+            return 1;
+        }
+    }
+
+    static String help() {
+        StringBuilder sb = new StringBuilder("usage: keyward <command> [flags]   (keyward <command> --help for details)\n\n");
+        sb.append("commands:\n");
+        for (Map.Entry<String, Command> e : COMMANDS.entrySet()) {
+            String first = e.getValue().usage().split("\n", 2)[0];
+            sb.append("  ").append(first).append('\n');
+        }
+        sb.append("\n  --version                 print the version\n");
+        sb.append("\nEvery command also takes the configuration flags (--config FILE, --data-dir DIR,\n"
+                + "--database-type, --database-url, ...); see conf/keyward.toml for the full list.\n");
+        return sb.toString();
+    }
+}

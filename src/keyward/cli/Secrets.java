@@ -1,0 +1,55 @@
+package keyward.cli;
+
+import java.nio.file.Files;
+import keyward.config.Config;
+import keyward.crypto.AuditKey;
+import keyward.crypto.Kek;
+import keyward.crypto.KekRing;
+import keyward.crypto.Pepper;
+import keyward.crypto.Rand;
+import keyward.store.Store;
+
+/**
+ * The deployment's secrets, loaded from the data directory (or the passphrase) and checked
+ * against the store's canary: a node whose KEK does not open the canary refuses to start.
+ */
+public record Secrets(KekRing kek, Pepper pepper, AuditKey auditKey) {
+    static final String CANARY = "kek.canary";
+    static final String SALT = "kek.salt";
+
+    /** The failure every command reports when the KEK is wrong. */
+    public static final String MISMATCH = "this node's master key does not match the database";
+
+    /** Loads the secrets named by the config and checks (or, on a new database, writes) the canary. */
+    public static Secrets load(Config c, Store store) {
+        Kek kek = loadKek(c, store);
+        checkCanary(kek, store);
+        return new Secrets(KekRing.of(kek), Pepper.load(c.pepperFile()), AuditKey.load(c.auditKeyFile()));
+    }
+
+    static Kek loadKek(Config c, Store store) {
+        if (c.kekPassphraseFile() != null) {
+            char[] pass = Stores.readSecret(c.kekPassphraseFile(), "kek_passphrase_file").toCharArray();
+            store.putMetaIfAbsent(SALT, Rand.bytes(16));
+            byte[] salt = store.getMeta(SALT).orElseThrow();
+            try {
+                return Kek.fromPassphrase(pass, salt);
+            } finally {
+                java.util.Arrays.fill(pass, '\0');
+            }
+        }
+        if (!Files.exists(c.kekFile())) {
+            throw new CliException("no master key at " + c.kekFile() + "; run 'keyward init --data-dir "
+                    + c.dataDir() + "' first, or copy the deployment's key files there");
+        }
+        return Kek.load(c.kekFile());
+    }
+
+    static void checkCanary(Kek kek, Store store) {
+        store.putMetaIfAbsent(CANARY, kek.makeCanary());
+        byte[] canary = store.getMeta(CANARY).orElseThrow();
+        if (!kek.opensCanary(canary)) {
+            throw new CliException(MISMATCH);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package keyward.cli;
+
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+import keyward.Node;
+import keyward.config.Config;
+import keyward.log.Log;
+
+/** {@code keyward server}: runs until SIGTERM/SIGINT, then shuts down in order. */
+final class ServerCommand implements Cli.Command {
+    private static final long GRACE_MILLIS = 10_000;
+
+    @Override
+    public String usage() {
+        return "server [--config FILE] [--data-dir DIR] [flags]   run the server\n"
+                + "\n  Flags override KEYWARD_* environment variables, which override the TOML file.";
+    }
+
+    @Override
+    public int run(Args args, PrintStream out) throws Exception {
+        Config c = Config.load(args.rest(), System.getenv());
+        for (String w : c.warnings()) {
+            Log.warn(w);
+        }
+        Log.info("effective configuration:\n" + c.describeMasked());
+        System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(Math.max(1, c.requestTimeoutMs() / 1000)));
+        System.setProperty("sun.net.httpserver.maxRspTime", String.valueOf(Math.max(1, c.requestTimeoutMs() / 1000)));
+        long t0 = System.nanoTime();
+        Node node = Node.start(c);
+        Log.info("keyward " + keyward.http.Version.version() + " listening on " + (c.tlsEnabled() ? "https" : "http")
+                + "://" + c.bind() + ":" + node.port() + " (" + node.store().kind() + ", ready in "
+                + (System.nanoTime() - t0) / 1_000_000 + " ms)");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Log.info("shutting down");
+            node.shutdown(GRACE_MILLIS);
+            stopped.countDown();
+        }, "keyward-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,54 @@
+package keyward.core;
+
+import java.time.Clock;
+import keyward.crypto.KekRing;
+import keyward.crypto.Pepper;
+import keyward.store.Store;
+
+/**
+ * The core object graph, wired by hand: key lifecycle, cryptographic operations, users, jobs.
+ * Built once per process by Main (and by tests) over an opened store.
+ */
+public final class Core {
+    private final KeyService keys;
+    private final CryptoService crypto;
+    private final UserService users;
+    private final Jobs jobs;
+    private final WrappingKey wrappingKey;
+    private final Settings settings;
+
+    public Core(Store store, KekRing kek, Pepper pepper, Settings settings, Clock clock) {
+        this.settings = settings;
+        KeyAccess access = new KeyAccess(store, kek, new KeyCache(store, settings.cacheTtlMillis()), clock);
+        this.wrappingKey = new WrappingKey(store, kek);
+        this.keys = new KeyService(access, settings, wrappingKey);
+        this.crypto = new CryptoService(access);
+        this.users = new UserService(store, pepper, clock, settings.cacheTtlMillis());
+        this.jobs = new Jobs(access, keys);
+    }
+
+    public KeyService keys() {
+        return keys;
+    }
+
+    public CryptoService crypto() {
+        return crypto;
+    }
+
+    public UserService users() {
+        return users;
+    }
+
+    public Jobs jobs() {
+        return jobs;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** PEM of the deployment's BYOK wrapping key (made on first use). */
+    public String wrappingKeyPem() {
+        return wrappingKey.publicPem();
+    }
+}

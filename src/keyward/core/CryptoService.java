@@ -1,0 +1,222 @@
+package keyward.core;
+
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import keyward.crypto.Algorithm;
+import keyward.crypto.Byok;
+import keyward.crypto.DecryptionFailedException;
+import keyward.crypto.Envelope;
+import keyward.crypto.KeyMaterial;
+import keyward.crypto.Macs;
+import keyward.crypto.Operation;
+import keyward.crypto.Pem;
+import keyward.crypto.Rand;
+import keyward.crypto.Signatures;
+import keyward.store.KeyRecord;
+import keyward.store.KeyVersion;
+
+/**
+ * The cryptographic operations on keys. Encrypt, sign, mac and datakey use the primary version;
+ * decrypt finds the version from the key id inside the ciphertext; verify tries the version the
+ * signature names first. Thread-safe.
+ */
+public final class CryptoService {
+    private final KeyAccess access;
+
+    CryptoService(KeyAccess access) {
+        this.access = access;
+    }
+
+    /** A ciphertext, signature or MAC in string form, with the version that made it. */
+    public record Output(String value, int version) {
+    }
+
+    public record DataKey(byte[] plaintext, String ciphertext, int version) {
+    }
+
+    public record Exported(byte[] bytes, boolean wrapped) {
+    }
+
+    public Output encrypt(Principal p, String ref, byte[] plaintext, byte[] aad) {
+        KeyRecord k = usable(p, ref, "encrypt", Operation.ENCRYPT);
+        return encryptWith(k, plaintext, aad);
+    }
+
+    private Output encryptWith(KeyRecord k, byte[] plaintext, byte[] aad) {
+        KeyVersion v = k.primary();
+        byte[] blob = Envelope.encrypt(KeyAccess.algorithm(k), access.material(k, v), v.kid(), plaintext, aad);
+        return new Output(Ciphertexts.format(v.version(), blob), v.version());
+    }
+
+    public byte[] decrypt(Principal p, String ref, String ciphertext, byte[] aad) {
+        KeyRecord k = readable(p, ref, "decrypt", Operation.DECRYPT);
+        return decryptWith(k, ciphertext, aad);
+    }
+
+    private byte[] decryptWith(KeyRecord k, String ciphertext, byte[] aad) {
+        Ciphertexts.Parsed parsed = Ciphertexts.parse("ciphertext", ciphertext);
+        try {
+            KeyVersion v = k.versionByKid(Envelope.kidOf(parsed.blob())).orElseThrow(KwException::decryptionFailed);
+            if (v.version() < k.minDecryptionVersion() || v.destroyed()) {
+                throw KwException.decryptionFailed();
+            }
+            return Envelope.decrypt(KeyAccess.algorithm(k), access.material(k, v), parsed.blob(), aad);
+        } catch (DecryptionFailedException e) {
+            throw KwException.decryptionFailed();
+        }
+    }
+
+    public Output rewrap(Principal p, String ref, String ciphertext, byte[] aad) {
+        KeyRecord k = usable(p, ref, "rewrap", Operation.REWRAP);
+        byte[] plain = decryptWith(k, ciphertext, aad);
+        try {
+            return encryptWith(k, plain, aad);
+        } finally {
+            java.util.Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    public DataKey datakey(Principal p, String ref, int bits, byte[] aad, boolean includePlaintext) {
+        if (bits != 128 && bits != 256 && bits != 512) {
+            throw KwException.invalid("field 'bits' must be 128, 256 or 512");
+        }
+        KeyRecord k = usable(p, ref, "datakey", Operation.DATAKEY);
+        byte[] dk = Rand.bytes(bits / 8);
+        Output out = encryptWith(k, dk, aad);
+        if (!includePlaintext) {
+            java.util.Arrays.fill(dk, (byte) 0);
+            dk = null;
+        }
+        return new DataKey(dk, out.value(), out.version());
+    }
+
+    public Output sign(Principal p, String ref, byte[] data, boolean prehashed, String scheme) {
+        KeyRecord k = usable(p, ref, "sign", Operation.SIGN);
+        Algorithm alg = KeyAccess.algorithm(k);
+        Signatures.Scheme s = Signatures.scheme(alg, scheme);
+        KeyVersion v = k.primary();
+        KeyMaterial m = access.material(k, v);
+        if (m.secret() == null) {
+            throw KwException.invalidState("key '" + ref + "' holds only a public key and cannot sign");
+        }
+        byte[] sig = Signatures.sign(alg, m, s, data, prehashed);
+        return new Output(Ciphertexts.format(v.version(), sig), v.version());
+    }
+
+    public boolean verify(Principal p, String ref, byte[] data, boolean prehashed, String signature, String scheme) {
+        KeyRecord k = readable(p, ref, "verify", Operation.VERIFY);
+        Algorithm alg = KeyAccess.algorithm(k);
+        Signatures.Scheme s = Signatures.scheme(alg, scheme);
+        Ciphertexts.Parsed parsed = Ciphertexts.parse("signature", signature);
+        for (KeyVersion v : candidates(k, parsed.version())) {
+            if (Signatures.verify(alg, v.publicKey(), s, data, prehashed, parsed.blob())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public Output mac(Principal p, String ref, byte[] message) {
+        KeyRecord k = usable(p, ref, "mac", Operation.MAC);
+        KeyVersion v = k.primary();
+        byte[] mac = Macs.mac(KeyAccess.algorithm(k), access.material(k, v).secret(), message);
+        return new Output(Ciphertexts.format(v.version(), mac), v.version());
+    }
+
+    public boolean macVerify(Principal p, String ref, byte[] message, String mac) {
+        KeyRecord k = readable(p, ref, "verify", Operation.MAC_VERIFY);
+        Ciphertexts.Parsed parsed = Ciphertexts.parse("mac", mac);
+        for (KeyVersion v : candidates(k, parsed.version())) {
+            if (Macs.verify(KeyAccess.algorithm(k), access.material(k, v).secret(), message, parsed.blob())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Versions to try for a signature or MAC naming {@code named}: that one first, then the others,
+     * because replicas that rotated at once may renumber versions when they converge (design.md).
+     */
+    private static List<KeyVersion> candidates(KeyRecord k, int named) {
+        List<KeyVersion> out = new ArrayList<>();
+        k.version(named).ifPresent(out::add);
+        for (KeyVersion v : k.versions()) {
+            if (v.version() != named) {
+                out.add(v);
+            }
+        }
+        out.removeIf(v -> v.destroyed() || v.version() < k.minDecryptionVersion());
+        return out;
+    }
+
+    public Output publicKey(Principal p, String ref, Integer version) {
+        KeyRecord k = access.resolve(p, ref, "get");
+        if (!KeyAccess.algorithm(k).supports(Operation.PUBLIC_KEY)) {
+            throw KwException.invalidState("key '" + ref + "' (" + k.algorithm() + ") has no public key");
+        }
+        KeyVersion v = version == null ? k.primary()
+                : k.version(version).orElseThrow(() -> KwException.notFound("version " + version + " of key '" + ref + "'"));
+        return new Output(Pem.publicKeyPem(v.publicKey()), v.version());
+    }
+
+    public Exported export(Principal p, String ref, Integer version, String wrappingKey) {
+        KeyRecord k = readable(p, ref, "export", Operation.EXPORT);
+        if (!k.exportable()) {
+            throw KwException.invalidState("key '" + ref + "' is not exportable");
+        }
+        KeyVersion v = version == null ? k.primary()
+                : k.version(version).orElseThrow(() -> KwException.notFound("version " + version + " of key '" + ref + "'"));
+        KeyMaterial m = access.material(k, v);
+        byte[] bytes = m.secret() != null ? m.secret().revealBytes().clone() : v.publicKey().clone();
+        if (wrappingKey == null) {
+            return new Exported(bytes, false);
+        }
+        try {
+            return new Exported(Byok.wrap(wrappingPublicKey(p, wrappingKey), bytes), true);
+        } finally {
+            java.util.Arrays.fill(bytes, (byte) 0);
+        }
+    }
+
+    private PublicKey wrappingPublicKey(Principal p, String wrappingKey) {
+        if (wrappingKey.startsWith("-----BEGIN")) {
+            return Pem.publicKey(Pem.parsePublicKeyPem(wrappingKey));
+        }
+        KeyRecord w = access.resolve(p, wrappingKey, "get");
+        if (!w.algorithm().startsWith("rsa-")) {
+            throw KwException.invalid("field 'wrapping_key' must name an RSA key or be an RSA public key PEM");
+        }
+        KeyStates.requireActive(w.state(), wrappingKey);
+        return Pem.publicKey(w.primary().publicKey());
+    }
+
+    public byte[] random(int bytes) {
+        if (bytes < 1 || bytes > 1024) {
+            throw KwException.invalid("field 'bytes' must be 1..1024");
+        }
+        return Rand.bytes(bytes);
+    }
+
+    private KeyRecord usable(Principal p, String ref, String grant, Operation op) {
+        KeyRecord k = access.resolve(p, ref, grant);
+        KeyStates.requireActive(k.state(), ref);
+        requireSupport(k, op, ref);
+        return k;
+    }
+
+    private KeyRecord readable(Principal p, String ref, String grant, Operation op) {
+        KeyRecord k = access.resolve(p, ref, grant);
+        KeyStates.requireReadable(k.state(), ref);
+        requireSupport(k, op, ref);
+        return k;
+    }
+
+    private static void requireSupport(KeyRecord k, Operation op, String ref) {
+        if (!KeyAccess.algorithm(k).supports(op)) {
+            throw KwException.invalidState("key '" + ref + "' (" + k.algorithm() + ") does not support "
+                    + op.id());
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package keyward.core;
+
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import keyward.crypto.KeyMaterial;
+import keyward.store.KeyRecord;
+import keyward.store.Store;
+
+/**
+ * A bounded-staleness read cache of key records and of their unwrapped material.
+ *
+ * <p>A record is served from the cache for at most {@code ttlNanos} after it was read from the
+ * store, so a revocation, destruction or grant change made through another instance takes effect
+ * here within that bound (design.md, shared-database HA rules). Writes through this instance
+ * replace the entry at once. Unwrapped material is only ever handed out for a version present and
+ * not destroyed in a record that is itself fresh, so the material cache adds no staleness.
+ * Thread-safe; both maps are bounded by clearing when full (cheap, and rare at normal key counts).
+ */
+final class KeyCache {
+    private static final int MAX_ENTRIES = 50_000;
+
+    private record Entry(KeyRecord key, long loadedAt) {
+    }
+
+    private record NameEntry(String id, long loadedAt) {
+    }
+
+    private record MaterialId(String keyId, int kid, String kekId) {
+    }
+
+    private final Store store;
+    private final long ttlNanos;
+    private final ConcurrentHashMap<String, Entry> byId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, NameEntry> byName = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<MaterialId, KeyMaterial> material = new ConcurrentHashMap<>();
+
+    KeyCache(Store store, long ttlMillis) {
+        this.store = store;
+        this.ttlNanos = ttlMillis * 1_000_000L;
+    }
+
+    /** The key named by id (UUID form) or name, at most ttl stale. */
+    Optional<KeyRecord> find(String ref) {
+        long now = System.nanoTime();
+        if (Names.isUuid(ref)) {
+            return findById(ref.toLowerCase(java.util.Locale.ROOT), now);
+        }
+        NameEntry n = byName.get(ref);
+        if (n != null && now - n.loadedAt < ttlNanos) {
+            Optional<KeyRecord> k = findById(n.id, now);
+            if (k.isPresent() && ref.equals(k.get().name())) {
+                return k;
+            }
+        }
+        Optional<KeyRecord> k = store.findKeyByName(ref);
+        k.ifPresent(this::put);
+        return k;
+    }
+
+    private Optional<KeyRecord> findById(String id, long now) {
+        Entry e = byId.get(id);
+        if (e != null && now - e.loadedAt < ttlNanos) {
+            return Optional.of(e.key);
+        }
+        Optional<KeyRecord> k = store.findKey(id);
+        if (k.isPresent()) {
+            put(k.get());
+        } else {
+            byId.remove(id);
+        }
+        return k;
+    }
+
+    /** Reads the key from the store, bypassing the cache (for read-modify-write). */
+    Optional<KeyRecord> fresh(String id) {
+        Optional<KeyRecord> k = store.findKey(id);
+        k.ifPresentOrElse(this::put, () -> byId.remove(id));
+        return k;
+    }
+
+    void put(KeyRecord k) {
+        if (ttlNanos <= 0) {
+            return;
+        }
+        if (byId.size() >= MAX_ENTRIES) {
+            byId.clear();
+            byName.clear();
+        }
+        long now = System.nanoTime();
+        byId.put(k.id(), new Entry(k, now));
+        if (k.name() != null) {
+            byName.put(k.name(), new NameEntry(k.id(), now));
+        }
+    }
+
+    KeyMaterial material(String keyId, int kid, String kekId) {
+        return material.get(new MaterialId(keyId, kid, kekId));
+    }
+
+    void putMaterial(String keyId, int kid, String kekId, KeyMaterial m) {
+        if (ttlNanos <= 0) {
+            return;
+        }
+        if (material.size() >= MAX_ENTRIES) {
+            material.clear();
+        }
+        material.put(new MaterialId(keyId, kid, kekId), m);
+    }
+
+    /** Forgets everything about a key, including its unwrapped material (after destruction). */
+    void forget(String keyId) {
+        byId.remove(keyId);
+        material.keySet().removeIf(m -> m.keyId.equals(keyId));
+    }
+}

@@ -1,0 +1,319 @@
+package keyward.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import keyward.crypto.Algorithm;
+import keyward.crypto.Byok;
+import keyward.crypto.KeyMaterial;
+import keyward.crypto.Keys;
+import keyward.crypto.Rand;
+import keyward.store.ConflictException;
+import keyward.store.KeyPage;
+import keyward.store.KeyQuery;
+import keyward.store.KeyRecord;
+import keyward.store.KeyVersion;
+
+/**
+ * The key lifecycle: create, import, read, locate, change, rotate, revoke, schedule and cancel
+ * destruction, and grants. Every method checks the caller's rights ({@link Policy}) and is safe
+ * to call from many threads and many instances at once (compare-and-set writes).
+ */
+public final class KeyService {
+    private final KeyAccess access;
+    private final Settings settings;
+    private final WrappingKey wrappingKey;
+
+    KeyService(KeyAccess access, Settings settings, WrappingKey wrappingKey) {
+        this.access = access;
+        this.settings = settings;
+        this.wrappingKey = wrappingKey;
+    }
+
+    public KeyRecord create(Principal p, KeyRequests.Create r) {
+        checkMayCreate(p);
+        Algorithm alg = parseAlgorithm(r.algorithm());
+        return insert(p, r.name(), alg, Keys.generate(alg), r.tags(), r.attributes(), r.exportable(),
+                checkPeriod(r.autoRotatePeriod()));
+    }
+
+    public KeyRecord importKey(Principal p, KeyRequests.Import r) {
+        checkMayCreate(p);
+        Algorithm alg = parseAlgorithm(r.algorithm());
+        byte[] raw = r.material() != null ? r.material() : wrappingKey.unwrap(r.wrappedMaterial());
+        try {
+            return insert(p, r.name(), alg, Keys.importMaterial(alg, raw), r.tags(), r.attributes(), r.exportable(), 0);
+        } finally {
+            java.util.Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    private KeyRecord insert(Principal p, String name, Algorithm alg, KeyMaterial m, List<String> tags,
+                             Map<String, String> attributes, boolean exportable, long period) {
+        if (name != null) {
+            Names.checkKeyName("name", name);
+        }
+        List<String> t = tags == null ? List.of() : List.copyOf(new java.util.LinkedHashSet<>(tags));
+        Map<String, String> a = attributes == null ? Map.of() : attributes;
+        Names.checkTags(t);
+        Names.checkAttributes(a);
+        Instant now = access.now();
+        String id = UUID.randomUUID().toString();
+        int kid = Rand.kid();
+        KeyVersion v = new KeyVersion(1, kid, access.kek.primary().id(), access.wrap(id, kid, m.secret()),
+                m.publicKey(), now);
+        KeyRecord.Builder b = new KeyRecord.Builder();
+        b.id = id; b.name = name; b.algorithm = alg.id(); b.state = KeyStates.ACTIVE; b.owner = p.user();
+        b.tags = t; b.attributes = a; b.exportable = exportable; b.primaryVersion = 1;
+        b.minDecryptionVersion = 1; b.autoRotatePeriod = period; b.createdAt = now; b.updatedAt = now;
+        b.rotatedAt = now; b.versions = List.of(v); b.grants = Map.of(); b.rowVersion = 1;
+        KeyRecord k = b.build();
+        try {
+            access.store.insertKey(k);
+        } catch (ConflictException e) {
+            throw KwException.conflict("key name '" + name + "' is already taken");
+        }
+        access.cache.put(k);
+        access.cache.putMaterial(id, kid, v.kekId(), m);
+        return k;
+    }
+
+    public KeyRecord get(Principal p, String ref) {
+        return access.resolve(p, ref, "get");
+    }
+
+    public KeyPage locate(Principal p, KeyRequests.Locate q) {
+        if (q.state() != null && !KeyStates.ALL.contains(q.state())) {
+            throw KwException.invalid("query 'state' must be one of " + KeyStates.ALL);
+        }
+        return access.store.locate(new KeyQuery(q.tags(), q.name(), q.algorithm(), q.state(), q.owner(), p.user(),
+                q.limit(), q.after()));
+    }
+
+    public KeyRecord patch(Principal p, String ref, KeyRequests.Patch r) {
+        if (r.name() != null) {
+            Names.checkKeyName("name", r.name());
+        }
+        if (r.tags() != null) {
+            Names.checkTags(r.tags());
+        }
+        if (r.attributes() != null) {
+            Names.checkAttributes(r.attributes());
+        }
+        Long period = r.autoRotatePeriod() == null ? null : checkPeriod(r.autoRotatePeriod());
+        return access.mutate(p, ref, "update", k -> {
+            requireNotDestroyed(k, ref);
+            KeyRecord.Builder b = k.toBuilder();
+            if (r.name() != null) {
+                b.name = r.name();
+            }
+            if (r.tags() != null) {
+                b.tags = List.copyOf(new java.util.LinkedHashSet<>(r.tags()));
+            }
+            if (r.attributes() != null) {
+                b.attributes = r.attributes();
+            }
+            if (r.minDecryptionVersion() != null) {
+                int min = r.minDecryptionVersion();
+                if (min < 1 || min > k.primaryVersion()) {
+                    throw KwException.invalid("field 'min_decryption_version' must be 1.." + k.primaryVersion());
+                }
+                b.minDecryptionVersion = min;
+            }
+            if (period != null) {
+                b.autoRotatePeriod = period;
+            }
+            if (r.exportable() != null) {
+                if (r.exportable() && !k.exportable()) {
+                    throw KwException.invalid("field 'exportable' can only be switched off, never on again");
+                }
+                b.exportable = r.exportable();
+            }
+            b.updatedAt = access.now();
+            return b.build();
+        });
+    }
+
+    public KeyRecord rotate(Principal p, String ref) {
+        return access.mutate(p, ref, "rotate", k -> {
+            KeyStates.requireActive(k.state(), ref);
+            return withNewVersion(k, access.now());
+        });
+    }
+
+    KeyRecord withNewVersion(KeyRecord k, Instant now) {
+        Algorithm alg = KeyAccess.algorithm(k);
+        if (alg.asymmetric() && access.material(k, k.primary()).secret() == null) {
+            throw KwException.invalidState("key '" + k.id() + "' holds only a public key and cannot be rotated");
+        }
+        KeyMaterial m = Keys.generate(alg);
+        int version = k.versions().stream().mapToInt(KeyVersion::version).max().orElse(0) + 1;
+        int kid = Rand.kid();
+        while (k.versionByKid(kid).isPresent()) {
+            kid = Rand.kid();
+        }
+        KeyVersion v = new KeyVersion(version, kid, access.kek.primary().id(), access.wrap(k.id(), kid, m.secret()),
+                m.publicKey(), now);
+        List<KeyVersion> versions = new ArrayList<>(k.versions());
+        versions.add(v);
+        KeyRecord.Builder b = k.toBuilder();
+        b.versions = versions;
+        b.primaryVersion = version;
+        b.rotatedAt = now;
+        b.updatedAt = now;
+        return b.build();
+    }
+
+    public KeyRecord revoke(Principal p, String ref, String reason) {
+        String target;
+        switch (reason == null ? "" : reason) {
+            case "superseded":
+            case "retired":
+                target = KeyStates.DEACTIVATED;
+                break;
+            case "compromised":
+                target = KeyStates.COMPROMISED;
+                break;
+            default:
+                throw KwException.invalid("field 'reason' must be one of superseded, compromised, retired");
+        }
+        return access.mutate(p, ref, "revoke", k -> {
+            requireNotDestroyed(k, ref);
+            if (KeyStates.PENDING_DESTRUCTION.equals(k.state())) {
+                throw KwException.invalidState("key '" + ref + "' is pending destruction; cancel it first");
+            }
+            if (KeyStates.rank(target) <= KeyStates.rank(k.state())) {
+                return k;  // never lower a state: compromised stays compromised
+            }
+            KeyRecord.Builder b = k.toBuilder();
+            b.state = target;
+            b.updatedAt = access.now();
+            return b.build();
+        });
+    }
+
+    public KeyRecord scheduleDestroy(Principal p, String ref, Integer pendingDays) {
+        int days = pendingDays == null ? settings.pendingDaysDefault() : pendingDays;
+        if (days < settings.pendingDaysMin() || days > 3650) {
+            throw KwException.invalid("query 'pending_days' must be " + settings.pendingDaysMin() + "..3650");
+        }
+        return access.mutate(p, ref, "destroy", k -> {
+            requireNotDestroyed(k, ref);
+            if (KeyStates.PENDING_DESTRUCTION.equals(k.state())) {
+                throw KwException.invalidState("key '" + ref + "' is already pending destruction");
+            }
+            Instant now = access.now();
+            KeyRecord.Builder b = k.toBuilder();
+            b.stateBeforeDestroy = k.state();
+            b.state = KeyStates.PENDING_DESTRUCTION;
+            b.destroyAt = now.plus(Duration.ofDays(days));
+            b.updatedAt = now;
+            return b.build();
+        });
+    }
+
+    public KeyRecord cancelDestroy(Principal p, String ref) {
+        return access.mutate(p, ref, "destroy", k -> {
+            if (!KeyStates.PENDING_DESTRUCTION.equals(k.state())) {
+                throw KwException.invalidState("key '" + ref + "' is not pending destruction");
+            }
+            KeyRecord.Builder b = k.toBuilder();
+            b.state = k.stateBeforeDestroy() == null ? KeyStates.ACTIVE : k.stateBeforeDestroy();
+            b.stateBeforeDestroy = null;
+            b.destroyAt = null;
+            b.updatedAt = access.now();
+            return b.build();
+        });
+    }
+
+    /** Really destroys a key whose destruction is due: material erased in every version. */
+    KeyRecord destroyNow(KeyRecord k, Instant now) {
+        KeyRecord.Builder b = k.toBuilder();
+        b.versions = k.versions().stream().map(KeyVersion::withoutMaterial).toList();
+        b.state = KeyStates.DESTROYED;
+        b.stateBeforeDestroy = null;
+        b.updatedAt = now;
+        return b.build();
+    }
+
+    // ---- grants ----
+
+    public Map<String, Set<String>> grants(Principal p, String ref) {
+        KeyRecord k = access.cache.fresh(access.resolve(p, ref, "get").id())
+                .orElseThrow(() -> KwException.notFound("key '" + ref + "'"));
+        Policy.checkManageGrants(p, k, ref);
+        return k.grants();
+    }
+
+    public KeyRecord putGrant(Principal p, String ref, String user, List<String> operations) {
+        if (!Grants.EVERYONE.equals(user)) {
+            Names.checkUserName("user", user);
+            if (access.store.findUser(user).isEmpty()) {
+                throw KwException.notFound("user '" + user + "'");
+            }
+        }
+        if (operations.isEmpty()) {
+            throw KwException.invalid("field 'operations' must name at least one operation; DELETE the grant instead");
+        }
+        for (String op : operations) {
+            if (!Grants.known(op)) {
+                throw KwException.invalid("field 'operations' has an unknown operation; allowed: " + Grants.OPERATIONS);
+            }
+        }
+        return changeGrants(p, ref, user, Set.copyOf(operations));
+    }
+
+    public KeyRecord deleteGrant(Principal p, String ref, String user) {
+        return changeGrants(p, ref, user, null);
+    }
+
+    private KeyRecord changeGrants(Principal p, String ref, String user, Set<String> ops) {
+        return access.mutate(p, ref, k -> Policy.checkManageGrants(p, k, ref), k -> {
+            Map<String, Set<String>> g = new HashMap<>(k.grants());
+            if (ops == null) {
+                if (g.remove(user) == null) {
+                    throw KwException.notFound("grant for user '" + user + "' on key '" + ref + "'");
+                }
+            } else {
+                g.put(user, ops);
+            }
+            KeyRecord.Builder b = k.toBuilder();
+            b.grants = g;
+            b.updatedAt = access.now();
+            return b.build();
+        });
+    }
+
+    // ---- helpers ----
+
+    private void checkMayCreate(Principal p) {
+        if (!settings.createUsers().isEmpty() && !settings.createUsers().contains(p.user())) {
+            throw KwException.forbidden("user '" + p.user() + "' may not create keys");
+        }
+    }
+
+    private static Algorithm parseAlgorithm(String id) {
+        return Algorithm.parse(id).orElseThrow(() -> KwException.invalid(
+                "field 'algorithm' must be one of aes-128-gcm, aes-256-gcm, chacha20-poly1305, hmac-sha256,"
+                        + " hmac-sha384, hmac-sha512, rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384, ec-p521,"
+                        + " ed25519, secret"));
+    }
+
+    private static long checkPeriod(long seconds) {
+        if (seconds != 0 && (seconds < 1 || seconds > 100L * 365 * 86400)) {
+            throw KwException.invalid("field 'auto_rotate_period' must be 0 (never) or 1..3153600000 seconds");
+        }
+        return seconds;
+    }
+
+    private static void requireNotDestroyed(KeyRecord k, String ref) {
+        if (KeyStates.DESTROYED.equals(k.state())) {
+            throw KwException.invalidState("key '" + ref + "' is destroyed");
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package keyward.core;
+
+import java.util.Set;
+import keyward.store.KeyRecord;
+
+/**
+ * Who may do what with a key. The owner holds every operation; others need a grant naming the
+ * operation, for themselves or for "*". Admins see every key's metadata ("get") but need a grant
+ * like anyone else to use or export material. A key the caller may not see at all is reported as
+ * not found, never as forbidden, so that names do not leak.
+ */
+final class Policy {
+    private Policy() {
+    }
+
+    static boolean visible(Principal p, KeyRecord k) {
+        return p.admin() || p.user().equals(k.owner()) || k.grants().containsKey(p.user())
+                || k.grants().containsKey(Grants.EVERYONE);
+    }
+
+    static boolean allowed(Principal p, KeyRecord k, String operation) {
+        if (p.user().equals(k.owner())) {
+            return true;
+        }
+        if (p.admin() && operation.equals("get")) {
+            return true;
+        }
+        Set<String> mine = k.grants().get(p.user());
+        if (mine != null && mine.contains(operation)) {
+            return true;
+        }
+        Set<String> everyone = k.grants().get(Grants.EVERYONE);
+        return everyone != null && everyone.contains(operation);
+    }
+
+    /** Throws not_found when the key is invisible to the caller, forbidden when the operation is not granted. */
+    static void check(Principal p, KeyRecord k, String operation, String ref) {
+        if (!visible(p, k)) {
+            throw KwException.notFound("key '" + ref + "'");
+        }
+        if (!allowed(p, k, operation)) {
+            throw KwException.forbidden("user '" + p.user() + "' may not " + operation + " with key '" + ref + "'");
+        }
+    }
+
+    /** Grants are managed by the owner and by admins. */
+    static void checkManageGrants(Principal p, KeyRecord k, String ref) {
+        if (!visible(p, k)) {
+            throw KwException.notFound("key '" + ref + "'");
+        }
+        if (!p.admin() && !p.user().equals(k.owner())) {
+            throw KwException.forbidden("only the owner or an admin manages grants of key '" + ref + "'");
+        }
+    }
+}

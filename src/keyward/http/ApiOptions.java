@@ -1,0 +1,14 @@
+package keyward.http;
+
+import javax.net.ssl.SSLContext;
+
+/**
+ * Settings of the HTTP front end.
+ *
+ * @param ssl            null for plain HTTP
+ * @param clientAuth     true when client certificates are requested (CN = user name)
+ * @param workerThreads  size of the bounded worker pool
+ */
+public record ApiOptions(String bind, int port, int maxBodyBytes, int workerThreads, int requestTimeoutMs,
+                         SSLContext ssl, boolean clientAuth, String version) {
+}

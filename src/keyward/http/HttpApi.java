@@ -1,0 +1,314 @@
+package keyward.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLParameters;
+import keyward.core.AuditTrail;
+import keyward.core.Core;
+import keyward.core.ErrorCode;
+import keyward.core.KwException;
+import keyward.core.Principal;
+import keyward.json.Json;
+import keyward.log.Log;
+
+/**
+ * The HTTP(S) front end on {@code com.sun.net.httpserver}: one dispatcher that finds the route,
+ * bounds and checks the body, authenticates, runs the route on a bounded worker pool, maps every
+ * exception to the error body in one place, and records audit, metrics and a log line.
+ */
+public final class HttpApi implements AutoCloseable {
+    private final ApiOptions options;
+    private final Core core;
+    private final AuditTrail audit;
+    private final Router router = new Router();
+    private final Metrics metrics;
+    private final Authenticator authenticator;
+    private final AtomicLong requestIds = new AtomicLong();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean draining;
+    private HttpServer server;
+    private ThreadPoolExecutor workers;
+
+    public HttpApi(ApiOptions options, Core core, AuditTrail audit, Metrics metrics, Supplier<String> readiness) {
+        this.options = options;
+        this.core = core;
+        this.audit = audit;
+        this.metrics = metrics;
+        this.authenticator = new Authenticator(core.users());
+        router.addAll(OpsRoutes.routes(core, metrics, readiness, options.version()));
+        router.addAll(KeyRoutes.routes(core));
+        router.addAll(CryptoRoutes.routes(core));
+        router.addAll(AccessRoutes.routes(core));
+    }
+
+    /** Adds routes owned by other packages (audit, replication). */
+    public void addRoutes(List<Route> routes) {
+        router.addAll(routes);
+    }
+
+    public void start() throws IOException {
+        InetSocketAddress addr = new InetSocketAddress(options.bind(), options.port());
+        if (options.ssl() != null) {
+            HttpsServer https = HttpsServer.create(addr, 1024);
+            https.setHttpsConfigurator(new HttpsConfigurator(options.ssl()) {
+                @Override
+                public void configure(HttpsParameters params) {
+                    SSLParameters p = options.ssl().getDefaultSSLParameters();
+                    p.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+                    p.setCipherSuites(Tls.MODERN_SUITES.stream()
+                            .filter(s -> List.of(options.ssl().getSupportedSSLParameters().getCipherSuites()).contains(s))
+                            .toArray(String[]::new));
+                    p.setWantClientAuth(options.clientAuth());
+                    params.setSSLParameters(p);
+                }
+            });
+            server = https;
+        } else {
+            server = HttpServer.create(addr, 1024);
+        }
+        int threads = options.workerThreads();
+        workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(8192),
+                r -> {
+                    Thread t = new Thread(r, "keyward-http-" + r.hashCode());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
+        server.setExecutor(workers);
+        server.createContext("/", this::dispatch);
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    private void dispatch(HttpExchange ex) {
+        long t0 = System.nanoTime();
+        inFlight.incrementAndGet();
+        String rid = Long.toHexString(requestIds.incrementAndGet());
+        String operation = "unknown";
+        String user = "-";
+        String keyRef = null;
+        int status;
+        boolean audited = false;
+        try {
+            if (draining) {
+                ex.getResponseHeaders().set("Connection", "close");
+                write(ex, errorReply(new KwException(ErrorCode.UNAVAILABLE, "the server is shutting down"), rid));
+                return;
+            }
+            String method = ex.getRequestMethod();
+            String[] path = splitPath(ex.getRequestURI().getRawPath());
+            TreeSet<String> allowed = new TreeSet<>();
+            Router.Match m = path == null ? null : router.find(method, path, allowed);
+            Reply reply;
+            if (m == null) {
+                if (!allowed.isEmpty()) {
+                    ex.getResponseHeaders().add("Allow", String.join(", ", allowed));
+                    reply = errorReply(new KwException(ErrorCode.METHOD_NOT_ALLOWED,
+                            "method " + method + " not allowed here; allowed: " + allowed), rid);
+                } else {
+                    reply = errorReply(KwException.notFound("endpoint"), rid);
+                }
+            } else {
+                Route route = m.route();
+                operation = route.operation();
+                audited = route.authenticated();
+                keyRef = m.params().length > 0 && route.segments().length > 2 && "keys".equals(route.segments()[1])
+                        ? m.params()[0] : null;
+                try {
+                    byte[] body = readBody(ex);
+                    Call call = new Call(ex, m.params(), body);
+                    if (route.authenticated()) {
+                        Principal p = authenticator.authenticate(ex);
+                        call.principal = p;
+                        user = p.user();
+                    }
+                    reply = route.handler().handle(call);
+                } catch (Exception | StackOverflowError e) {
+                    reply = errorReply(e, rid);
+                }
+            }
+            status = reply.status();
+            if (audited) {
+                String outcome = status < 400 ? "ok" : errorCodeOf(reply);
+                audit.record(user, operation, keyRef, outcome, remote(ex));
+            }
+            write(ex, reply);
+        } catch (IOException | RuntimeException e) {
+            status = 500;
+            Log.debug("request " + rid + ": connection failed while answering: " + e.getClass().getSimpleName());
+        } finally {
+            ex.close();
+            inFlight.decrementAndGet();
+        }
+        long nanos = System.nanoTime() - t0;
+        metrics.record(operation, status, nanos);
+        if (Log.enabled(Log.Level.INFO)) {
+            Log.info("request id=" + rid + " user=" + user + " op=" + operation + " status=" + status
+                    + " ms=" + String.format(Locale.ROOT, "%.2f", nanos / 1e6));
+        }
+    }
+
+    private static String errorCodeOf(Reply reply) {
+        if (reply.body() instanceof java.util.Map<?, ?> m && m.get("error") instanceof java.util.Map<?, ?> e) {
+            return String.valueOf(e.get("code"));
+        }
+        return "error";
+    }
+
+    private static String remote(HttpExchange ex) {
+        return ex.getRemoteAddress() == null ? "" : ex.getRemoteAddress().getAddress().getHostAddress();
+    }
+
+    static Reply errorReply(Throwable t, String rid) {
+        Errors.Mapped e = Errors.map(t, rid);
+        return new Reply(e.code().status(), Reply.error(e.code().code(), e.message()), null);
+    }
+
+    private byte[] readBody(HttpExchange ex) throws IOException {
+        String cl = ex.getRequestHeaders().getFirst("Content-Length");
+        int max = options.maxBodyBytes();
+        if (cl != null) {
+            long n;
+            try {
+                n = Long.parseLong(cl.trim());
+            } catch (NumberFormatException e) {
+                throw KwException.invalid("bad Content-Length header");
+            }
+            if (n > max) {
+                ex.getResponseHeaders().set("Connection", "close");
+                throw new KwException(ErrorCode.TOO_LARGE, "request body is larger than the limit of " + max + " bytes");
+            }
+        }
+        byte[] body = readBounded(ex.getRequestBody(), max);
+        if (body == null) {
+            ex.getResponseHeaders().set("Connection", "close");
+            throw new KwException(ErrorCode.TOO_LARGE, "request body is larger than the limit of " + max + " bytes");
+        }
+        if (body.length > 0) {
+            String ct = ex.getRequestHeaders().getFirst("Content-Type");
+            if (ct == null || !ct.toLowerCase(Locale.ROOT).trim().startsWith("application/json")) {
+                throw new KwException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "request body must be application/json");
+            }
+        }
+        return body;
+    }
+
+    /** Reads at most {@code max} bytes; null if there were more. */
+    private static byte[] readBounded(InputStream in, int max) throws IOException {
+        byte[] buf = new byte[Math.min(max + 1, 8192)];
+        int n = 0;
+        while (true) {
+            if (n == buf.length) {
+                if (buf.length > max) {
+                    return null;
+                }
+                buf = java.util.Arrays.copyOf(buf, Math.min(max + 1, buf.length * 2));
+            }
+            int r = in.read(buf, n, buf.length - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
+            if (n > max) {
+                return null;
+            }
+        }
+        return java.util.Arrays.copyOf(buf, n);
+    }
+
+    private static void write(HttpExchange ex, Reply reply) throws IOException {
+        if (reply.status() == 204) {
+            ex.sendResponseHeaders(204, -1);
+            return;
+        }
+        byte[] bytes;
+        if (reply.contentType() != null) {
+            ex.getResponseHeaders().set("Content-Type", reply.contentType());
+            bytes = ((String) reply.body()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } else {
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            bytes = Json.writeBytes(reply.body());
+        }
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        if (reply.status() == 503) {
+            ex.getResponseHeaders().set("Retry-After", "1");
+        }
+        if (reply.status() == 401) {
+            ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+        }
+        ex.sendResponseHeaders(reply.status(), bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static String[] splitPath(String raw) {
+        if (raw == null || !raw.startsWith("/") || raw.length() > 2048) {
+            return null;
+        }
+        String[] parts = raw.substring(1).split("/", -1);
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = Call.decode(parts[i], false);
+        }
+        return parts;
+    }
+
+    /**
+     * Stops accepting, lets in-flight requests finish for at most {@code graceMillis}, then stops
+     * the workers.
+     */
+    public void stop(long graceMillis) {
+        if (server == null) {
+            return;
+        }
+        // HttpServer.stop(n) may wait the full n seconds even when idle (JDK-8304065), so drain
+        // ourselves: refuse new requests with 503, wait for in-flight ones, then close at once.
+        draining = true;
+        long deadline = System.nanoTime() + graceMillis * 1_000_000L;
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        server.stop(0);
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(5000);
+    }
+}

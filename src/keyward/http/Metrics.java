@@ -1,0 +1,91 @@
+package keyward.http;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Request counters and latency histograms per operation, plus registered gauges, rendered in the
+ * Prometheus text format. Recording is lock-free (LongAdder). Thread-safe.
+ */
+public final class Metrics {
+    private static final double[] BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+
+    private record Series(String operation, int status) {
+    }
+
+    private static final class Histogram {
+        final LongAdder[] counts = new LongAdder[BUCKETS.length + 1];
+        final LongAdder sumMicros = new LongAdder();
+
+        Histogram() {
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = new LongAdder();
+            }
+        }
+    }
+
+    private record Gauge(String help, DoubleSupplier value) {
+    }
+
+    private final ConcurrentHashMap<Series, LongAdder> requests = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Histogram> latency = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Gauge> gauges = new ConcurrentHashMap<>();
+
+    void record(String operation, int status, long nanos) {
+        requests.computeIfAbsent(new Series(operation, status), s -> new LongAdder()).increment();
+        Histogram h = latency.computeIfAbsent(operation, o -> new Histogram());
+        double seconds = nanos / 1e9;
+        int i = 0;
+        while (i < BUCKETS.length && seconds > BUCKETS[i]) {
+            i++;
+        }
+        h.counts[i].increment();
+        h.sumMicros.add(nanos / 1000);
+    }
+
+    /** Registers a gauge, e.g. {@code keyward_db_pool_active}; a later registration replaces it. */
+    public void gauge(String name, String help, DoubleSupplier value) {
+        gauges.put(name, new Gauge(help, value));
+    }
+
+    String render() {
+        StringBuilder sb = new StringBuilder(4096);
+        sb.append("# HELP keyward_requests_total Requests by operation and HTTP status.\n");
+        sb.append("# TYPE keyward_requests_total counter\n");
+        Map<String, Long> sorted = new TreeMap<>();
+        requests.forEach((s, n) -> sorted.put("{operation=\"" + s.operation + "\",status=\"" + s.status + "\"}", n.sum()));
+        sorted.forEach((labels, n) -> sb.append("keyward_requests_total").append(labels).append(' ').append(n).append('\n'));
+        sb.append("# HELP keyward_request_duration_seconds Request latency by operation.\n");
+        sb.append("# TYPE keyward_request_duration_seconds histogram\n");
+        new TreeMap<>(latency).forEach((op, h) -> {
+            long cumulative = 0;
+            for (int i = 0; i < BUCKETS.length; i++) {
+                cumulative += h.counts[i].sum();
+                sb.append("keyward_request_duration_seconds_bucket{operation=\"").append(op).append("\",le=\"")
+                        .append(BUCKETS[i]).append("\"} ").append(cumulative).append('\n');
+            }
+            cumulative += h.counts[BUCKETS.length].sum();
+            sb.append("keyward_request_duration_seconds_bucket{operation=\"").append(op).append("\",le=\"+Inf\"} ")
+                    .append(cumulative).append('\n');
+            sb.append("keyward_request_duration_seconds_sum{operation=\"").append(op).append("\"} ")
+                    .append(h.sumMicros.sum() / 1e6).append('\n');
+            sb.append("keyward_request_duration_seconds_count{operation=\"").append(op).append("\"} ")
+                    .append(cumulative).append('\n');
+        });
+        new TreeMap<>(gauges).forEach((name, g) -> {
+            double v;
+            try {
+                v = g.value.getAsDouble();
+            } catch (RuntimeException e) {
+                v = Double.NaN;
+            }
+            sb.append("# HELP ").append(name).append(' ').append(g.help).append('\n');
+            sb.append("# TYPE ").append(name).append(" gauge\n");
+            sb.append(name).append(' ').append(v).append('\n');
+        });
+        return sb.toString();
+    }
+}

@@ -1,0 +1,233 @@
+package keyward.store.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import keyward.store.AuditCheckpoint;
+import keyward.store.AuditQuery;
+import keyward.store.AuditRecord;
+import keyward.store.ConflictException;
+
+/**
+ * Audit entries and checkpoints. Thread-safe.
+ *
+ * <p>Positions come from INCRBY on an opaque counter (a crashed append leaves a gap, never a
+ * duplicate). Each entry has a claim object named by (node, seq), written in the same script as
+ * the entry, so (node, seq) is unique and a node's chain can be walked by seq: its last entry is
+ * found by a probing search over seqs (they are gapless), and a node's listing reads claims in seq
+ * order. Listings by user or key go through the index.
+ */
+final class AuditLog {
+    private final SealedObjects objects;
+    private final Findex findex;
+    private final RedisKeys keys;
+    private final Set<String> knownNodes = ConcurrentHashMap.newKeySet();
+
+    AuditLog(SealedObjects objects, Findex findex) {
+        this.objects = objects;
+        this.findex = findex;
+        this.keys = objects.keys();
+    }
+
+    void append(List<AuditRecord> entries) throws ConflictException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        Set<String> seen = new HashSet<>();
+        for (AuditRecord a : entries) {
+            if (!seen.add(a.node() + "\n" + a.seq())) {
+                throw exists(a);
+            }
+        }
+        int failed = objects.withView(v -> {
+            long last = (Long) objects.pool().call("INCRBY", keys.auditCounter(), Integer.toString(entries.size()));
+            Map<String, List<Findex.Entry>> index = new LinkedHashMap<>();
+            List<SealedObjects.Check> checks = new ArrayList<>();
+            List<SealedObjects.Put> puts = new ArrayList<>();
+            for (int i = 0; i < entries.size(); i++) {
+                AuditRecord a = entries.get(i);
+                long position = last - entries.size() + 1 + i;
+                AuditRecord stored = new AuditRecord(position, a.node(), a.seq(), a.time(), a.user(), a.operation(),
+                        a.keyRef(), a.outcome(), a.remote(), a.prevHash(), a.hash());
+                Keywords.merge(index, Keywords.entries(Keywords.of(a), true, 0, Long.toString(position)));
+                String claim = claim(a.node(), a.seq());
+                checks.add(new SealedObjects.Check(claim, null));
+                puts.add(new SealedObjects.Put(claim, Records.number(Records.AUDIT_CLAIM, position)));
+                puts.add(new SealedObjects.Put(entry(position), Records.audit(stored)));
+                if (!knownNodes.contains(a.node())) {
+                    String marker = keys.object("audit-node", a.node());
+                    Keywords.merge(index, Keywords.entries(List.of(Keywords.AUDIT_NODES), true, 0, keys.handle(marker)));
+                    puts.add(new SealedObjects.Put(marker, Records.text(Records.AUDIT_NODE, a.node())));
+                }
+            }
+            findex.append(v, index);
+            return objects.write(v, checks, puts);
+        });
+        if (failed != 0) {
+            throw exists(entries.get(failed - 1));
+        }
+        entries.forEach(a -> knownNodes.add(a.node()));
+    }
+
+    List<AuditRecord> list(AuditQuery q) {
+        Predicate<AuditRecord> check = a -> (q.node() == null || q.node().equals(a.node()))
+                && (q.user() == null || q.user().equals(a.user()))
+                && (q.keyRef() == null || q.keyRef().equals(a.keyRef()));
+        List<AuditRecord> out = new ArrayList<>();
+        if (q.node() != null) {
+            long last = lastSeq(q.node());
+            long first = Probe.firstTrue(1, last + 1, seqs -> positionsAfter(q.node(), seqs, q.afterPosition()));
+            for (long seq = first; seq <= last && out.size() < q.limit(); seq += 1000) {
+                List<String> claims = new ArrayList<>();
+                for (long s = seq; s <= Math.min(last, seq + 999); s++) {
+                    claims.add(claim(q.node(), s));
+                }
+                List<Long> positions = new ArrayList<>();
+                objects.plains(claims).forEach(p -> {
+                    if (p != null) {
+                        positions.add(Records.number(Records.AUDIT_CLAIM, p));
+                    }
+                });
+                collect(positions, q.limit(), check, out);
+            }
+        } else if (q.user() != null || q.keyRef() != null) {
+            List<String> keywords = new ArrayList<>();
+            if (q.user() != null) {
+                keywords.add(Keywords.auditUser(q.user()));
+            }
+            if (q.keyRef() != null) {
+                keywords.add(Keywords.auditKey(q.keyRef()));
+            }
+            Map<String, Set<String>> found = findex.search(keywords);
+            TreeSet<Long> positions = new TreeSet<>();
+            found.get(keywords.get(0)).forEach(p -> positions.add(Long.parseLong(p)));
+            keywords.forEach(k -> positions.removeIf(p -> !found.get(k).contains(Long.toString(p))));
+            List<Long> after = new ArrayList<>(positions.tailSet(q.afterPosition(), false));
+            for (int from = 0; from < after.size() && out.size() < q.limit(); from += 1000) {
+                collect(after.subList(from, Math.min(after.size(), from + 1000)), q.limit(), check, out);
+            }
+        } else {
+            Object counter = objects.pool().call("GET", keys.auditCounter());
+            long max = counter == null ? 0 : Long.parseLong(new String((byte[]) counter, StandardCharsets.US_ASCII));
+            for (long p = q.afterPosition() + 1; p <= max && out.size() < q.limit(); p += 1000) {
+                List<Long> positions = new ArrayList<>();
+                for (long i = p; i <= Math.min(max, p + 999); i++) {
+                    positions.add(i);
+                }
+                collect(positions, q.limit(), check, out);
+            }
+        }
+        return out;
+    }
+
+    Optional<AuditRecord> last(String node) {
+        long seq = lastSeq(node);
+        if (seq == 0) {
+            return Optional.empty();
+        }
+        byte[] claim = objects.plain(claim(node, seq));
+        byte[] p = claim == null ? null : objects.plain(entry(Records.number(Records.AUDIT_CLAIM, claim)));
+        return p == null ? Optional.empty() : Optional.of(Records.audit(p));
+    }
+
+    List<String> nodes() {
+        String k = Keywords.AUDIT_NODES;
+        List<String> names = findex.search(List.of(k)).get(k).stream().map(keys::objectNamed).toList();
+        TreeSet<String> nodes = new TreeSet<>();
+        objects.plains(names).forEach(p -> {
+            if (p != null) {
+                nodes.add(Records.text(Records.AUDIT_NODE, p));
+            }
+        });
+        return new ArrayList<>(nodes);
+    }
+
+    void putCheckpoint(AuditCheckpoint c) {
+        String name = keys.object("checkpoint", c.node(), Long.toString(c.seq()));
+        objects.withView(v -> {
+            findex.append(v, Keywords.entries(List.of(Keywords.checkpoints(c.node())), true, 0, Long.toString(c.seq())));
+            return objects.write(v, List.of(), List.of(new SealedObjects.Put(name, Records.checkpoint(c))));
+        });
+    }
+
+    List<AuditCheckpoint> checkpoints(String node) {
+        String k = Keywords.checkpoints(node);
+        List<String> names = findex.search(List.of(k)).get(k).stream()
+                .map(seq -> keys.object("checkpoint", node, seq)).toList();
+        List<AuditCheckpoint> out = new ArrayList<>();
+        objects.plains(names).forEach(p -> {
+            if (p != null) {
+                AuditCheckpoint c = Records.checkpoint(p);
+                if (c.node().equals(node)) {
+                    out.add(c);
+                }
+            }
+        });
+        out.sort(Comparator.comparingLong(AuditCheckpoint::seq));
+        return out;
+    }
+
+    /** The highest seq of {@code node} (0 if none): seqs are gapless, so the claims exist exactly for 1..last. */
+    long lastSeq(String node) {
+        return Probe.firstTrue(1, Long.MAX_VALUE, seqs -> {
+            List<List<byte[]>> cmds = new ArrayList<>();
+            for (long s : seqs) {
+                cmds.add(RedisConnection.args("EXISTS", claim(node, s)));
+            }
+            List<Object> r = objects.pool().pipeline(cmds);
+            boolean[] missing = new boolean[seqs.length];
+            for (int i = 0; i < seqs.length; i++) {
+                missing[i] = !Long.valueOf(1).equals(r.get(i));
+            }
+            return missing;
+        }) - 1;
+    }
+
+    private boolean[] positionsAfter(String node, long[] seqs, long after) {
+        List<String> claims = new ArrayList<>();
+        for (long s : seqs) {
+            claims.add(claim(node, s));
+        }
+        List<byte[]> p = objects.plains(claims);
+        boolean[] r = new boolean[seqs.length];
+        for (int i = 0; i < seqs.length; i++) {
+            r[i] = p.get(i) == null || Records.number(Records.AUDIT_CLAIM, p.get(i)) > after;
+        }
+        return r;
+    }
+
+    private void collect(List<Long> positions, int limit, Predicate<AuditRecord> check, List<AuditRecord> out) {
+        List<String> names = new ArrayList<>();
+        positions.forEach(p -> names.add(entry(p)));
+        for (byte[] p : objects.plains(names)) {
+            if (p != null && out.size() < limit) {
+                AuditRecord a = Records.audit(p);
+                if (check.test(a)) {
+                    out.add(a);
+                }
+            }
+        }
+    }
+
+    private String claim(String node, long seq) {
+        return keys.object("audit-seq", node, Long.toString(seq));
+    }
+
+    private String entry(long position) {
+        return keys.object("audit", Long.toString(position));
+    }
+
+    private static ConflictException exists(AuditRecord a) {
+        return new ConflictException(ConflictException.Kind.ALREADY_EXISTS,
+                "audit entry " + a.seq() + " of node '" + a.node() + "' already exists");
+    }
+}

@@ -1,0 +1,145 @@
+package keyward.store.redis;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import keyward.store.KeyPage;
+import keyward.store.KeyQuery;
+import keyward.store.KeyRecord;
+
+/**
+ * Locate and the job queries, through the index. Every candidate the index yields is fetched,
+ * decrypted and checked against every filter again, so a stale or forged-by-crash entry never
+ * returns a key that does not match. Thread-safe.
+ */
+final class KeyLocator {
+    private static final int MAX_BATCH = 1000;
+
+    private final Findex findex;
+    private final SealedObjects objects;
+
+    KeyLocator(Findex findex, SealedObjects objects) {
+        this.findex = findex;
+        this.objects = objects;
+    }
+
+    KeyPage locate(KeyQuery q) {
+        List<String> all = new ArrayList<>();
+        q.tags().forEach(t -> all.add(Keywords.tag(t)));
+        if (q.name() != null) {
+            all.add(Keywords.name(q.name()));
+        }
+        if (q.algorithm() != null) {
+            all.add(Keywords.algorithm(q.algorithm()));
+        }
+        if (q.state() != null) {
+            all.add(Keywords.state(q.state()));
+        }
+        if (q.owner() != null) {
+            all.add(Keywords.owner(q.owner()));
+        }
+        List<String> any = q.visibleTo() == null ? List.of()
+                : List.of(Keywords.owner(q.visibleTo()), Keywords.grant(q.visibleTo()), Keywords.grant("*"));
+        NavigableSet<String> candidates = candidates(all, any);
+        if (q.after() != null) {
+            candidates = candidates.tailSet(q.after(), false);
+        }
+        List<KeyRecord> hits = fetchMatching(candidates, q.limit() + 1, k -> matches(q, k));
+        if (hits.size() > q.limit()) {
+            List<KeyRecord> page = hits.subList(0, q.limit());
+            return new KeyPage(page, page.get(page.size() - 1).id());
+        }
+        return new KeyPage(hits, null);
+    }
+
+    List<String> dueForDestruction(Instant now, int limit) {
+        NavigableSet<String> c = candidates(List.of(Keywords.state("pending_destruction")), List.of());
+        return ids(fetchMatching(c, limit, k -> "pending_destruction".equals(k.state())
+                && k.destroyAt() != null && !k.destroyAt().isAfter(now)));
+    }
+
+    List<String> dueForRotation(Instant now, int limit) {
+        NavigableSet<String> c = candidates(List.of(Keywords.state("active"), Keywords.AUTO_ROTATE), List.of());
+        return ids(fetchMatching(c, limit, k -> "active".equals(k.state()) && k.autoRotatePeriod() > 0
+                && k.rotatedAt() != null && !k.rotatedAt().plusSeconds(k.autoRotatePeriod()).isAfter(now)));
+    }
+
+    /** Ids in every list of {@code all} and (if given) in at least one list of {@code any}; "type:key" if no filter. */
+    NavigableSet<String> candidates(List<String> all, List<String> any) {
+        List<String> must = all.isEmpty() && any.isEmpty() ? List.of(Keywords.KEYS) : all;
+        Set<String> keywords = new TreeSet<>(must);
+        keywords.addAll(any);
+        Map<String, Set<String>> found = findex.search(keywords);
+        NavigableSet<String> result = null;
+        for (String k : must) {
+            if (result == null) {
+                result = new TreeSet<>(found.get(k));
+            } else {
+                result.retainAll(found.get(k));
+            }
+        }
+        if (!any.isEmpty()) {
+            Set<String> union = new TreeSet<>();
+            any.forEach(k -> union.addAll(found.get(k)));
+            if (result == null) {
+                result = new TreeSet<>(union);
+            } else {
+                result.retainAll(union);
+            }
+        }
+        return result;
+    }
+
+    /** Up to {@code limit} keys, ascending by id, that exist and pass {@code check}. */
+    List<KeyRecord> fetchMatching(NavigableSet<String> ids, int limit, Predicate<KeyRecord> check) {
+        List<KeyRecord> hits = new ArrayList<>();
+        List<String> batch = new ArrayList<>();
+        for (String id : ids) {
+            batch.add(id);
+            if (batch.size() == Math.min(MAX_BATCH, Math.max(limit - hits.size(), 16))) {
+                collect(batch, limit, check, hits);
+                batch.clear();
+                if (hits.size() >= limit) {
+                    return hits;
+                }
+            }
+        }
+        collect(batch, limit, check, hits);
+        return hits;
+    }
+
+    private void collect(List<String> ids, int limit, Predicate<KeyRecord> check, List<KeyRecord> hits) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        List<String> names = ids.stream().map(id -> objects.keys().object("key", id)).toList();
+        List<byte[]> plains = objects.plains(names);
+        for (int i = 0; i < ids.size() && hits.size() < limit; i++) {
+            if (plains.get(i) != null) {
+                KeyRecord k = Records.key(plains.get(i));
+                if (k.id().equals(ids.get(i)) && check.test(k)) {
+                    hits.add(k);
+                }
+            }
+        }
+    }
+
+    static boolean matches(KeyQuery q, KeyRecord k) {
+        return k.tags().containsAll(q.tags())
+                && (q.name() == null || q.name().equals(k.name()))
+                && (q.algorithm() == null || q.algorithm().equals(k.algorithm()))
+                && (q.state() == null || q.state().equals(k.state()))
+                && (q.owner() == null || q.owner().equals(k.owner()))
+                && (q.visibleTo() == null || q.visibleTo().equals(k.owner()) || k.grants().containsKey(q.visibleTo())
+                        || k.grants().containsKey("*"));
+    }
+
+    private static List<String> ids(List<KeyRecord> keys) {
+        return keys.stream().map(KeyRecord::id).toList();
+    }
+}

@@ -1,0 +1,443 @@
+package keyward.store.redis;
+
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLSocketFactory;
+import keyward.store.AuditCheckpoint;
+import keyward.store.AuditQuery;
+import keyward.store.AuditRecord;
+import keyward.store.ConflictException;
+import keyward.store.KeyPage;
+import keyward.store.KeyQuery;
+import keyward.store.KeyRecord;
+import keyward.store.Store;
+import keyward.store.StoreException;
+import keyward.store.TokenRecord;
+import keyward.store.UserRecord;
+
+/**
+ * The {@code redis-findex} store: Redis holds everything and sees nothing. Every object is
+ * AES-256-GCM sealed under an opaque name, every search goes through the encrypted index
+ * ({@link Findex}), and every candidate is re-checked against the decrypted object.
+ *
+ * <p>Guarantees beyond {@link Store}: a wrong master password or a label other than the one in
+ * use is refused by {@link #open(RedisOptions)} with a clear message; any number of instances may
+ * write concurrently (index appends and object writes are compare-and-swap Lua scripts); the index
+ * is written before an object and cleaned after it, so a crash between the two never yields a key
+ * that does not exist or does not match. Thread-safe. Failures to reach Redis raise
+ * {@link keyward.store.StoreUnavailableException} within the configured timeout.
+ */
+public final class RedisStore implements Store {
+    private static final int MAX_RETRIES = 5;
+
+    private final RedisPool pool;
+    private final RedisKeys keys;
+    private final Generation generation;
+    private final SealedObjects objects;
+    private final Findex findex;
+    private final KeyLocator locator;
+    private final Principals principals;
+    private final AuditLog audit;
+    /** Test hook: runs after a key's index entries are written and before its object is. */
+    volatile Runnable afterIndexWrite = () -> { };
+
+    private RedisStore(RedisPool pool, RedisKeys keys) {
+        this.pool = pool;
+        this.keys = keys;
+        ObjectCodec codec = new ObjectCodec(keys);
+        this.generation = new Generation(pool, keys, codec);
+        this.objects = new SealedObjects(pool, keys, codec, generation);
+        this.findex = new Findex(pool, keys, codec, generation);
+        this.locator = new KeyLocator(findex, objects);
+        this.principals = new Principals(objects, findex);
+        this.audit = new AuditLog(objects, findex);
+    }
+
+    /**
+     * Connects, derives the master key (Argon2id, about a second), checks it and the label
+     * against what Redis holds (recording both on first use) and returns the open store.
+     *
+     * @throws StoreException if the password or the label do not match this database
+     */
+    public static RedisStore open(RedisOptions o) {
+        RedisPool pool = pool(o, (SSLSocketFactory) SSLSocketFactory.getDefault());
+        try {
+            byte[] master = RedisKeys.argon2(o.masterPassword(), salt(pool, o.namespace()));
+            try {
+                return start(pool, new RedisKeys(o.namespace(), master), o.label());
+            } finally {
+                Arrays.fill(master, (byte) 0);
+            }
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** For tests: skips Argon2 (and the salt) with a master key made elsewhere. */
+    static RedisStore openWithMasterKey(RedisOptions o, byte[] master, SSLSocketFactory tls) {
+        RedisPool pool = pool(o, tls);
+        try {
+            return start(pool, new RedisKeys(o.namespace(), master), o.label());
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    private static RedisPool pool(RedisOptions o, SSLSocketFactory tls) {
+        return new RedisPool(RedisUrl.parse(o.url()), o.poolSize(), o.timeoutMs(), tls);
+    }
+
+    private static byte[] salt(RedisPool pool, String ns) {
+        byte[] fresh = new byte[RedisKeys.SALT_BYTES];
+        new SecureRandom().nextBytes(fresh);
+        pool.call(Generation.setNx(ns + ":salt", fresh));
+        byte[] salt = (byte[]) pool.call("GET", ns + ":salt");
+        if (salt == null || salt.length != RedisKeys.SALT_BYTES) {
+            throw new StoreException("the Redis master key salt at " + ns + ":salt is missing or malformed");
+        }
+        return salt;
+    }
+
+    private static RedisStore start(RedisPool pool, RedisKeys keys, String label) {
+        RedisStore s = new RedisStore(pool, keys);
+        s.checkMasterKey(true);
+        s.generation.start(label);
+        return s;
+    }
+
+    private void checkMasterKey(boolean recordIfNew) {
+        byte[] mine = keys.checkValue();
+        if (recordIfNew) {
+            pool.call(Generation.setNx(keys.checkKey(), mine));
+        }
+        byte[] stored = (byte[]) pool.call("GET", keys.checkKey());
+        if (stored == null || !MessageDigest.isEqual(stored, mine)) {
+            throw new StoreException("the Redis master password does not match this database (namespace '" + keys.ns + "')");
+        }
+    }
+
+    /**
+     * Rebuilds the whole index under {@code newLabel}, compacted to the live entries, switches
+     * every instance to it and deletes the old generation. Online: other instances keep serving
+     * and follow the switch by themselves. Reports progress in plain lines.
+     */
+    public void rotateLabel(String newLabel, Consumer<String> progress) {
+        new LabelRotation(objects, findex, generation).run(newLabel, progress);
+    }
+
+    /** Already opened by {@link #open(RedisOptions)}; checks again that the master key matches. Idempotent. */
+    @Override
+    public void open() {
+        checkMasterKey(false);
+        generation.refresh();
+    }
+
+    @Override
+    public boolean ping() {
+        try {
+            return "PONG".equals(pool.call("PING"));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String kind() {
+        return "redis-findex";
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    // ---- meta and leases: no index entries point at them ----
+
+    @Override
+    public Optional<byte[]> getMeta(String name) {
+        return Optional.ofNullable(objects.plain(keys.object("meta", name))).map(Records::metaValue);
+    }
+
+    @Override
+    public boolean putMetaIfAbsent(String name, byte[] value) {
+        return objects.putIfAbsent(keys.object("meta", name), Records.meta(value));
+    }
+
+    @Override
+    public void putMeta(String name, byte[] value) {
+        objects.put(keys.object("meta", name), Records.meta(value));
+    }
+
+    @Override
+    public boolean claimLease(String name, String holder, Instant now, Duration lease) {
+        String key = keys.object("lease", name);
+        for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
+            SealedObjects.Stored cur = objects.get(key);
+            if (cur != null) {
+                Records.Lease l = Records.lease(cur.plain());
+                if (!l.holder().equals(holder) && l.until().isAfter(now)) {
+                    return false;
+                }
+            }
+            byte[] next = Records.lease(new Records.Lease(holder, now.plus(lease)));
+            if (objects.write(null, List.of(new SealedObjects.Check(key, cur == null ? null : cur.sealed())),
+                    List.of(new SealedObjects.Put(key, next))) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- keys ----
+
+    @Override
+    public void insertKey(KeyRecord k) throws ConflictException {
+        String obj = keyName(k.id());
+        String claim = k.name() == null ? null : nameClaim(k.name());
+        Map<String, List<Findex.Entry>> adds = Keywords.entries(Keywords.of(k), true, k.rowVersion(), k.id());
+        int failed = objects.withView(v -> {
+            findex.append(v, adds);
+            afterIndexWrite.run();
+            List<SealedObjects.Check> checks = new ArrayList<>(List.of(new SealedObjects.Check(obj, null)));
+            List<SealedObjects.Put> puts = new ArrayList<>(List.of(new SealedObjects.Put(obj, Records.key(k))));
+            if (claim != null) {
+                checks.add(new SealedObjects.Check(claim, null));
+                puts.add(new SealedObjects.Put(claim, Records.text(Records.NAME_CLAIM, k.id())));
+            }
+            return objects.write(v, checks, puts);
+        });
+        if (failed == 1) {
+            throw new ConflictException(ConflictException.Kind.ALREADY_EXISTS, "key " + k.id() + " already exists");
+        }
+        if (failed == 2) {
+            throw nameTaken(k.name());
+        }
+    }
+
+    @Override
+    public Optional<KeyRecord> findKey(String id) {
+        byte[] p = objects.plain(keyName(id));
+        return p == null ? Optional.empty() : Optional.of(Records.key(p)).filter(k -> k.id().equals(id));
+    }
+
+    @Override
+    public Optional<KeyRecord> findKeyByName(String name) {
+        byte[] claim = objects.plain(nameClaim(name));
+        if (claim == null) {
+            return Optional.empty();
+        }
+        return findKey(Records.text(Records.NAME_CLAIM, claim)).filter(k -> name.equals(k.name()));
+    }
+
+    @Override
+    public KeyRecord updateKey(KeyRecord k) throws ConflictException {
+        String obj = keyName(k.id());
+        for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
+            Generation.View v = generation.current();
+            SealedObjects.Stored cur = objects.get(obj);
+            KeyRecord old = cur == null ? null : Records.key(cur.plain());
+            if (old == null || old.rowVersion() != k.rowVersion()) {
+                throw stale(k.id());
+            }
+            KeyRecord next = k.toBuilder().build();
+            KeyRecord stored = withRowVersion(next, k.rowVersion() + 1);
+            Set<String> before = Keywords.of(old);
+            Set<String> after = Keywords.of(stored);
+            Set<String> added = new HashSet<>(after);
+            added.removeAll(before);
+            Set<String> removed = new HashSet<>(before);
+            removed.removeAll(after);
+            int failed;
+            try {
+                findex.append(v, Keywords.entries(added, true, stored.rowVersion(), k.id()));
+                afterIndexWrite.run();
+                failed = objects.write(v, checksFor(obj, cur, old, stored), putsFor(obj, old, stored));
+            } catch (Generation.ChangedException e) {
+                generation.refresh();
+                continue;
+            }
+            if (failed == 1) {
+                throw stale(k.id());
+            }
+            if (failed == 2) {
+                throw nameTaken(stored.name());
+            }
+            findex.appendFollowing(Keywords.entries(removed, false, stored.rowVersion(), k.id()));
+            return stored;
+        }
+        throw new keyward.store.StoreUnavailableException("the findex label keeps changing; retry later", null);
+    }
+
+    private List<SealedObjects.Check> checksFor(String obj, SealedObjects.Stored cur, KeyRecord old, KeyRecord next) {
+        List<SealedObjects.Check> checks = new ArrayList<>(List.of(new SealedObjects.Check(obj, cur.sealed())));
+        if (next.name() != null && !next.name().equals(old.name())) {
+            checks.add(new SealedObjects.Check(nameClaim(next.name()), null));
+        }
+        return checks;
+    }
+
+    private List<SealedObjects.Put> putsFor(String obj, KeyRecord old, KeyRecord next) {
+        List<SealedObjects.Put> puts = new ArrayList<>(List.of(new SealedObjects.Put(obj, Records.key(next))));
+        if (!java.util.Objects.equals(old.name(), next.name())) {
+            if (old.name() != null) {
+                puts.add(new SealedObjects.Put(nameClaim(old.name()), null));
+            }
+            if (next.name() != null) {
+                puts.add(new SealedObjects.Put(nameClaim(next.name()), Records.text(Records.NAME_CLAIM, next.id())));
+            }
+        }
+        return puts;
+    }
+
+    private static KeyRecord withRowVersion(KeyRecord k, long rowVersion) {
+        KeyRecord.Builder b = k.toBuilder();
+        b.rowVersion = rowVersion;
+        return b.build();
+    }
+
+    @Override
+    public KeyPage locate(KeyQuery query) {
+        return locator.locate(query);
+    }
+
+    @Override
+    public List<String> dueForDestruction(Instant now, int limit) {
+        return locator.dueForDestruction(now, limit);
+    }
+
+    @Override
+    public List<String> dueForRotation(Instant now, int limit) {
+        return locator.dueForRotation(now, limit);
+    }
+
+    // ---- users and tokens ----
+
+    @Override
+    public void insertUser(UserRecord user) throws ConflictException {
+        principals.insertUser(user);
+    }
+
+    @Override
+    public Optional<UserRecord> findUser(String name) {
+        return principals.findUser(name);
+    }
+
+    @Override
+    public List<UserRecord> listUsers() {
+        return principals.listUsers();
+    }
+
+    /** Tokens first, then grants, then the user: a crash half-way never leaves a token of a deleted user. */
+    @Override
+    public boolean deleteUser(String name) {
+        if (principals.findUser(name).isEmpty()) {
+            return false;
+        }
+        principals.listTokens(name).forEach(principals::deleteToken);
+        for (String id : locator.candidates(List.of(Keywords.grant(name)), List.of())) {
+            removeGrants(id, name);
+        }
+        return principals.deleteUserObject(name);
+    }
+
+    private void removeGrants(String id, String user) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            Optional<KeyRecord> k = findKey(id);
+            if (k.isEmpty() || !k.get().grants().containsKey(user)) {
+                return;
+            }
+            Map<String, Set<String>> grants = new HashMap<>(k.get().grants());
+            grants.remove(user);
+            KeyRecord.Builder b = k.get().toBuilder();
+            b.grants = grants;
+            try {
+                updateKey(b.build());
+                return;
+            } catch (ConflictException e) {
+                // another writer changed the key meanwhile: read it again
+            }
+        }
+        throw new StoreException("could not remove the grants of a deleted user from key " + id + ": it keeps changing");
+    }
+
+    @Override
+    public void insertToken(TokenRecord token) {
+        principals.insertToken(token);
+    }
+
+    @Override
+    public Optional<TokenRecord> findTokenByHash(byte[] hash) {
+        return principals.findTokenByHash(hash);
+    }
+
+    @Override
+    public List<TokenRecord> listTokens(String user) {
+        return principals.listTokens(user);
+    }
+
+    @Override
+    public boolean deleteToken(String user, String tokenId) {
+        return principals.deleteToken(user, tokenId);
+    }
+
+    // ---- audit ----
+
+    @Override
+    public void appendAudit(List<AuditRecord> entries) throws ConflictException {
+        audit.append(entries);
+    }
+
+    @Override
+    public List<AuditRecord> listAudit(AuditQuery query) {
+        return audit.list(query);
+    }
+
+    @Override
+    public Optional<AuditRecord> lastAudit(String node) {
+        return audit.last(node);
+    }
+
+    @Override
+    public List<String> auditNodes() {
+        return audit.nodes();
+    }
+
+    @Override
+    public void putCheckpoint(AuditCheckpoint checkpoint) {
+        audit.putCheckpoint(checkpoint);
+    }
+
+    @Override
+    public List<AuditCheckpoint> checkpoints(String node) {
+        return audit.checkpoints(node);
+    }
+
+    private String keyName(String id) {
+        return keys.object("key", id);
+    }
+
+    private String nameClaim(String name) {
+        return keys.object("name", name);
+    }
+
+    private static ConflictException stale(String id) {
+        return new ConflictException(ConflictException.Kind.STALE, "key " + id + " changed or vanished since it was read");
+    }
+
+    private static ConflictException nameTaken(String name) {
+        return new ConflictException(ConflictException.Kind.NAME_TAKEN, "key name '" + name + "' is taken");
+    }
+}

@@ -1,0 +1,142 @@
+package keyward.store.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import keyward.store.ConflictException;
+import keyward.store.TokenRecord;
+import keyward.store.UserRecord;
+
+/** Users and their API tokens (stored as HMACs only). */
+final class Accounts {
+
+    private static final String TOKEN_COLUMNS = "SELECT user_name, id, hash, created_at, expires_at FROM kw_tokens";
+
+    private final Jdbc db;
+
+    Accounts(Jdbc db) {
+        this.db = db;
+    }
+
+    void insertUser(UserRecord u) {
+        Limits.text("user name", u.name(), Limits.NAME, false);
+        db.once("insertUser", true, c -> {
+            try (PreparedStatement ps = db.prepare(c, "INSERT INTO kw_users (name, admin, created_at) VALUES (?, ?, ?)")) {
+                ps.setString(1, u.name());
+                ps.setInt(2, u.admin() ? 1 : 0);
+                Jdbc.setInstant(ps, 3, u.createdAt());
+                return ps.executeUpdate();
+            } catch (SQLException e) {
+                throw db.conflictIfUnique(e, ConflictException.Kind.ALREADY_EXISTS, "user '" + u.name() + "' already exists");
+            }
+        });
+    }
+
+    Optional<UserRecord> findUser(String name) {
+        return db.once("findUser", false, c -> users(c, "SELECT name, admin, created_at FROM kw_users WHERE name = ?", name))
+                .stream().findFirst();
+    }
+
+    List<UserRecord> listUsers() {
+        return db.once("listUsers", false, c -> users(c, "SELECT name, admin, created_at FROM kw_users ORDER BY name", null));
+    }
+
+    /** Deletes the user, its tokens and its grants; bumps the row version of every key whose grants change. */
+    boolean deleteUser(String name) {
+        return db.write("deleteUser", c -> {
+            update(c, "UPDATE kw_keys SET row_version = row_version + 1"
+                    + " WHERE id IN (SELECT key_id FROM kw_key_grants WHERE user_name = ?)", name);
+            update(c, "DELETE FROM kw_key_grants WHERE user_name = ?", name);
+            update(c, "DELETE FROM kw_tokens WHERE user_name = ?", name);
+            return update(c, "DELETE FROM kw_users WHERE name = ?", name) > 0;
+        });
+    }
+
+    void insertToken(TokenRecord t) {
+        Limits.text("token id", t.id(), Limits.NAME, false);
+        Limits.text("token user", t.user(), Limits.NAME, false);
+        Limits.bytes("token hash", t.hash(), Limits.HASH, false);
+        db.once("insertToken", true, c -> {
+            try (PreparedStatement ps = db.prepare(c,
+                    "INSERT INTO kw_tokens (user_name, id, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setString(1, t.user());
+                ps.setString(2, t.id());
+                ps.setBytes(3, t.hash());
+                Jdbc.setInstant(ps, 4, t.createdAt());
+                Jdbc.setInstant(ps, 5, t.expiresAt());
+                return ps.executeUpdate();
+            } catch (SQLException e) {
+                throw db.conflictIfUnique(e, ConflictException.Kind.ALREADY_EXISTS,
+                        "token " + t.id() + " of user '" + t.user() + "' already exists");
+            }
+        });
+    }
+
+    Optional<TokenRecord> findTokenByHash(byte[] hash) {
+        if (hash == null || hash.length > Limits.HASH) {
+            return Optional.empty();
+        }
+        return db.once("findTokenByHash", false, c -> {
+            try (PreparedStatement ps = db.prepare(c, TOKEN_COLUMNS + " WHERE hash = ?")) {
+                ps.setBytes(1, hash);
+                return tokens(ps).stream().findFirst();
+            }
+        });
+    }
+
+    List<TokenRecord> listTokens(String user) {
+        return db.once("listTokens", false, c -> {
+            try (PreparedStatement ps = db.prepare(c, TOKEN_COLUMNS + " WHERE user_name = ? ORDER BY created_at, id")) {
+                ps.setString(1, user);
+                return tokens(ps);
+            }
+        });
+    }
+
+    boolean deleteToken(String user, String tokenId) {
+        return db.once("deleteToken", true, c -> {
+            try (PreparedStatement ps = db.prepare(c, "DELETE FROM kw_tokens WHERE user_name = ? AND id = ?")) {
+                ps.setString(1, user);
+                ps.setString(2, tokenId);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    private List<UserRecord> users(Connection c, String sql, String name) throws SQLException {
+        try (PreparedStatement ps = db.prepare(c, sql)) {
+            if (name != null) {
+                ps.setString(1, name);
+            }
+            List<UserRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new UserRecord(rs.getString(1), rs.getInt(2) != 0, Jdbc.instant(rs, "created_at")));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static List<TokenRecord> tokens(PreparedStatement ps) throws SQLException {
+        List<TokenRecord> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(new TokenRecord(rs.getString("id"), rs.getString("user_name"), rs.getBytes("hash"),
+                        Jdbc.instant(rs, "created_at"), Jdbc.instant(rs, "expires_at")));
+            }
+        }
+        return out;
+    }
+
+    private int update(Connection c, String sql, String param) throws SQLException {
+        try (PreparedStatement ps = db.prepare(c, sql)) {
+            ps.setString(1, param);
+            return ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package keyward.store.sql;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Properties;
+
+/**
+ * What differs between the SQL databases; everything else is one implementation in the store.
+ * Stateless and thread-safe.
+ */
+abstract class Dialect {
+
+    /** How a failed statement is answered. */
+    enum Failure { UNIQUE, UNAVAILABLE, OTHER }
+
+    static Dialect of(String type) {
+        return switch (type) {
+            case "sqlite" -> new SqliteDialect();
+            case "postgresql" -> new PostgresDialect();
+            case "mysql" -> new MysqlDialect();
+            default -> throw new IllegalArgumentException("database type must be one of sqlite, postgresql, mysql");
+        };
+    }
+
+    /** "sqlite", "postgresql" or "mysql". */
+    abstract String kind();
+
+    /** Driver properties derived from the timeout; operator properties are applied over them. */
+    abstract Properties driverDefaults(int timeoutMs);
+
+    /** Session setup right after connecting. */
+    void onConnect(Connection c) throws SQLException {
+    }
+
+    /** SQLite has one writer: its writes go through a pool of one, serialized in Java. */
+    boolean singleWriter() {
+        return false;
+    }
+
+    /** DDL for a placeholder: the types ID, NAME, TEXT, BLOB, HASH, BIGINT, INT, SERIAL; TABLE (a suffix); CREATE_INDEX. */
+    abstract String ddl(String placeholder);
+
+    /** A statement run first in a read transaction so that its queries share one snapshot, or null. */
+    String snapshotStatement() {
+        return null;
+    }
+
+    /** True where DDL is transactional, so a migration step commits or rolls back whole. */
+    abstract boolean transactionalDdl();
+
+    /** Takes the cross-instance schema lock, waiting at most {@code waitMs}. */
+    abstract void lockSchema(Connection c, int waitMs) throws SQLException;
+
+    /** Releases a session-scoped schema lock; transaction-scoped ones end with the transaction. */
+    void unlockSchema(Connection c) throws SQLException {
+    }
+
+    /** True for a DDL error that means the object is already there (a step redone after a crash). */
+    boolean alreadyExists(SQLException e) {
+        return false;
+    }
+
+    /**
+     * {@code INSERT ... or replace the value columns} keyed on {@code keys}. Placeholders: keys
+     * first, then values, in the order given.
+     */
+    abstract String upsert(String table, String[] keys, String[] values);
+
+    /** Classifies a failure by walking the exception with its batch ("next") and cause chains. */
+    final Failure classify(SQLException e) {
+        Failure found = Failure.OTHER;
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(java.util.List.of(e));
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        while (!todo.isEmpty() && seen.size() < 20) {
+            Throwable t = todo.poll();
+            if (!seen.add(t)) {
+                continue;
+            }
+            if (t instanceof SQLException s) {
+                if (isUnique(s)) {
+                    return Failure.UNIQUE;
+                }
+                if (isUnavailable(s)) {
+                    found = Failure.UNAVAILABLE;
+                }
+                if (s.getNextException() != null) {
+                    todo.add(s.getNextException());
+                }
+            } else if (t instanceof ConnectException || t instanceof SocketTimeoutException
+                    || t instanceof UnknownHostException || t instanceof java.io.EOFException
+                    || t instanceof java.net.SocketException) {
+                found = Failure.UNAVAILABLE;
+            }
+            if (t.getCause() != null) {
+                todo.add(t.getCause());
+            }
+        }
+        return found;
+    }
+
+    abstract boolean isUnique(SQLException e);
+
+    /** Connection trouble, timeouts and "try again" states; dialects add their codes. */
+    boolean isUnavailable(SQLException e) {
+        String state = e.getSQLState();
+        String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        return e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException
+                || e instanceof SQLRecoverableException || e instanceof SQLTimeoutException
+                || (state != null && state.startsWith("08"))
+                || message.contains("connection refused") || message.contains("connection reset");
+    }
+
+    static String join(String[] names, String sep) {
+        return String.join(sep, names);
+    }
+
+    static String marks(int n) {
+        return String.join(", ", java.util.Collections.nCopies(n, "?"));
+    }
+}

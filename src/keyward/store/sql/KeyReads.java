@@ -1,0 +1,144 @@
+package keyward.store.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import keyward.store.KeyRecord;
+import keyward.store.KeyVersion;
+
+/**
+ * Reads keys: the {@code kw_keys} rows of a page, then their versions, tags, attributes and grants
+ * in one batched query per child table (never one query per key). Callers run it inside one read
+ * transaction so a key and its children come from the same snapshot.
+ */
+final class KeyReads {
+
+    static final String COLUMNS = "k.id, k.name, k.algorithm, k.state, k.state_before_destroy, k.owner, k.exportable,"
+            + " k.primary_version, k.min_decryption_version, k.auto_rotate_period, k.created_at, k.updated_at,"
+            + " k.rotated_at, k.destroy_at, k.row_version";
+
+    private final Jdbc db;
+
+    KeyReads(Jdbc db) {
+        this.db = db;
+    }
+
+    /** Runs a query over {@code kw_keys k} selecting {@link #COLUMNS}; returns at most {@code max} rows in order. */
+    Map<String, KeyRecord.Builder> rows(Connection c, String sql, List<Object> params, int max) throws SQLException {
+        Map<String, KeyRecord.Builder> out = new LinkedHashMap<>();
+        try (PreparedStatement ps = db.prepare(c, sql)) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (out.size() < max && rs.next()) {
+                    KeyRecord.Builder b = new KeyRecord.Builder();
+                    b.id = rs.getString("id");
+                    b.name = rs.getString("name");
+                    b.algorithm = rs.getString("algorithm");
+                    b.state = rs.getString("state");
+                    b.stateBeforeDestroy = rs.getString("state_before_destroy");
+                    b.owner = rs.getString("owner");
+                    b.exportable = rs.getInt("exportable") != 0;
+                    b.primaryVersion = rs.getInt("primary_version");
+                    b.minDecryptionVersion = rs.getInt("min_decryption_version");
+                    b.autoRotatePeriod = rs.getLong("auto_rotate_period");
+                    b.createdAt = Jdbc.instant(rs, "created_at");
+                    b.updatedAt = Jdbc.instant(rs, "updated_at");
+                    b.rotatedAt = Jdbc.instant(rs, "rotated_at");
+                    b.destroyAt = Jdbc.instant(rs, "destroy_at");
+                    b.rowVersion = rs.getLong("row_version");
+                    out.put(b.id, b);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Completes the rows with their children and builds the records, in the rows' order. */
+    List<KeyRecord> complete(Connection c, Map<String, KeyRecord.Builder> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        List<Object> ids = new ArrayList<>(rows.keySet());
+        String in = " WHERE key_id IN (" + Dialect.marks(ids.size()) + ")";
+        Map<String, List<KeyVersion>> versions = new HashMap<>();
+        Map<String, List<String>> tags = new HashMap<>();
+        Map<String, Map<String, String>> attributes = new HashMap<>();
+        Map<String, Map<String, Set<String>>> grants = new HashMap<>();
+        query(c, "SELECT key_id, version, kid, kek_id, wrapped, public_key, created_at FROM kw_key_versions" + in
+                + " ORDER BY key_id, version", ids, rs -> versions.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                .add(version(rs)));
+        query(c, "SELECT key_id, tag FROM kw_key_tags" + in + " ORDER BY key_id, pos", ids,
+                rs -> tags.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2)));
+        query(c, "SELECT key_id, name, value FROM kw_key_attributes" + in, ids,
+                rs -> attributes.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), rs.getString(3)));
+        query(c, "SELECT key_id, user_name, operations FROM kw_key_grants" + in, ids,
+                rs -> grants.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), operations(rs.getString(3))));
+        List<KeyRecord> out = new ArrayList<>(rows.size());
+        for (KeyRecord.Builder b : rows.values()) {
+            b.versions = versions.getOrDefault(b.id, List.of());
+            b.tags = tags.getOrDefault(b.id, List.of());
+            b.attributes = attributes.getOrDefault(b.id, Map.of());
+            b.grants = grants.getOrDefault(b.id, Map.of());
+            out.add(b.build());
+        }
+        return out;
+    }
+
+    /** The stored versions of one key, by number (for the update's diff). */
+    Map<Integer, KeyVersion> versions(Connection c, String id) throws SQLException {
+        Map<Integer, KeyVersion> out = new HashMap<>();
+        query(c, "SELECT key_id, version, kid, kek_id, wrapped, public_key, created_at FROM kw_key_versions WHERE key_id = ?",
+                List.of(id), rs -> out.put(rs.getInt(2), version(rs)));
+        return out;
+    }
+
+    private static KeyVersion version(ResultSet rs) throws SQLException {
+        return new KeyVersion(rs.getInt("version"), rs.getInt("kid"), rs.getString("kek_id"), rs.getBytes("wrapped"),
+                rs.getBytes("public_key"), Jdbc.instant(rs, "created_at"));
+    }
+
+    /** Grants are stored as the sorted operation names joined by commas. */
+    static String operations(Set<String> ops) {
+        return String.join(",", new TreeSet<>(ops));
+    }
+
+    static Set<String> operations(String joined) {
+        return joined.isEmpty() ? Set.of() : Set.of(joined.split(","));
+    }
+
+    interface RowConsumer {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    void query(Connection c, String sql, List<Object> params, RowConsumer each) throws SQLException {
+        try (PreparedStatement ps = db.prepare(c, sql)) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    each.accept(rs);
+                }
+            }
+        }
+    }
+
+    static void bind(PreparedStatement ps, List<Object> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            Object p = params.get(i);
+            if (p instanceof Long l) {
+                ps.setLong(i + 1, l);
+            } else if (p instanceof Integer n) {
+                ps.setInt(i + 1, n);
+            } else {
+                ps.setString(i + 1, (String) p);
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package keyward.store.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import keyward.store.StoreException;
+
+/**
+ * The versioned schema. Each step runs once per database, recorded in {@code kw_schema_version};
+ * {@link #run} takes a database-wide lock first, so several instances starting together migrate
+ * exactly once. Where DDL is transactional (PostgreSQL, SQLite) the whole run is one transaction;
+ * on MySQL every statement is idempotent, so a step cut short is redone safely.
+ *
+ * <p>Steps are append-only: a released step is never edited, a change is a new step.
+ * {@code {NAME}}-style placeholders are filled by the {@link Dialect}.
+ */
+final class Migrations {
+
+    /** One numbered step. */
+    record Step(int version, String description, List<String> statements) {
+    }
+
+    static final List<Step> STEPS = List.of(
+            new Step(1, "initial schema", List.of(
+                    "CREATE TABLE IF NOT EXISTS kw_meta (name {NAME} NOT NULL PRIMARY KEY, value {BLOB} NOT NULL){TABLE}",
+                    "CREATE TABLE IF NOT EXISTS kw_keys (id {ID} NOT NULL PRIMARY KEY, name {NAME},"
+                            + " algorithm {NAME} NOT NULL, state {NAME} NOT NULL, state_before_destroy {NAME}, owner {NAME},"
+                            + " exportable {INT} NOT NULL, primary_version {INT} NOT NULL, min_decryption_version {INT} NOT NULL,"
+                            + " auto_rotate_period {BIGINT} NOT NULL, created_at {BIGINT}, updated_at {BIGINT}, rotated_at {BIGINT},"
+                            + " destroy_at {BIGINT}, rotate_at {BIGINT}, row_version {BIGINT} NOT NULL,"
+                            + " CONSTRAINT kw_keys_name_uq UNIQUE (name)){TABLE}",
+                    "{CREATE_INDEX} kw_keys_owner ON kw_keys (owner, id)",
+                    "{CREATE_INDEX} kw_keys_algorithm ON kw_keys (algorithm, id)",
+                    "{CREATE_INDEX} kw_keys_state ON kw_keys (state, id)",
+                    "{CREATE_INDEX} kw_keys_destroy ON kw_keys (state, destroy_at)",
+                    "{CREATE_INDEX} kw_keys_rotate ON kw_keys (state, rotate_at)",
+                    "CREATE TABLE IF NOT EXISTS kw_key_versions (key_id {ID} NOT NULL, version {INT} NOT NULL,"
+                            + " kid {INT} NOT NULL, kek_id {NAME} NOT NULL, wrapped {BLOB}, public_key {BLOB}, created_at {BIGINT},"
+                            + " PRIMARY KEY (key_id, version), FOREIGN KEY (key_id) REFERENCES kw_keys (id)){TABLE}",
+                    "CREATE TABLE IF NOT EXISTS kw_key_tags (key_id {ID} NOT NULL, tag {NAME} NOT NULL, pos {INT} NOT NULL,"
+                            + " PRIMARY KEY (key_id, tag), FOREIGN KEY (key_id) REFERENCES kw_keys (id)){TABLE}",
+                    "{CREATE_INDEX} kw_key_tags_tag ON kw_key_tags (tag, key_id)",
+                    "CREATE TABLE IF NOT EXISTS kw_key_attributes (key_id {ID} NOT NULL, name {NAME} NOT NULL,"
+                            + " value {TEXT} NOT NULL, PRIMARY KEY (key_id, name),"
+                            + " FOREIGN KEY (key_id) REFERENCES kw_keys (id)){TABLE}",
+                    "CREATE TABLE IF NOT EXISTS kw_key_grants (key_id {ID} NOT NULL, user_name {NAME} NOT NULL,"
+                            + " operations {TEXT} NOT NULL, PRIMARY KEY (key_id, user_name),"
+                            + " FOREIGN KEY (key_id) REFERENCES kw_keys (id)){TABLE}",
+                    "{CREATE_INDEX} kw_key_grants_user ON kw_key_grants (user_name, key_id)",
+                    "CREATE TABLE IF NOT EXISTS kw_users (name {NAME} NOT NULL PRIMARY KEY, admin {INT} NOT NULL,"
+                            + " created_at {BIGINT}){TABLE}",
+                    "CREATE TABLE IF NOT EXISTS kw_tokens (user_name {NAME} NOT NULL, id {NAME} NOT NULL,"
+                            + " hash {HASH} NOT NULL, created_at {BIGINT}, expires_at {BIGINT},"
+                            + " PRIMARY KEY (user_name, id), CONSTRAINT kw_tokens_hash_uq UNIQUE (hash)){TABLE}",
+                    "CREATE TABLE IF NOT EXISTS kw_audit (position {SERIAL}, node {NAME} NOT NULL, seq {BIGINT} NOT NULL,"
+                            + " time_ms {BIGINT} NOT NULL, user_name {NAME}, operation {NAME} NOT NULL, key_ref {NAME},"
+                            + " outcome {NAME} NOT NULL, remote {NAME}, prev_hash {HASH}, hash {HASH} NOT NULL,"
+                            + " CONSTRAINT kw_audit_node_seq_uq UNIQUE (node, seq)){TABLE}",
+                    "{CREATE_INDEX} kw_audit_node ON kw_audit (node, position)",
+                    "{CREATE_INDEX} kw_audit_key ON kw_audit (key_ref, position)",
+                    "{CREATE_INDEX} kw_audit_user ON kw_audit (user_name, position)",
+                    "CREATE TABLE IF NOT EXISTS kw_audit_checkpoints (node {NAME} NOT NULL, seq {BIGINT} NOT NULL,"
+                            + " hash {HASH} NOT NULL, signature {BLOB} NOT NULL, time_ms {BIGINT} NOT NULL,"
+                            + " PRIMARY KEY (node, seq)){TABLE}",
+                    "CREATE TABLE IF NOT EXISTS kw_leases (name {NAME} NOT NULL PRIMARY KEY, holder {NAME} NOT NULL,"
+                            + " until_ms {BIGINT} NOT NULL){TABLE}")));
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Z_]+)}");
+
+    private Migrations() {
+    }
+
+    static int latest() {
+        return STEPS.get(STEPS.size() - 1).version();
+    }
+
+    /** Brings the schema up to {@link #latest()}; returns how many steps it applied. */
+    static int run(Connection c, Jdbc db, int lockWaitMs) throws SQLException {
+        Dialect d = db.dialect;
+        boolean tx = d.transactionalDdl();
+        boolean locked = false;
+        c.setAutoCommit(!tx);
+        try {
+            d.lockSchema(c, lockWaitMs);
+            locked = true;
+            exec(c, db, "CREATE TABLE IF NOT EXISTS kw_schema_version (version {INT} NOT NULL PRIMARY KEY,"
+                    + " description {NAME} NOT NULL, applied_at {BIGINT} NOT NULL){TABLE}");
+            int current = current(c, db);
+            if (current > latest()) {
+                throw new StoreException(d.kind() + ": the database schema is at version " + current
+                        + ", newer than this build knows (" + latest() + "); upgrade keyward");
+            }
+            int applied = 0;
+            for (Step step : STEPS) {
+                if (step.version() > current) {
+                    apply(c, db, step);
+                    applied++;
+                }
+            }
+            if (tx) {
+                c.commit();
+            }
+            return applied;
+        } catch (SQLException | RuntimeException e) {
+            if (tx) {
+                c.rollback();
+            }
+            throw e;
+        } finally {
+            if (locked && !tx) {
+                d.unlockSchema(c);
+            }
+            c.setAutoCommit(true);
+        }
+    }
+
+    private static void apply(Connection c, Jdbc db, Step step) throws SQLException {
+        for (String sql : step.statements()) {
+            try {
+                exec(c, db, sql);
+            } catch (SQLException e) {
+                if (!db.dialect.alreadyExists(e)) {
+                    throw e;
+                }
+            }
+        }
+        try (PreparedStatement ps = db.prepare(c,
+                "INSERT INTO kw_schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
+            ps.setInt(1, step.version());
+            ps.setString(2, step.description());
+            ps.setLong(3, System.currentTimeMillis());
+            ps.executeUpdate();
+        }
+    }
+
+    private static int current(Connection c, Jdbc db) throws SQLException {
+        try (PreparedStatement ps = db.prepare(c, "SELECT MAX(version) FROM kw_schema_version");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    private static void exec(Connection c, Jdbc db, String template) throws SQLException {
+        try (PreparedStatement ps = db.prepare(c, expand(template, db.dialect))) {
+            ps.execute();
+        }
+    }
+
+    static String expand(String template, Dialect d) {
+        Matcher m = PLACEHOLDER.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(d.ddl(m.group(1))));
+        }
+        return m.appendTail(out).toString();
+    }
+}

@@ -1,0 +1,207 @@
+package keyward.store.sql;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import keyward.store.StoreUnavailableException;
+
+/**
+ * A bounded JDBC connection pool in the manner of HikariCP, lean: at most {@code size} connections
+ * lent at once, a bounded wait for one, the most recently used idle connection first, a cheap
+ * {@code isValid(1)} only for connections idle longer than {@value #VALIDATE_AFTER_MS} ms, and
+ * connections made on demand, so the pool recovers by itself when the database is back.
+ *
+ * <p>A connection that failed with a connection-class error is discarded together with every idle
+ * one: they mostly share its fate (a restarted server, a cut network), and finding that out one
+ * validation at a time would stretch an outage answer far beyond the timeout.
+ *
+ * <p>Thread-safe. {@link #borrow()} throws {@link StoreUnavailableException} when no connection can
+ * be had in time.
+ */
+final class Pool implements AutoCloseable {
+
+    /** Opens a new connection (driver timeouts bound it). */
+    interface Factory {
+        Connection connect() throws SQLException;
+    }
+
+    static final long VALIDATE_AFTER_MS = 500;
+
+    private record Idle(Connection connection, long sinceNanos) {
+    }
+
+    private final String name;
+    private final Factory factory;
+    private final int borrowTimeoutMs;
+    private final Semaphore permits;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayDeque<Idle> idle = new ArrayDeque<>();
+    private boolean closed;
+
+    Pool(String name, Factory factory, int size, int borrowTimeoutMs) {
+        this.name = name;
+        this.factory = factory;
+        this.borrowTimeoutMs = borrowTimeoutMs;
+        this.permits = new Semaphore(size, true);
+    }
+
+    /** A connection lent until {@link Lease#close()}; call {@link Lease#broken()} first if it failed. */
+    final class Lease implements AutoCloseable {
+        private final Connection connection;
+        private boolean broken;
+        private boolean returned;
+
+        private Lease(Connection connection) {
+            this.connection = connection;
+        }
+
+        Connection connection() {
+            return connection;
+        }
+
+        /** The connection is unusable: it is closed on return and the idle ones are discarded. */
+        void broken() {
+            broken = true;
+        }
+
+        @Override
+        public void close() {
+            if (!returned) {
+                returned = true;
+                giveBack(connection, broken);
+            }
+        }
+    }
+
+    Lease borrow() {
+        try {
+            if (!permits.tryAcquire(borrowTimeoutMs, TimeUnit.MILLISECONDS)) {
+                throw new StoreUnavailableException(name + ": no database connection free within " + borrowTimeoutMs
+                        + " ms (pool exhausted)", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException(name + ": interrupted while waiting for a database connection", e);
+        }
+        try {
+            return new Lease(idleOrNew());
+        } catch (RuntimeException | Error e) {
+            permits.release();
+            throw e;
+        }
+    }
+
+    private Connection idleOrNew() {
+        while (true) {
+            Idle next;
+            lock.lock();
+            try {
+                if (closed) {
+                    throw new StoreUnavailableException(name + ": the store is closed", null);
+                }
+                next = idle.pollFirst();
+            } finally {
+                lock.unlock();
+            }
+            if (next == null) {
+                break;
+            }
+            if (System.nanoTime() - next.sinceNanos < TimeUnit.MILLISECONDS.toNanos(VALIDATE_AFTER_MS)
+                    || valid(next.connection)) {
+                return next.connection;
+            }
+            closeQuietly(next.connection);
+            evictIdle();
+        }
+        try {
+            return factory.connect();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException(name + ": cannot connect to the database (SQLState "
+                    + e.getSQLState() + ")", e);
+        }
+    }
+
+    private static boolean valid(Connection c) {
+        try {
+            return c.isValid(1);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private void giveBack(Connection c, boolean broken) {
+        try {
+            boolean keep = !broken && !c.isClosed();
+            if (keep && !c.getAutoCommit()) {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+            lock.lock();
+            try {
+                if (keep && !closed) {
+                    idle.addFirst(new Idle(c, System.nanoTime()));
+                    c = null;
+                }
+            } finally {
+                lock.unlock();
+            }
+        } catch (SQLException e) {
+            broken = true;
+        } finally {
+            permits.release();
+        }
+        if (c != null) {
+            closeQuietly(c);
+        }
+        if (broken) {
+            evictIdle();
+        }
+    }
+
+    /** Closes every idle connection; new ones are made on demand. */
+    void evictIdle() {
+        List<Idle> gone;
+        lock.lock();
+        try {
+            gone = new ArrayList<>(idle);
+            idle.clear();
+        } finally {
+            lock.unlock();
+        }
+        gone.forEach(i -> closeQuietly(i.connection));
+    }
+
+    int idleCount() {
+        lock.lock();
+        try {
+            return idle.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes the idle connections now and lent ones as they come back. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+        evictIdle();
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException | RuntimeException e) {
+            // already unusable; nothing more to release
+        }
+    }
+}

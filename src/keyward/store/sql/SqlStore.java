@@ -1,0 +1,360 @@
+package keyward.store.sql;
+
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import keyward.store.AuditCheckpoint;
+import keyward.store.AuditQuery;
+import keyward.store.AuditRecord;
+import keyward.store.ConflictException;
+import keyward.store.KeyPage;
+import keyward.store.KeyQuery;
+import keyward.store.KeyRecord;
+import keyward.store.Store;
+import keyward.store.TokenRecord;
+import keyward.store.UserRecord;
+
+/**
+ * The {@link Store} over raw JDBC for SQLite, PostgreSQL and MySQL/MariaDB: one implementation of
+ * every statement, a {@link Dialect} for what differs, a small bounded {@link Pool}.
+ *
+ * <p>{@link #open(SqlOptions)} connects to nothing; {@link #open()} migrates the schema under a
+ * database lock and needs the database. Afterwards every call borrows a connection for at most the
+ * configured timeout, each statement is bounded by it too, and an unreachable database raises
+ * {@link keyward.store.StoreUnavailableException}; the pool reconnects by itself once it is back.
+ * Timestamps are stored at millisecond precision.
+ *
+ * <p>Sizes refused with {@link IllegalArgumentException}: ids 64 characters, names, tags, users,
+ * algorithms, states and audit fields 255, attribute values and grants 16,000, hashes 64 bytes,
+ * meta values 1 MiB, 1000 tags/attributes/grants per key. Tags keep their order; a repeated tag is
+ * kept once. Thread-safe.
+ */
+public final class SqlStore implements Store {
+
+    private final String kind;
+    private final int timeoutMs;
+    private final Jdbc db;
+    private final KeyReads keyReads;
+    private final KeyWrites keyWrites;
+    private final Locate locate;
+    private final Accounts accounts;
+    private final AuditLog audit;
+
+    private SqlStore(SqlOptions o) {
+        Dialect dialect = Dialect.of(o.type());
+        String url = JdbcUrls.toJdbc(o.type(), o.url());
+        Properties props = dialect.driverDefaults(o.timeoutMs());
+        props.putAll(JdbcUrls.credentials(o.type(), o.url()));
+        if (o.user() != null) {
+            props.setProperty("user", o.user());
+        }
+        if (o.password() != null) {
+            props.setProperty("password", o.password());
+        }
+        props.putAll(o.extra());
+        this.kind = dialect.kind();
+        this.timeoutMs = o.timeoutMs();
+        Pool reads = new Pool(kind, () -> connect(dialect, url, props), o.poolSize(), o.timeoutMs());
+        Pool writes = !dialect.singleWriter() ? reads : new Pool(kind + " writer",
+                () -> connect(dialect, url, SqliteDialect.writer(props)), 1, o.timeoutMs());
+        this.db = new Jdbc(dialect, reads, writes, o.timeoutMs());
+        this.keyReads = new KeyReads(db);
+        this.keyWrites = new KeyWrites(db, keyReads);
+        this.locate = new Locate(db, keyReads);
+        this.accounts = new Accounts(db);
+        this.audit = new AuditLog(db);
+    }
+
+    /** A store for {@code options}; connects on first use. Call {@link #open()} before anything else. */
+    public static SqlStore open(SqlOptions options) {
+        return new SqlStore(options);
+    }
+
+    /** {@link SqlOptions} for a SQLite database in {@code file}. */
+    public static SqlOptions sqlite(java.nio.file.Path file) {
+        return SqlOptions.sqlite(file);
+    }
+
+    private static Connection connect(Dialect dialect, String url, Properties props) throws SQLException {
+        Driver driver = DriverManager.getDriver(url);
+        Connection c = driver.connect(url, props);
+        if (c == null) {
+            throw new SQLException(dialect.kind() + ": the driver does not accept this database url", "08001");
+        }
+        try {
+            dialect.onConnect(c);
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    /** Migrates the schema; waits for another instance's migration at most max(timeout, 60 s). */
+    @Override
+    public void open() {
+        db.once("migrate", true, c -> Migrations.run(c, db, Math.max(timeoutMs, 60_000)));
+    }
+
+    @Override
+    public boolean ping() {
+        try {
+            return db.once("ping", false, c -> {
+                try (PreparedStatement ps = db.prepare(c, "SELECT 1"); ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            });
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String kind() {
+        return kind;
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+
+    // ---- meta ----
+
+    @Override
+    public Optional<byte[]> getMeta(String name) {
+        return db.once("getMeta", false, c -> {
+            try (PreparedStatement ps = db.prepare(c, "SELECT value FROM kw_meta WHERE name = ?")) {
+                ps.setString(1, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** A plain insert: exactly one of several racing callers stores its value. */
+    @Override
+    public boolean putMetaIfAbsent(String name, byte[] value) {
+        checkMeta(name, value);
+        return db.once("putMetaIfAbsent", true, c -> {
+            try (PreparedStatement ps = db.prepare(c, "INSERT INTO kw_meta (name, value) VALUES (?, ?)")) {
+                ps.setString(1, name);
+                ps.setBytes(2, value);
+                return ps.executeUpdate() == 1;
+            } catch (SQLException e) {
+                if (db.unique(e)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public void putMeta(String name, byte[] value) {
+        checkMeta(name, value);
+        String sql = db.dialect.upsert("kw_meta", new String[] {"name"}, new String[] {"value"});
+        db.once("putMeta", true, c -> {
+            try (PreparedStatement ps = db.prepare(c, sql)) {
+                ps.setString(1, name);
+                ps.setBytes(2, value);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static void checkMeta(String name, byte[] value) {
+        Limits.text("meta name", name, Limits.NAME, false);
+        Limits.bytes("meta " + name, value, Limits.META, false);
+    }
+
+    // ---- keys ----
+
+    @Override
+    public void insertKey(KeyRecord key) throws ConflictException {
+        db.write("insertKey", c -> {
+            keyWrites.insert(c, key);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<KeyRecord> findKey(String id) {
+        return findBy("findKey", "k.id", id);
+    }
+
+    @Override
+    public Optional<KeyRecord> findKeyByName(String name) {
+        return findBy("findKeyByName", "k.name", name);
+    }
+
+    private Optional<KeyRecord> findBy(String op, String column, String value) {
+        if (value == null || value.length() > Limits.NAME) {
+            return Optional.empty();
+        }
+        return db.read(op, c -> keyReads.complete(c, keyReads.rows(c,
+                "SELECT " + KeyReads.COLUMNS + " FROM kw_keys k WHERE " + column + " = ?", List.of(value), 1)))
+                .stream().findFirst();
+    }
+
+    @Override
+    public KeyRecord updateKey(KeyRecord key) throws ConflictException {
+        return db.write("updateKey", c -> keyWrites.update(c, key));
+    }
+
+    @Override
+    public KeyPage locate(KeyQuery query) {
+        return locate.run(query);
+    }
+
+    @Override
+    public List<String> dueForDestruction(Instant now, int limit) {
+        return dueIds("dueForDestruction", "pending_destruction", "destroy_at", now, limit);
+    }
+
+    @Override
+    public List<String> dueForRotation(Instant now, int limit) {
+        return dueIds("dueForRotation", "active", "rotate_at", now, limit);
+    }
+
+    /** Most overdue first. */
+    private List<String> dueIds(String op, String state, String column, Instant now, int limit) {
+        if (limit < 1 || limit > 10_000) {
+            throw new IllegalArgumentException(op + " limit must be 1..10000");
+        }
+        return db.once(op, false, c -> {
+            try (PreparedStatement ps = db.prepare(c, "SELECT id FROM kw_keys WHERE state = ? AND " + column
+                    + " <= ? ORDER BY " + column + ", id LIMIT " + limit)) {
+                ps.setString(1, state);
+                ps.setLong(2, now.toEpochMilli());
+                List<String> ids = new java.util.ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
+                }
+                return ids;
+            }
+        });
+    }
+
+    // ---- users and tokens ----
+
+    @Override
+    public void insertUser(UserRecord user) throws ConflictException {
+        accounts.insertUser(user);
+    }
+
+    @Override
+    public Optional<UserRecord> findUser(String name) {
+        return accounts.findUser(name);
+    }
+
+    @Override
+    public List<UserRecord> listUsers() {
+        return accounts.listUsers();
+    }
+
+    @Override
+    public boolean deleteUser(String name) {
+        return accounts.deleteUser(name);
+    }
+
+    @Override
+    public void insertToken(TokenRecord token) {
+        accounts.insertToken(token);
+    }
+
+    @Override
+    public Optional<TokenRecord> findTokenByHash(byte[] hash) {
+        return accounts.findTokenByHash(hash);
+    }
+
+    @Override
+    public List<TokenRecord> listTokens(String user) {
+        return accounts.listTokens(user);
+    }
+
+    @Override
+    public boolean deleteToken(String user, String tokenId) {
+        return accounts.deleteToken(user, tokenId);
+    }
+
+    // ---- audit ----
+
+    @Override
+    public void appendAudit(List<AuditRecord> entries) throws ConflictException {
+        audit.append(entries);
+    }
+
+    @Override
+    public List<AuditRecord> listAudit(AuditQuery query) {
+        return audit.list(query);
+    }
+
+    @Override
+    public Optional<AuditRecord> lastAudit(String node) {
+        return audit.last(node);
+    }
+
+    @Override
+    public List<String> auditNodes() {
+        return audit.nodes();
+    }
+
+    @Override
+    public void putCheckpoint(AuditCheckpoint checkpoint) {
+        audit.putCheckpoint(checkpoint);
+    }
+
+    @Override
+    public List<AuditCheckpoint> checkpoints(String node) {
+        return audit.checkpoints(node);
+    }
+
+    // ---- jobs ----
+
+    /**
+     * A conditional update (the holder renews; anyone takes an expired lease), else an insert; a
+     * unique violation on the insert means another instance claimed the lease first.
+     */
+    @Override
+    public boolean claimLease(String name, String holder, Instant now, Duration lease) {
+        Limits.text("lease name", name, Limits.NAME, false);
+        Limits.text("lease holder", holder, Limits.NAME, false);
+        long until = now.plus(lease).toEpochMilli();
+        return db.once("claimLease", true, c -> {
+            try (PreparedStatement ps = db.prepare(c, "UPDATE kw_leases SET holder = ?, until_ms = ?"
+                    + " WHERE name = ? AND (holder = ? OR until_ms < ?)")) {
+                ps.setString(1, holder);
+                ps.setLong(2, until);
+                ps.setString(3, name);
+                ps.setString(4, holder);
+                ps.setLong(5, now.toEpochMilli());
+                if (ps.executeUpdate() > 0) {
+                    return true;
+                }
+            }
+            try (PreparedStatement ps = db.prepare(c, "INSERT INTO kw_leases (name, holder, until_ms) VALUES (?, ?, ?)")) {
+                ps.setString(1, name);
+                ps.setString(2, holder);
+                ps.setLong(3, until);
+                return ps.executeUpdate() == 1;
+            } catch (SQLException e) {
+                if (db.unique(e)) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+}

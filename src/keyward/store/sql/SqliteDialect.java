@@ -1,0 +1,100 @@
+package keyward.store.sql;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/**
+ * SQLite: WAL with {@code synchronous=FULL} (a committed transaction survives a crash of the process
+ * and of the machine), foreign keys on, and one writer. Writes run on their own connection whose
+ * transactions begin IMMEDIATE, so a write never fails half-way on lock upgrade; reads run in
+ * parallel on the other connections, each on a WAL snapshot.
+ */
+final class SqliteDialect extends Dialect {
+
+    @Override
+    String kind() {
+        return "sqlite";
+    }
+
+    @Override
+    Properties driverDefaults(int timeoutMs) {
+        Properties p = new Properties();
+        p.setProperty("journal_mode", "WAL");
+        p.setProperty("synchronous", "FULL");
+        p.setProperty("foreign_keys", "true");
+        p.setProperty("busy_timeout", Integer.toString(timeoutMs));
+        return p;
+    }
+
+    /** Properties of the writer connection. */
+    static Properties writer(Properties p) {
+        Properties w = new Properties();
+        w.putAll(p);
+        w.setProperty("transaction_mode", "IMMEDIATE");
+        return w;
+    }
+
+    @Override
+    boolean singleWriter() {
+        return true;
+    }
+
+    @Override
+    String ddl(String placeholder) {
+        return switch (placeholder) {
+            case "ID", "NAME", "TEXT" -> "TEXT";
+            case "BLOB", "HASH" -> "BLOB";
+            case "BIGINT", "INT" -> "INTEGER";
+            case "SERIAL" -> "INTEGER PRIMARY KEY AUTOINCREMENT";
+            case "TABLE" -> "";
+            case "CREATE_INDEX" -> "CREATE INDEX IF NOT EXISTS";
+            default -> throw new IllegalArgumentException("unknown DDL placeholder " + placeholder);
+        };
+    }
+
+    @Override
+    boolean transactionalDdl() {
+        return true;
+    }
+
+    /** The writer's transaction began IMMEDIATE: it holds the database's write lock already. */
+    @Override
+    void lockSchema(Connection c, int waitMs) {
+    }
+
+    @Override
+    String upsert(String table, String[] keys, String[] values) {
+        return onConflictUpsert(table, keys, values);
+    }
+
+    /** The PostgreSQL and SQLite form. */
+    static String onConflictUpsert(String table, String[] keys, String[] values) {
+        StringBuilder set = new StringBuilder();
+        for (String v : values) {
+            set.append(set.length() == 0 ? "" : ", ").append(v).append(" = excluded.").append(v);
+        }
+        return "INSERT INTO " + table + " (" + join(keys, ", ") + ", " + join(values, ", ") + ") VALUES ("
+                + marks(keys.length + values.length) + ") ON CONFLICT (" + join(keys, ", ") + ") DO UPDATE SET " + set;
+    }
+
+    @Override
+    boolean isUnique(SQLException e) {
+        return e instanceof SQLiteException s && (s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE
+                || s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY);
+    }
+
+    /** Busy past busy_timeout, a file that cannot be opened or written: the database is unavailable. */
+    @Override
+    boolean isUnavailable(SQLException e) {
+        if (e instanceof SQLiteException s) {
+            String code = s.getResultCode().name();
+            return code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED") || code.startsWith("SQLITE_IOERR")
+                    || code.startsWith("SQLITE_CANTOPEN") || code.equals("SQLITE_FULL") || code.startsWith("SQLITE_READONLY")
+                    || code.equals("SQLITE_INTERRUPT");
+        }
+        return super.isUnavailable(e);
+    }
+}
