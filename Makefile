@@ -3,7 +3,7 @@ PREFIX ?= /usr
 DESTDIR ?=
 SYSCONFDIR ?= /etc
 
-.PHONY: build run test bench clean deps
+.PHONY: build run test bench clean deps install dist
 build:
 	./build.sh compile
 
@@ -20,3 +20,48 @@ test:
 
 clean:
 	./build.sh clean
+
+# ---- install and dist: they copy what `make build` made and never compile, so that they can run
+# as root on a tree built by a user. DESTDIR stages the tree for packaging.
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+BINDIR ?= $(PREFIX)/bin
+SHAREDIR ?= $(PREFIX)/share/keyward
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+JAR ?= build/keyward.jar
+DISTDIR ?= dist
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+
+install:
+	@test -f $(JAR) || { echo "make install: $(JAR) is missing; run 'make build' first" >&2; exit 1; }
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/lib $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/keyward
+	install -m 0644 $(JAR) $(DESTDIR)$(SHAREDIR)/keyward.jar
+	install -m 0644 lib/*.jar $(DESTDIR)$(SHAREDIR)/lib/
+	install -m 0755 bin/keyward.in $(DESTDIR)$(BINDIR)/keyward
+	sed -e 's|/usr/bin/keyward|$(BINDIR)/keyward|g' -e 's|/etc/keyward|$(SYSCONFDIR)/keyward|g' \
+		systemd/keyward.service > $(DESTDIR)$(UNITDIR)/keyward.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/keyward.service
+	install -m 0644 systemd/keyward.sysusers $(DESTDIR)$(SYSUSERSDIR)/keyward.conf
+	@# an operator's configuration is never overwritten; the new default lands beside it
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/keyward/keyward.toml ]; then \
+		install -m 0644 conf/keyward.toml $(DESTDIR)$(SYSCONFDIR)/keyward/keyward.toml.dist; \
+		echo "kept $(DESTDIR)$(SYSCONFDIR)/keyward/keyward.toml; the shipped default is keyward.toml.dist beside it"; \
+	else \
+		install -m 0644 conf/keyward.toml $(DESTDIR)$(SYSCONFDIR)/keyward/keyward.toml; \
+	fi
+
+# dist/keyward-VERSION.tar.gz: the installed tree (PREFIX=/usr) under keyward-VERSION/, with
+# SHA256SUMS of its files inside and dist/SHA256SUMS of the archive; reproducible for one commit.
+dist:
+	@test -f $(JAR) || { echo "make dist: $(JAR) is missing; run 'make build' first" >&2; exit 1; }
+	rm -rf $(DISTDIR)/keyward-$(VERSION) $(DISTDIR)/keyward-$(VERSION).tar.gz
+	mkdir -p $(DISTDIR)
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DISTDIR))/keyward-$(VERSION) PREFIX=/usr SYSCONFDIR=/etc \
+		BINDIR=/usr/bin SHAREDIR=/usr/share/keyward UNITDIR=/usr/lib/systemd/system SYSUSERSDIR=/usr/lib/sysusers.d
+	cd $(DISTDIR)/keyward-$(VERSION) && find . -type f | sed 's|^\./||' | LC_ALL=C sort | xargs sha256sum > SHA256SUMS
+	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$(SOURCE_DATE_EPOCH) \
+		-C $(DISTDIR) -cf - keyward-$(VERSION) | gzip -n -9 > $(DISTDIR)/keyward-$(VERSION).tar.gz
+	rm -rf $(DISTDIR)/keyward-$(VERSION)
+	cd $(DISTDIR) && sha256sum keyward-$(VERSION).tar.gz > SHA256SUMS
+	@echo "built $(DISTDIR)/keyward-$(VERSION).tar.gz"

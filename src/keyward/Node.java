@@ -7,10 +7,11 @@ import keyward.cli.Secrets;
 import keyward.cli.Stores;
 import keyward.cli.Tls;
 import keyward.config.Config;
-import keyward.core.AuditTrail;
+import keyward.audit.AuditLog;
 import keyward.core.Core;
 import keyward.core.Settings;
 import keyward.http.ApiOptions;
+import keyward.http.AuditRoutes;
 import keyward.http.HttpApi;
 import keyward.http.Metrics;
 import keyward.http.Version;
@@ -27,12 +28,14 @@ public final class Node implements AutoCloseable {
     private final Store store;
     private final Core core;
     private final HttpApi api;
+    private final AuditLog audit;
 
-    private Node(Config config, Store store, Core core, HttpApi api) {
+    private Node(Config config, Store store, Core core, HttpApi api, AuditLog audit) {
         this.config = config;
         this.store = store;
         this.core = core;
         this.api = api;
+        this.audit = audit;
     }
 
     public static Node start(Config config) throws IOException {
@@ -51,10 +54,17 @@ public final class Node implements AutoCloseable {
             ApiOptions options = new ApiOptions(config.bind(), config.port(), config.maxBodyBytes(), threads,
                     config.requestTimeoutMs(), Tls.serverContext(config), config.clientsCaCertFile() != null,
                     Version.version());
-            HttpApi api = new HttpApi(options, core, AuditTrail.NONE, metrics, () -> store.ping() ? null : "database");
+            AuditLog audit = new AuditLog(store, secrets.auditKey(), nodeName, Clock.systemUTC());
+            audit.start();
+            metrics.gauge("keyward_audit_queued", "Audit entries waiting to be written.", audit::queued);
+            metrics.gauge("keyward_audit_written_total", "Audit entries written by this instance.", audit::written);
+            metrics.gauge("keyward_audit_dropped_total", "Audit entries dropped because the queue stayed full.",
+                    audit::dropped);
+            HttpApi api = new HttpApi(options, core, audit, metrics, () -> store.ping() ? null : "database");
+            api.addRoutes(AuditRoutes.routes(store));
             api.start();
             core.jobs().start(config.jobsIntervalMs());
-            return new Node(config, store, core, api);
+            return new Node(config, store, core, api, audit);
         } catch (IOException | RuntimeException e) {
             store.close();
             throw e;
@@ -77,6 +87,10 @@ public final class Node implements AutoCloseable {
         return core;
     }
 
+    public AuditLog audit() {
+        return audit;
+    }
+
     public Store store() {
         return store;
     }
@@ -89,6 +103,7 @@ public final class Node implements AutoCloseable {
     public void shutdown(long graceMillis) {
         api.stop(graceMillis);
         core.jobs().close();
+        audit.close();
         store.close();
         Log.info("stopped");
     }

@@ -25,6 +25,7 @@ public final class Cli {
         COMMANDS.put("init", new InitCommand());
         COMMANDS.put("server", new ServerCommand());
         COMMANDS.put("create-user", new CreateUserCommand());
+        COMMANDS.put("verify-audit", new VerifyAuditCommand());
     }
 
     private Cli() {

@@ -8,9 +8,13 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.Collection;
+import java.util.Collections;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -21,8 +25,17 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
-/** Builds the API's SSLContext from PEM or PKCS#12 files, with the client CA when configured. */
+/**
+ * Builds the API's SSLContext from a PEM certificate chain and unencrypted private key, or from a
+ * PKCS#12 file and its password file; with the clients CA as the only trust anchor when client
+ * certificates are configured. Every problem is a {@link ConfigException} naming the setting;
+ * a private key that does not belong to the certificate is refused here rather than at the first
+ * handshake. Protocols and suites are chosen by the HTTP layer ({@code keyward.http.Tls}).
+ */
 public final class Tls {
+    /** Bounds the PEM objects read before the key, so a garbage file cannot keep us busy. */
+    private static final int MAX_PEM_OBJECTS = 16;
+
     private Tls() {
     }
 
@@ -31,21 +44,16 @@ public final class Tls {
         if (!c.tlsEnabled()) {
             return null;
         }
+        char[] pass;
+        KeyStore ks;
+        if (c.tlsP12File() != null) {
+            pass = Stores.readSecret(c.tlsP12PasswordFile(), "tls_p12_password_file").toCharArray();
+            ks = loadP12(c.tlsP12File(), pass);
+        } else {
+            pass = "keyward".toCharArray();  // protects an in-memory keystore only
+            ks = fromPem(c.tlsCertFile(), c.tlsKeyFile(), pass);
+        }
         try {
-            char[] pass = "keyward".toCharArray();
-            KeyStore ks;
-            if (c.tlsP12File() != null) {
-                pass = Stores.readSecret(c.tlsP12PasswordFile(), "tls_p12_password_file").toCharArray();
-                ks = KeyStore.getInstance("PKCS12");
-                try (InputStream in = Files.newInputStream(c.tlsP12File())) {
-                    ks.load(in, pass);
-                }
-            } else {
-                ks = KeyStore.getInstance("PKCS12");
-                ks.load(null, null);
-                Certificate[] chain = certificates(c.tlsCertFile()).toArray(new Certificate[0]);
-                ks.setKeyEntry("server", privateKey(c.tlsKeyFile()), pass, chain);
-            }
             KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
             kmf.init(ks, pass);
             TrustManagerFactory tmf = null;
@@ -53,7 +61,7 @@ public final class Tls {
                 KeyStore trust = KeyStore.getInstance("PKCS12");
                 trust.load(null, null);
                 int i = 0;
-                for (Certificate cert : certificates(c.clientsCaCertFile())) {
+                for (Certificate cert : certificates(c.clientsCaCertFile(), "clients_ca_cert_file")) {
                     trust.setCertificateEntry("ca" + i++, cert);
                 }
                 tmf = TrustManagerFactory.getInstance("PKIX");
@@ -63,31 +71,106 @@ public final class Tls {
             ctx.init(kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
             return ctx;
         } catch (IOException | GeneralSecurityException e) {
-            throw new ConfigException("config: TLS files cannot be loaded: " + e.getMessage());
+            throw new ConfigException("config: the TLS context cannot be built: " + e.getMessage());
+        } finally {
+            java.util.Arrays.fill(pass, '\0');
         }
     }
 
-    static Collection<? extends Certificate> certificates(Path pem) throws IOException, GeneralSecurityException {
+    private static KeyStore loadP12(Path file, char[] pass) {
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, pass);
+            for (String alias : Collections.list(ks.aliases())) {
+                if (ks.isKeyEntry(alias)) {
+                    return ks;
+                }
+            }
+            throw new ConfigException("config: 'tls_p12_file' holds no private key: " + file);
+        } catch (IOException | GeneralSecurityException e) {
+            // A wrong password shows as an IOException; its message never holds the password.
+            throw new ConfigException("config: 'tls_p12_file' cannot be read (wrong password or not PKCS#12): "
+                    + file);
+        }
+    }
+
+    private static KeyStore fromPem(Path certFile, Path keyFile, char[] pass) {
+        Certificate[] chain = certificates(certFile, "tls_cert_file").toArray(new Certificate[0]);
+        PrivateKey key = privateKey(keyFile);
+        if (!(chain[0] instanceof X509Certificate leaf) || !matches(key, leaf.getPublicKey())) {
+            throw new ConfigException("config: 'tls_key_file' does not hold the private key of the first"
+                    + " certificate in 'tls_cert_file'");
+        }
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("server", key, pass, chain);
+            return ks;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigException("config: 'tls_key_file' cannot be used with 'tls_cert_file': " + e.getMessage());
+        }
+    }
+
+    /**
+     * Whether the private key signs what the public key verifies. Kinds without a plain signature
+     * here (RSASSA-PSS keys) are left to the handshake.
+     */
+    private static boolean matches(PrivateKey key, PublicKey pub) {
+        String alg = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "Ed448", "EdDSA" -> "EdDSA";
+            default -> null;
+        };
+        if (alg == null) {
+            return true;
+        }
+        try {
+            byte[] probe = "keyward tls key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            Signature s = Signature.getInstance(alg);
+            s.initSign(key);
+            s.update(probe);
+            byte[] sig = s.sign();
+            Signature v = Signature.getInstance(alg);
+            v.initVerify(pub);
+            v.update(probe);
+            return v.verify(sig);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    static Collection<? extends Certificate> certificates(Path pem, String key) {
         try (InputStream in = Files.newInputStream(pem)) {
             Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
             if (certs.isEmpty()) {
-                throw new ConfigException("config: no certificate in " + pem);
+                throw new ConfigException("config: '" + key + "' holds no certificate: " + pem);
             }
             return certs;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigException("config: '" + key + "' cannot be read as PEM certificates: " + pem);
         }
     }
 
-    static PrivateKey privateKey(Path pem) throws IOException {
+    /** The first private key in a PEM file, skipping parameters and certificates before it. */
+    static PrivateKey privateKey(Path pem) {
         try (Reader r = Files.newBufferedReader(pem); PEMParser parser = new PEMParser(r)) {
-            Object o = parser.readObject();
             JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
-            if (o instanceof PEMKeyPair kp) {
-                return conv.getPrivateKey(kp.getPrivateKeyInfo());
+            for (int i = 0; i < MAX_PEM_OBJECTS; i++) {
+                Object o = parser.readObject();
+                if (o == null) {
+                    break;
+                }
+                if (o instanceof PEMKeyPair kp) {
+                    return conv.getPrivateKey(kp.getPrivateKeyInfo());
+                }
+                if (o instanceof PrivateKeyInfo info) {
+                    return conv.getPrivateKey(info);
+                }
             }
-            if (o instanceof PrivateKeyInfo info) {
-                return conv.getPrivateKey(info);
-            }
-            throw new ConfigException("config: 'tls_key_file' holds no unencrypted private key: " + pem);
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException("config: 'tls_key_file' cannot be read as PEM: " + pem);
         }
+        throw new ConfigException("config: 'tls_key_file' holds no unencrypted private key: " + pem);
     }
 }

@@ -115,8 +115,12 @@ public final class UserService {
         return store.listUsers();
     }
 
+    /** Deletes a user with its tokens and grants. An admin cannot delete itself, so one always remains. */
     public void deleteUser(Principal caller, String name) {
         requireAdmin(caller);
+        if (caller.user().equals(name)) {
+            throw KwException.conflict("user '" + name + "' is the caller; another admin must delete it");
+        }
         if (!store.deleteUser(name)) {
             throw KwException.notFound("user '" + name + "'");
         }
@@ -136,6 +140,9 @@ public final class UserService {
 
     public List<TokenRecord> listTokens(Principal caller, String user) {
         requireSelfOrAdmin(caller, user);
+        if (store.findUser(user).isEmpty()) {
+            throw KwException.notFound("user '" + user + "'");
+        }
         return store.listTokens(user);
     }
 

@@ -80,29 +80,30 @@ public final class Keys {
         if (material.length > 16384) {
             throw new CryptoInputException(needs(alg) + "; got " + material.length + " bytes, far too long");
         }
-        PrivateKey priv = null;
         try {
-            priv = AsymmetricKeys.privateKey(alg, material);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            // not PKCS#8 of this type: try SPKI below
-        }
-        try {
+            PrivateKey priv = parsePrivate(alg, material);
             if (priv != null) {
-                if (!fits(alg, priv)) {
-                    throw new CryptoInputException(needs(alg));
+                if (fits(alg, priv)) {
+                    return new KeyMaterial(Secret.of(priv.getEncoded()), AsymmetricKeys.publicHalf(alg, priv));
                 }
-                return new KeyMaterial(Secret.of(priv.getEncoded()), AsymmetricKeys.publicHalf(alg, priv));
+            } else {
+                PublicKey pub = AsymmetricKeys.publicKey(alg, material);
+                if (fits(alg, pub)) {
+                    return new KeyMaterial(null, pub.getEncoded());
+                }
             }
-            PublicKey pub = AsymmetricKeys.publicKey(alg, material);
-            if (!fits(alg, pub)) {
-                throw new CryptoInputException(needs(alg));
-            }
-            return new KeyMaterial(null, pub.getEncoded());
         } catch (GeneralSecurityException | RuntimeException e) {
-            if (e instanceof CryptoInputException cie) {
-                throw cie;
-            }
-            throw new CryptoInputException(needs(alg));
+            // the parsers' messages may quote the input: replaced by the rule below
+        }
+        throw new CryptoInputException(needs(alg));
+    }
+
+    /** The PKCS#8 private key in {@code material}, or null if it is not one of this type. */
+    private static PrivateKey parsePrivate(Algorithm alg, byte[] material) {
+        try {
+            return AsymmetricKeys.privateKey(alg, material);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return null;
         }
     }
 

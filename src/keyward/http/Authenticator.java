@@ -2,60 +2,110 @@ package keyward.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsExchange;
+import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Locale;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import keyward.core.ErrorCode;
 import keyward.core.KwException;
+import keyward.core.Names;
 import keyward.core.Principal;
 import keyward.core.UserService;
 
 /**
- * Finds the caller: a bearer token, or else a verified TLS client certificate whose subject CN
- * names the user. Every failure is the same 401 so that callers cannot tell an unknown user from
- * a wrong or expired token.
+ * Finds the caller: a bearer token, or else a TLS client certificate (verified against the clients
+ * CA during the handshake) whose subject CN names the user.
+ *
+ * <p>Every failure is the same 401 with the same message, so a caller cannot tell an unknown user
+ * from a wrong, revoked or expired token. Tokens are looked up by their HMAC, never compared in
+ * Java. Each failure of presented credentials counts against the caller's address in an
+ * {@link AuthBackoff}; a blocked address gets 429 before its credentials are looked at. Requests
+ * without any credentials are refused but not counted: they guess nothing. Thread-safe.
  */
 final class Authenticator {
     private static final String UNAUTHENTICATED = "missing, unknown, expired or revoked credentials";
+    private static final String BLOCKED = "too many failed authentication attempts from this address; retry later";
+    private static final String BEARER = "bearer ";
 
     private final UserService users;
+    private final AuthBackoff backoff;
 
     Authenticator(UserService users) {
+        this(users, AuthBackoff.defaults());
+    }
+
+    Authenticator(UserService users, AuthBackoff backoff) {
         this.users = users;
+        this.backoff = backoff;
     }
 
+    /**
+     * @throws KwException unauthenticated (401) for missing or bad credentials, too_many_requests
+     *                     (429, with Retry-After set) while the caller's address is blocked
+     */
     Principal authenticate(HttpExchange ex) {
+        String address = address(ex);
+        long blocked = backoff.blockedMillis(address);
+        if (blocked > 0) {
+            ex.getResponseHeaders().set("Retry-After", Long.toString((blocked + 999) / 1000));
+            throw new KwException(ErrorCode.TOO_MANY_REQUESTS, BLOCKED);
+        }
         String header = ex.getRequestHeaders().getFirst("Authorization");
-        if (header != null) {
-            if (header.length() > 7 && header.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
-                return users.authenticate(header.substring(7).trim());
-            }
-            throw new KwException(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED);
+        X509Certificate cert = header == null ? clientCertificate(ex) : null;
+        if (header == null && cert == null) {
+            throw unauthenticated();
         }
-        if (ex instanceof HttpsExchange https) {
-            String cn = clientCn(https);
-            if (cn != null) {
-                return users.principalOf(cn);
+        try {
+            return header != null ? users.authenticate(bearerToken(header)) : users.principalOf(commonName(cert));
+        } catch (KwException e) {
+            if (e.code() == ErrorCode.UNAUTHENTICATED) {
+                backoff.failure(address);
             }
+            throw e;
         }
-        throw new KwException(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED);
     }
 
-    /** The CN of a verified client certificate, or null; empty and wildcard CNs are refused. */
-    private static String clientCn(HttpsExchange https) {
+    private static String bearerToken(String header) {
+        if (header.length() <= BEARER.length()
+                || !header.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
+            throw unauthenticated();
+        }
+        return header.substring(BEARER.length()).trim();
+    }
+
+    /** The verified leaf certificate of the client, or null when it sent none. */
+    private static X509Certificate clientCertificate(HttpExchange ex) {
+        if (!(ex instanceof HttpsExchange https)) {
+            return null;
+        }
         try {
             Certificate[] chain = https.getSSLSession().getPeerCertificates();
-            if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
-                return null;
-            }
-            String cn = Tls.commonName(leaf);
-            if (cn == null || cn.isEmpty() || cn.contains("*")) {
-                throw new KwException(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED);
-            }
-            return cn;
+            return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? leaf : null;
         } catch (SSLPeerUnverifiedException e) {
             return null;
         }
+    }
+
+    /** The user a certificate names: exactly one CN, a valid user name (so never empty nor "*"). */
+    private static String commonName(X509Certificate cert) {
+        String cn = Tls.commonName(cert);
+        if (cn == null) {
+            throw unauthenticated();
+        }
+        try {
+            return Names.checkUserName("CN", cn);
+        } catch (KwException e) {
+            throw unauthenticated();
+        }
+    }
+
+    private static String address(HttpExchange ex) {
+        InetSocketAddress remote = ex.getRemoteAddress();
+        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
+    }
+
+    private static KwException unauthenticated() {
+        return new KwException(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED);
     }
 }

@@ -2,7 +2,9 @@ package keyward.http;
 
 import java.security.cert.X509Certificate;
 import java.util.List;
-import javax.naming.InvalidNameException;
+import javax.naming.NamingEnumeration;
+import javax.naming.NamingException;
+import javax.naming.directory.Attribute;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
@@ -19,17 +21,29 @@ public final class Tls {
     private Tls() {
     }
 
-    /** The subject's CN, or null if it has none. */
+    /**
+     * The subject's one CN, or null when it has none, several (in one RDN or in several), or one
+     * that is not a string, so that a certificate never names a user ambiguously.
+     */
     static String commonName(X509Certificate cert) {
+        String found = null;
         try {
             for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("CN")) {
-                    return String.valueOf(rdn.getValue());
+                NamingEnumeration<? extends Attribute> attrs = rdn.toAttributes().getAll();
+                while (attrs.hasMore()) {
+                    Attribute a = attrs.next();
+                    if (!a.getID().equalsIgnoreCase("CN")) {
+                        continue;
+                    }
+                    if (found != null || a.size() != 1 || !(a.get() instanceof String s)) {
+                        return null;
+                    }
+                    found = s;
                 }
             }
-        } catch (InvalidNameException e) {
+        } catch (NamingException e) {
             return null;
         }
-        return null;
+        return found;
     }
 }

@@ -33,7 +33,7 @@ public abstract class KeyConformance extends StoreFixture {
         b.createdAt = null;
         b.updatedAt = null;
         b.rotatedAt = null;
-        b.versions = List.of(new KeyVersion(1, 0, "kek-1", null, null, null));
+        b.versions = List.of(new KeyVersion(1, 0, "kek-1", null, null, T0));
         KeyRecord k = insert(b);
         assertEquals(Optional.of(k), store.findKey(k.id()));
     }

@@ -94,7 +94,7 @@ public abstract class LocateConformance extends KeyConformance {
         });
         assertEquals(ids.subList(0, 3), ids(query(List.of(), null, null, null, null, "dave")));
         assertEquals(List.of(ids.get(2), ids.get(3)), ids(query(List.of(), null, null, null, null, "erin")));
-        assertEquals(List.of(ids.get(1)), ids(query(List.of(), null, null, null, "alice", "dave")));
+        assertEquals(List.of(ids.get(1), ids.get(2)), ids(query(List.of(), null, null, null, "alice", "dave")));
     }
 
     @Test
@@ -138,5 +138,60 @@ public abstract class LocateConformance extends KeyConformance {
             after = page.next();
         } while (after != null && seen.size() <= ids.size());
         assertEquals(expected, seen);
+    }
+
+    @Test
+    void locate_visibleTo_pagesWithCursors_throughOwnedAndGrantedKeys() {
+        List<String> ids = insertKeys(30, (i, b) -> {
+            b.owner = i % 3 == 0 ? "dave" : "alice";
+            b.grants = i % 3 == 1 ? Map.of("dave", Set.of("get"), "*", Set.of("get"))
+                    : i % 5 == 0 ? Map.of("*", Set.of("get")) : Map.of("erin", Set.of("get"));
+            b.algorithm = i % 2 == 0 ? "aes-256-gcm" : "rsa-2048";
+        });
+        List<String> expected = new ArrayList<>();
+        List<String> expectedRsa = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (i % 3 == 0 || i % 3 == 1 || i % 5 == 0) {
+                expected.add(ids.get(i));
+                if (i % 2 == 1) {
+                    expectedRsa.add(ids.get(i));
+                }
+            }
+        }
+        assertEquals(expected, pageThrough(new KeyQuery(List.of(), null, null, null, null, "dave", 4, null)));
+        assertEquals(expectedRsa, pageThrough(new KeyQuery(List.of(), null, "rsa-2048", null, null, "dave", 3, null)));
+    }
+
+    @Test
+    void locate_tagsAndVisibility_combine_whicheverIsRarer() {
+        List<String> ids = insertKeys(24, (i, b) -> {
+            b.tags = i % 8 == 0 ? List.of("common", "rare") : List.of("common");
+            b.owner = i % 2 == 0 ? "dave" : "alice";
+        });
+        assertEquals(List.of(ids.get(0), ids.get(8), ids.get(16)),
+                pageThrough(new KeyQuery(List.of("common", "rare"), null, null, null, null, null, 1, null)));
+        assertEquals(List.of(ids.get(0), ids.get(8), ids.get(16)),
+                pageThrough(new KeyQuery(List.of("rare", "common"), null, null, null, null, "dave", 2, null)));
+        List<String> davesCommon = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i += 2) {
+            davesCommon.add(ids.get(i));
+        }
+        assertEquals(davesCommon, pageThrough(new KeyQuery(List.of("common"), null, null, null, null, "dave", 5, null)));
+    }
+
+    /** Every id of every page of {@code q}, following the cursors. */
+    private List<String> pageThrough(KeyQuery q) {
+        List<String> seen = new ArrayList<>();
+        String after = null;
+        for (int pages = 0; pages < 100; pages++) {
+            KeyPage page = store.locate(new KeyQuery(q.tags(), q.name(), q.algorithm(), q.state(), q.owner(), q.visibleTo(),
+                    q.limit(), after));
+            page.keys().forEach(k -> seen.add(k.id()));
+            after = page.next();
+            if (after == null) {
+                break;
+            }
+        }
+        return seen;
     }
 }

@@ -21,10 +21,10 @@ import keyward.store.ConflictException;
  * Audit entries and checkpoints. Thread-safe.
  *
  * <p>Positions come from INCRBY on an opaque counter (a crashed append leaves a gap, never a
- * duplicate). Each entry has a claim object named by (node, seq), written in the same script as
- * the entry, so (node, seq) is unique and a node's chain can be walked by seq: its last entry is
- * found by a probing search over seqs (they are gapless), and a node's listing reads claims in seq
- * order. Listings by user or key go through the index.
+ * duplicate). In the same script as each entry go a claim object named by (node, seq), which
+ * makes (node, seq) unique, and an RPUSH of the sealed (position, seq) onto the node's log, an
+ * opaque list: a node's listing and its last entry come from that list without reading the rest.
+ * Listings by user or key go through the index.
  */
 final class AuditLog {
     private final SealedObjects objects;
@@ -53,6 +53,7 @@ final class AuditLog {
             Map<String, List<Findex.Entry>> index = new LinkedHashMap<>();
             List<SealedObjects.Check> checks = new ArrayList<>();
             List<SealedObjects.Put> puts = new ArrayList<>();
+            List<SealedObjects.Put> pushes = new ArrayList<>();
             for (int i = 0; i < entries.size(); i++) {
                 AuditRecord a = entries.get(i);
                 long position = last - entries.size() + 1 + i;
@@ -61,8 +62,9 @@ final class AuditLog {
                 Keywords.merge(index, Keywords.entries(Keywords.of(a), true, 0, Long.toString(position)));
                 String claim = claim(a.node(), a.seq());
                 checks.add(new SealedObjects.Check(claim, null));
-                puts.add(new SealedObjects.Put(claim, Records.number(Records.AUDIT_CLAIM, position)));
+                puts.add(new SealedObjects.Put(claim, Records.numbers(Records.AUDIT_CLAIM, position)));
                 puts.add(new SealedObjects.Put(entry(position), Records.audit(stored)));
+                pushes.add(new SealedObjects.Put(nodeLog(a.node()), Records.numbers(Records.AUDIT_LOG, position, a.seq())));
                 if (!knownNodes.contains(a.node())) {
                     String marker = keys.object("audit-node", a.node());
                     Keywords.merge(index, Keywords.entries(List.of(Keywords.AUDIT_NODES), true, 0, keys.handle(marker)));
@@ -70,7 +72,7 @@ final class AuditLog {
                 }
             }
             findex.append(v, index);
-            return objects.write(v, checks, puts);
+            return objects.write(v, checks, puts, pushes);
         });
         if (failed != 0) {
             throw exists(entries.get(failed - 1));
@@ -84,19 +86,23 @@ final class AuditLog {
                 && (q.keyRef() == null || q.keyRef().equals(a.keyRef()));
         List<AuditRecord> out = new ArrayList<>();
         if (q.node() != null) {
-            long last = lastSeq(q.node());
-            long first = Probe.firstTrue(1, last + 1, seqs -> positionsAfter(q.node(), seqs, q.afterPosition()));
-            for (long seq = first; seq <= last && out.size() < q.limit(); seq += 1000) {
-                List<String> claims = new ArrayList<>();
-                for (long s = seq; s <= Math.min(last, seq + 999); s++) {
-                    claims.add(claim(q.node(), s));
+            String log = nodeLog(q.node());
+            long length = objects.length(log);
+            long first = Probe.firstTrue(0, length, at -> {
+                List<byte[]> items = objects.elements(log, at);
+                boolean[] later = new boolean[at.length];
+                for (int i = 0; i < at.length; i++) {
+                    later[i] = items.get(i) == null || logItem(items.get(i))[0] > q.afterPosition();
                 }
+                return later;
+            });
+            for (long from = first; from < length && out.size() < q.limit(); from += 1000) {
                 List<Long> positions = new ArrayList<>();
-                objects.plains(claims).forEach(p -> {
-                    if (p != null) {
-                        positions.add(Records.number(Records.AUDIT_CLAIM, p));
+                for (byte[] item : objects.range(log, from, from + 999)) {
+                    if (logItem(item)[0] > q.afterPosition()) {
+                        positions.add(logItem(item)[0]);
                     }
-                });
+                }
                 collect(positions, q.limit(), check, out);
             }
         } else if (q.user() != null || q.keyRef() != null) {
@@ -129,13 +135,16 @@ final class AuditLog {
         return out;
     }
 
+    /** The highest seq among the node's last 16 appends (the chain appends in seq order). */
     Optional<AuditRecord> last(String node) {
-        long seq = lastSeq(node);
-        if (seq == 0) {
-            return Optional.empty();
+        long[] best = null;
+        for (byte[] item : objects.range(nodeLog(node), -16, -1)) {
+            long[] pair = logItem(item);
+            if (best == null || pair[1] > best[1]) {
+                best = pair;
+            }
         }
-        byte[] claim = objects.plain(claim(node, seq));
-        byte[] p = claim == null ? null : objects.plain(entry(Records.number(Records.AUDIT_CLAIM, claim)));
+        byte[] p = best == null ? null : objects.plain(entry(best[0]));
         return p == null ? Optional.empty() : Optional.of(Records.audit(p));
     }
 
@@ -176,35 +185,6 @@ final class AuditLog {
         return out;
     }
 
-    /** The highest seq of {@code node} (0 if none): seqs are gapless, so the claims exist exactly for 1..last. */
-    long lastSeq(String node) {
-        return Probe.firstTrue(1, Long.MAX_VALUE, seqs -> {
-            List<List<byte[]>> cmds = new ArrayList<>();
-            for (long s : seqs) {
-                cmds.add(RedisConnection.args("EXISTS", claim(node, s)));
-            }
-            List<Object> r = objects.pool().pipeline(cmds);
-            boolean[] missing = new boolean[seqs.length];
-            for (int i = 0; i < seqs.length; i++) {
-                missing[i] = !Long.valueOf(1).equals(r.get(i));
-            }
-            return missing;
-        }) - 1;
-    }
-
-    private boolean[] positionsAfter(String node, long[] seqs, long after) {
-        List<String> claims = new ArrayList<>();
-        for (long s : seqs) {
-            claims.add(claim(node, s));
-        }
-        List<byte[]> p = objects.plains(claims);
-        boolean[] r = new boolean[seqs.length];
-        for (int i = 0; i < seqs.length; i++) {
-            r[i] = p.get(i) == null || Records.number(Records.AUDIT_CLAIM, p.get(i)) > after;
-        }
-        return r;
-    }
-
     private void collect(List<Long> positions, int limit, Predicate<AuditRecord> check, List<AuditRecord> out) {
         List<String> names = new ArrayList<>();
         positions.forEach(p -> names.add(entry(p)));
@@ -220,6 +200,14 @@ final class AuditLog {
 
     private String claim(String node, long seq) {
         return keys.object("audit-seq", node, Long.toString(seq));
+    }
+
+    private String nodeLog(String node) {
+        return keys.object("audit-log", node);
+    }
+
+    private static long[] logItem(byte[] plain) {
+        return Records.numbers(Records.AUDIT_LOG, 2, plain);
     }
 
     private String entry(long position) {

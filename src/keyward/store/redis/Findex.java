@@ -90,7 +90,7 @@ final class Findex {
         }
     }
 
-    private void appendTo(String label, Generation.View v, Map<String, List<Entry>> entries) {
+    void appendTo(String label, Generation.View v, Map<String, List<Entry>> entries) {
         int longest = entries.values().stream().mapToInt(List::size).max().orElse(0);
         // a long list (label rotation) goes in slices; each slice is its own compare-and-swap
         for (int from = 0; from < longest; from += CELLS_PER_CALL) {

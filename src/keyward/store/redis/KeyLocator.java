@@ -2,11 +2,13 @@ package keyward.store.redis;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import keyward.store.KeyPage;
 import keyward.store.KeyQuery;
@@ -57,16 +59,27 @@ final class KeyLocator {
         return new KeyPage(hits, null);
     }
 
+    /** Most overdue first (then by id). */
     List<String> dueForDestruction(Instant now, int limit) {
         NavigableSet<String> c = candidates(List.of(Keywords.state("pending_destruction")), List.of());
-        return ids(fetchMatching(c, limit, k -> "pending_destruction".equals(k.state())
-                && k.destroyAt() != null && !k.destroyAt().isAfter(now)));
+        return firstDue(fetchMatching(c, Integer.MAX_VALUE, k -> "pending_destruction".equals(k.state())
+                && k.destroyAt() != null && !k.destroyAt().isAfter(now)), KeyRecord::destroyAt, limit);
     }
 
+    /** Longest overdue first (then by id). */
     List<String> dueForRotation(Instant now, int limit) {
         NavigableSet<String> c = candidates(List.of(Keywords.state("active"), Keywords.AUTO_ROTATE), List.of());
-        return ids(fetchMatching(c, limit, k -> "active".equals(k.state()) && k.autoRotatePeriod() > 0
-                && k.rotatedAt() != null && !k.rotatedAt().plusSeconds(k.autoRotatePeriod()).isAfter(now)));
+        return firstDue(fetchMatching(c, Integer.MAX_VALUE, k -> "active".equals(k.state()) && k.autoRotatePeriod() > 0
+                && k.rotatedAt() != null && !rotationDue(k).isAfter(now)), KeyLocator::rotationDue, limit);
+    }
+
+    private static Instant rotationDue(KeyRecord k) {
+        return k.rotatedAt().plusSeconds(k.autoRotatePeriod());
+    }
+
+    private static List<String> firstDue(List<KeyRecord> due, Function<KeyRecord, Instant> when, int limit) {
+        return due.stream().sorted(Comparator.comparing(when).thenComparing(KeyRecord::id)).limit(limit)
+                .map(KeyRecord::id).toList();
     }
 
     /** Ids in every list of {@code all} and (if given) in at least one list of {@code any}; "type:key" if no filter. */
@@ -137,9 +150,5 @@ final class KeyLocator {
                 && (q.owner() == null || q.owner().equals(k.owner()))
                 && (q.visibleTo() == null || q.visibleTo().equals(k.owner()) || k.grants().containsKey(q.visibleTo())
                         || k.grants().containsKey("*"));
-    }
-
-    private static List<String> ids(List<KeyRecord> keys) {
-        return keys.stream().map(KeyRecord::id).toList();
     }
 }

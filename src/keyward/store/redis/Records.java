@@ -29,7 +29,7 @@ import keyward.store.UserRecord;
  */
 final class Records {
     static final byte KEY = 1, USER = 2, TOKEN = 3, AUDIT = 4, CHECKPOINT = 5, META = 6, LEASE = 7,
-            NAME_CLAIM = 8, AUDIT_NODE = 9, LABEL = 10, AUDIT_CLAIM = 11;
+            NAME_CLAIM = 8, AUDIT_NODE = 9, LABEL = 10, AUDIT_CLAIM = 11, AUDIT_LOG = 12;
     private static final int MAX_STRING = 1 << 20;
     private static final int MAX_BYTES = 16 << 20;
     private static final int MAX_ITEMS = 100_000;
@@ -182,14 +182,21 @@ final class Records {
         return new In(plain, type).str();
     }
 
-    static byte[] number(byte type, long n) {
+    static byte[] numbers(byte type, long... n) {
         Out o = new Out(type);
-        o.i64(n);
+        for (long x : n) {
+            o.i64(x);
+        }
         return o.done();
     }
 
-    static long number(byte type, byte[] plain) {
-        return new In(plain, type).i64();
+    static long[] numbers(byte type, int count, byte[] plain) {
+        In in = new In(plain, type);
+        long[] n = new long[count];
+        for (int i = 0; i < count; i++) {
+            n[i] = in.i64();
+        }
+        return n;
     }
 
     /** Writer; IOExceptions cannot happen on a byte array and are rethrown unchecked. */

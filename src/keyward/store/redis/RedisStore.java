@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -23,6 +24,7 @@ import keyward.store.KeyQuery;
 import keyward.store.KeyRecord;
 import keyward.store.Store;
 import keyward.store.StoreException;
+import keyward.store.StoreUnavailableException;
 import keyward.store.TokenRecord;
 import keyward.store.UserRecord;
 
@@ -188,7 +190,8 @@ public final class RedisStore implements Store {
             SealedObjects.Stored cur = objects.get(key);
             if (cur != null) {
                 Records.Lease l = Records.lease(cur.plain());
-                if (!l.holder().equals(holder) && l.until().isAfter(now)) {
+                // held up to and including the instant it ends
+                if (!l.holder().equals(holder) && !now.isAfter(l.until())) {
                     return false;
                 }
             }
@@ -252,8 +255,7 @@ public final class RedisStore implements Store {
             if (old == null || old.rowVersion() != k.rowVersion()) {
                 throw stale(k.id());
             }
-            KeyRecord next = k.toBuilder().build();
-            KeyRecord stored = withRowVersion(next, k.rowVersion() + 1);
+            KeyRecord stored = withRowVersion(k, k.rowVersion() + 1);
             Set<String> before = Keywords.of(old);
             Set<String> after = Keywords.of(stored);
             Set<String> added = new HashSet<>(after);
@@ -278,7 +280,7 @@ public final class RedisStore implements Store {
             findex.appendFollowing(Keywords.entries(removed, false, stored.rowVersion(), k.id()));
             return stored;
         }
-        throw new keyward.store.StoreUnavailableException("the findex label keeps changing; retry later", null);
+        throw new StoreUnavailableException("the findex label keeps changing; retry later", null);
     }
 
     private List<SealedObjects.Check> checksFor(String obj, SealedObjects.Stored cur, KeyRecord old, KeyRecord next) {
@@ -291,7 +293,7 @@ public final class RedisStore implements Store {
 
     private List<SealedObjects.Put> putsFor(String obj, KeyRecord old, KeyRecord next) {
         List<SealedObjects.Put> puts = new ArrayList<>(List.of(new SealedObjects.Put(obj, Records.key(next))));
-        if (!java.util.Objects.equals(old.name(), next.name())) {
+        if (!Objects.equals(old.name(), next.name())) {
             if (old.name() != null) {
                 puts.add(new SealedObjects.Put(nameClaim(old.name()), null));
             }
@@ -423,6 +425,11 @@ public final class RedisStore implements Store {
     @Override
     public List<AuditCheckpoint> checkpoints(String node) {
         return audit.checkpoints(node);
+    }
+
+    /** For tests that look at the raw candidates. */
+    Findex findex() {
+        return findex;
     }
 
     private String keyName(String id) {

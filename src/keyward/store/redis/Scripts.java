@@ -41,8 +41,9 @@ final class Scripts {
 
     /**
      * Conditional multi-key write. ARGV[3] = number of checks; then per check a KEYS index and an
-     * expectation ("!" = must be absent, else the SHA-1 hex of the current value); then pairs of
-     * KEYS index and new value ("" deletes). Answers {"ok"}, {"gen"} or {"conflict", check number}.
+     * expectation ("!" = must be absent, else the SHA-1 hex of the current value); then the number
+     * of writes and per write a KEYS index and new value ("" deletes); then pairs of KEYS index and
+     * a value to RPUSH. Answers {"ok"}, {"gen"} or {"conflict", check number}.
      */
     static final Script WRITE = new Script(GEN + """
             if not gen() then return {'gen'} end
@@ -57,9 +58,15 @@ final class Scripts {
                 return {'conflict', tostring(i)}
               end
             end
-            while a <= #ARGV do
+            local writes = tonumber(ARGV[a])
+            a = a + 1
+            for i = 1, writes do
               local k = KEYS[tonumber(ARGV[a])]
               if ARGV[a + 1] == '' then redis.call('DEL', k) else redis.call('SET', k, ARGV[a + 1]) end
+              a = a + 2
+            end
+            while a <= #ARGV do
+              redis.call('RPUSH', KEYS[tonumber(ARGV[a])], ARGV[a + 1])
               a = a + 2
             end
             return {'ok'}

@@ -93,6 +93,11 @@ final class SealedObjects {
      * @throws Generation.ChangedException if the generation moved on; nothing was written
      */
     int write(Generation.View v, List<Check> checks, List<Put> puts) {
+        return write(v, checks, puts, List.of());
+    }
+
+    /** As above, and then RPUSHes each of {@code pushes} (sealed) onto its list, in order. */
+    int write(Generation.View v, List<Check> checks, List<Put> puts, List<Put> pushes) {
         List<String> ks = new ArrayList<>();
         ks.add(keys.labelKey());
         ks.add(keys.nextLabelKey());
@@ -108,9 +113,14 @@ final class SealedObjects {
             args.add(Scripts.bytes(Integer.toString(index(ks, c.key()))));
             args.add(Scripts.bytes(c.sealed() == null ? "!" : Scripts.sha1Hex(c.sealed())));
         }
+        args.add(Scripts.bytes(Integer.toString(puts.size())));
         for (Put p : puts) {
             args.add(Scripts.bytes(Integer.toString(index(ks, p.key()))));
             args.add(p.plain() == null ? new byte[0] : codec.seal(p.key(), p.plain()));
+        }
+        for (Put p : pushes) {
+            args.add(Scripts.bytes(Integer.toString(index(ks, p.key()))));
+            args.add(codec.seal(p.key(), p.plain()));
         }
         List<Object> r = pool.with(c -> Scripts.run(c, List.of(new Scripts.Call(Scripts.WRITE, ks, args)))).get(0);
         switch (Scripts.status(r)) {
@@ -123,6 +133,34 @@ final class SealedObjects {
             default:
                 throw new StoreException("unexpected answer from the write script");
         }
+    }
+
+    /** The plaintexts of list elements {@code from..to} (inclusive, negative counts from the end). */
+    List<byte[]> range(String list, long from, long to) {
+        List<?> raw = (List<?>) pool.call("LRANGE", list, Long.toString(from), Long.toString(to));
+        List<byte[]> out = new ArrayList<>(raw.size());
+        raw.forEach(r -> out.add(codec.open(list, (byte[]) r)));
+        return out;
+    }
+
+    /** The plaintexts of list elements at {@code indices} (one pipeline); null past the end. */
+    List<byte[]> elements(String list, long[] indices) {
+        List<List<byte[]>> cmds = new ArrayList<>(indices.length);
+        for (long i : indices) {
+            cmds.add(RedisConnection.args("LINDEX", list, Long.toString(i)));
+        }
+        List<byte[]> out = new ArrayList<>(indices.length);
+        for (Object r : pool.pipeline(cmds)) {
+            if (r instanceof Resp.Error e) {
+                throw new StoreException("Redis refused LINDEX: " + e.message());
+            }
+            out.add(r == null ? null : codec.open(list, (byte[]) r));
+        }
+        return out;
+    }
+
+    long length(String list) {
+        return (Long) pool.call("LLEN", list);
     }
 
     /** Sets without conditions (values that no index entry points at: meta). */

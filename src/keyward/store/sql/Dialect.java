@@ -4,11 +4,13 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -72,6 +74,19 @@ abstract class Dialect {
      * first, then values, in the order given.
      */
     abstract String upsert(String table, String[] keys, String[] values);
+
+    /** A condition that {@code column} is one of {@code n} values, bound by {@link #bindIn}. */
+    String in(String column, int n) {
+        return column + " IN (" + marks(n) + ")";
+    }
+
+    /** Binds the values of {@link #in} from parameter {@code first}; returns the next index. */
+    int bindIn(PreparedStatement ps, int first, List<String> values) throws SQLException {
+        for (String v : values) {
+            ps.setString(first++, v);
+        }
+        return first;
+    }
 
     /** Classifies a failure by walking the exception with its batch ("next") and cause chains. */
     final Failure classify(SQLException e) {

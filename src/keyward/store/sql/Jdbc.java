@@ -25,58 +25,91 @@ final class Jdbc implements AutoCloseable {
     private final Pool reads;
     private final Pool writes;
     private final int queryTimeoutSeconds;
+    private final long retryWithinNanos;
 
     Jdbc(Dialect dialect, Pool reads, Pool writes, int timeoutMs) {
         this.dialect = dialect;
         this.reads = reads;
         this.writes = writes;
         this.queryTimeoutSeconds = Math.max(1, (timeoutMs + 999) / 1000);
+        this.retryWithinNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs / 4);
     }
+
+    /** How a unit of work runs: in a transaction or not, on a snapshot, retried on a dead pooled connection. */
+    private record Mode(boolean transaction, boolean snapshot, boolean retry) {
+    }
+
+    private static final Mode READ_TX = new Mode(true, true, true);
+    private static final Mode WRITE_TX = new Mode(true, false, false);
+    private static final Mode READ = new Mode(false, false, true);
+    private static final Mode WRITE = new Mode(false, false, false);
+    private static final Mode IDEMPOTENT = new Mode(false, false, true);
 
     /** A read transaction: every query in it sees one snapshot. */
     <T> T read(String op, Work<T> work) {
-        return transaction(reads, op, true, work);
+        return run(reads, op, READ_TX, work);
     }
 
     /** A write transaction, committed if {@code work} returns, rolled back if it throws. */
     <T> T write(String op, Work<T> work) {
-        return transaction(writes, op, false, work);
+        return run(writes, op, WRITE_TX, work);
     }
 
     /** One statement in auto-commit mode. */
     <T> T once(String op, boolean write, Work<T> work) {
-        try (Pool.Lease lease = (write ? writes : reads).borrow()) {
-            try {
-                return work.run(lease.connection());
-            } catch (SQLException e) {
-                throw failure(op, e, lease);
+        return write ? run(writes, op, WRITE, work) : run(reads, op, READ, work);
+    }
+
+    /** Work on the write side that manages its own transactions and may be repeated (schema migration). */
+    <T> T idempotent(String op, Work<T> work) {
+        return run(writes, op, IDEMPOTENT, work);
+    }
+
+    /**
+     * Runs {@code work}; if it may be repeated and failed at once for want of a database on a pooled
+     * connection, runs it once more: that connection died while idle (a database restart), and the
+     * pool has discarded it with its idle siblings. A failure that took long is a timeout, and a
+     * second attempt would only double the wait.
+     */
+    private <T> T run(Pool pool, String op, Mode mode, Work<T> work) {
+        for (int attempt = 0; ; attempt++) {
+            long start = System.nanoTime();
+            try (Pool.Lease lease = pool.borrow()) {
+                Connection c = lease.connection();
+                try {
+                    return mode.transaction ? inTransaction(c, mode.snapshot, work) : work.run(c);
+                } catch (SQLException e) {
+                    if (mode.transaction) {
+                        rollback(c, lease);
+                    }
+                    Dialect.Failure f = dialect.classify(e);
+                    boolean quick = System.nanoTime() - start < retryWithinNanos;
+                    if (f == Dialect.Failure.UNAVAILABLE && mode.retry && lease.reused() && quick && attempt == 0) {
+                        lease.broken();
+                        continue;
+                    }
+                    throw failure(op, f, e, lease);
+                } catch (RuntimeException | Error e) {
+                    if (mode.transaction) {
+                        rollback(c, lease);
+                    }
+                    throw e;
+                }
             }
         }
     }
 
-
-    private <T> T transaction(Pool pool, String op, boolean snapshot, Work<T> work) {
-        try (Pool.Lease lease = pool.borrow()) {
-            Connection c = lease.connection();
-            try {
-                c.setAutoCommit(false);
-                String first = snapshot ? dialect.snapshotStatement() : null;
-                if (first != null) {
-                    try (PreparedStatement ps = prepare(c, first)) {
-                        ps.execute();
-                    }
-                }
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException e) {
-                rollback(c, lease);
-                throw failure(op, e, lease);
-            } catch (RuntimeException | Error e) {
-                rollback(c, lease);
-                throw e;
+    private <T> T inTransaction(Connection c, boolean snapshot, Work<T> work) throws SQLException {
+        c.setAutoCommit(false);
+        String first = snapshot ? dialect.snapshotStatement() : null;
+        if (first != null) {
+            try (PreparedStatement ps = prepare(c, first)) {
+                ps.execute();
             }
         }
+        T result = work.run(c);
+        c.commit();
+        return result;
     }
 
     private static void rollback(Connection c, Pool.Lease lease) {
@@ -112,9 +145,9 @@ final class Jdbc implements AutoCloseable {
     }
 
     /** Maps a failure; messages name the operation and the SQLState, never values. */
-    private RuntimeException failure(String op, SQLException e, Pool.Lease lease) {
+    private RuntimeException failure(String op, Dialect.Failure f, SQLException e, Pool.Lease lease) {
         String where = dialect.kind() + ": " + op + " failed (SQLState " + e.getSQLState() + ", code " + e.getErrorCode() + ")";
-        return switch (dialect.classify(e)) {
+        return switch (f) {
             case UNIQUE -> new ConflictException(ConflictException.Kind.ALREADY_EXISTS, op + ": already exists");
             case UNAVAILABLE -> {
                 lease.broken();

@@ -66,8 +66,8 @@ final class KeyReads {
         if (rows.isEmpty()) {
             return List.of();
         }
-        List<Object> ids = new ArrayList<>(rows.keySet());
-        String in = " WHERE key_id IN (" + Dialect.marks(ids.size()) + ")";
+        List<String> ids = new ArrayList<>(rows.keySet());
+        String in = " WHERE " + db.dialect.in("key_id", ids.size());
         Map<String, List<KeyVersion>> versions = new HashMap<>();
         Map<String, List<String>> tags = new HashMap<>();
         Map<String, Map<String, String>> attributes = new HashMap<>();
@@ -95,8 +95,8 @@ final class KeyReads {
     /** The stored versions of one key, by number (for the update's diff). */
     Map<Integer, KeyVersion> versions(Connection c, String id) throws SQLException {
         Map<Integer, KeyVersion> out = new HashMap<>();
-        query(c, "SELECT key_id, version, kid, kek_id, wrapped, public_key, created_at FROM kw_key_versions WHERE key_id = ?",
-                List.of(id), rs -> out.put(rs.getInt(2), version(rs)));
+        query(c, "SELECT key_id, version, kid, kek_id, wrapped, public_key, created_at FROM kw_key_versions WHERE "
+                + db.dialect.in("key_id", 1), List.of(id), rs -> out.put(rs.getInt(2), version(rs)));
         return out;
     }
 
@@ -118,9 +118,10 @@ final class KeyReads {
         void accept(ResultSet rs) throws SQLException;
     }
 
-    void query(Connection c, String sql, List<Object> params, RowConsumer each) throws SQLException {
+    /** Runs a query on the child rows of {@code ids} (one bound list). */
+    private void query(Connection c, String sql, List<String> ids, RowConsumer each) throws SQLException {
         try (PreparedStatement ps = db.prepare(c, sql)) {
-            bind(ps, params);
+            db.dialect.bindIn(ps, 1, ids);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     each.accept(rs);

@@ -77,6 +77,9 @@ final class Limits {
                 throw new IllegalArgumentException(at + "version " + v.version() + " repeats a version number or kid");
             }
             text(at + "KEK id of version " + v.version(), v.kekId(), NAME, false);
+            if (v.createdAt() == null) {
+                throw new IllegalArgumentException(at + "creation time of version " + v.version() + " is required");
+            }
             bytes(at + "wrapped material of version " + v.version(), v.wrapped(), BLOB, true);
             bytes(at + "public key of version " + v.version(), v.publicKey(), BLOB, true);
         }

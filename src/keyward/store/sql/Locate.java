@@ -1,6 +1,8 @@
 package keyward.store.sql;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,15 +12,26 @@ import keyward.store.KeyQuery;
 import keyward.store.KeyRecord;
 
 /**
- * Builds and runs the locate query. One page is fetched in id order with one row more than asked,
- * which tells whether there is a next page; its children then come in a few batched queries.
+ * Builds and runs the locate query: one page in id order, fetched with one row more than asked
+ * (which tells whether there is a next page), then the page's children in a few batched queries.
  *
- * <p>With tags the query starts from the {@code (tag, key_id)} index of the first tag, which yields
- * rows already in id order, so a page costs about {@code limit} index steps whether the tag is on
- * most keys or on a few; further tags are checked per row. A {@code visibleTo} user is matched by
- * owner or by a grant to them or to "*".
+ * <p>Speed with many keys comes from choosing which index yields the candidates, in id order so
+ * that a page stops after about {@code limit} matches:
+ * <ul>
+ *   <li>a tag: the {@code (tag, key_id)} index of that tag;</li>
+ *   <li>visibility to a user: the union of three ordered index ranges (keys the user owns, keys
+ *       granted to the user, keys granted to "*"), each cut at the page size with every filter
+ *       applied inside it, so the union's first rows are the page;</li>
+ *   <li>neither: the primary key.</li>
+ * </ul>
+ * With several of these, the one with the fewest rows drives, found by capped counts in one
+ * round trip: a rare tag beats a common one whatever their order in the query, and the planner's
+ * statistics (which SQLite lacks until analyzed) are not relied on.
  */
 final class Locate {
+
+    /** Counts are capped here: past it a source counts as "common", and common sources are equally good drivers. */
+    private static final int COUNT_CAP = 5000;
 
     private final Jdbc db;
     private final KeyReads reads;
@@ -30,9 +43,14 @@ final class Locate {
 
     KeyPage run(KeyQuery q) {
         Limits.text("locate cursor", q.after(), Limits.ID, true);
-        List<Object> params = new ArrayList<>();
-        String sql = sql(q, params);
-        return db.read("locate", c -> page(c, sql, params, q.limit()));
+        List<String> tags = q.tags().stream().distinct().toList();
+        return db.read("locate", c -> {
+            int driver = tags.size() + (q.visibleTo() != null ? 1 : 0) > 1 ? smallest(c, tags, q.visibleTo()) : 0;
+            List<Object> params = new ArrayList<>();
+            String sql = driver < tags.size() ? byTag(q, tags, driver, params)
+                    : q.visibleTo() != null ? byVisibility(q, tags, params) : byId(q, tags, params);
+            return page(c, sql, params, q.limit());
+        });
     }
 
     private KeyPage page(Connection c, String sql, List<Object> params, int limit) throws SQLException {
@@ -46,49 +64,102 @@ final class Locate {
         return new KeyPage(reads.complete(c, rows), next);
     }
 
-    static String sql(KeyQuery q, List<Object> params) {
-        List<String> tags = q.tags().stream().distinct().toList();
-        StringBuilder sql = new StringBuilder("SELECT ").append(KeyReads.COLUMNS);
-        StringBuilder where = new StringBuilder();
-        String order;
-        if (tags.isEmpty()) {
-            sql.append(" FROM kw_keys k");
-            order = "k.id";
-        } else {
-            sql.append(" FROM kw_key_tags t0 JOIN kw_keys k ON k.id = t0.key_id");
-            and(where, "t0.tag = ?", params, tags.get(0));
-            order = "t0.key_id";
+    /** Index of the source with the fewest rows: tags by position, then visibility (= tags.size()). */
+    private int smallest(Connection c, List<String> tags, String visibleTo) throws SQLException {
+        String capped = "(SELECT COUNT(*) FROM (SELECT 1 FROM %s WHERE %s = ? LIMIT " + COUNT_CAP + ") c%d)";
+        List<String> counts = new ArrayList<>();
+        List<Object> params = new ArrayList<>(tags);
+        for (int i = 0; i < tags.size(); i++) {
+            counts.add(capped.formatted("kw_key_tags", "tag", i));
         }
+        if (visibleTo != null) {
+            counts.add(capped.formatted("kw_keys", "owner", 90) + " + " + capped.formatted("kw_key_grants", "user_name", 91)
+                    + " + " + capped.formatted("kw_key_grants", "user_name", 92));
+            params.addAll(List.of(visibleTo, visibleTo, "*"));
+        }
+        try (PreparedStatement ps = db.prepare(c, "SELECT " + String.join(", ", counts))) {
+            KeyReads.bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                int best = 0;
+                for (int i = 1; i < counts.size(); i++) {
+                    best = rs.getLong(i + 1) < rs.getLong(best + 1) ? i : best;
+                }
+                return best;
+            }
+        }
+    }
+
+    private static String byId(KeyQuery q, List<String> tags, List<Object> params) {
+        return "SELECT " + KeyReads.COLUMNS + " FROM kw_keys k WHERE " + conditions("k", q, tags, -1, true, params)
+                + " ORDER BY k.id LIMIT " + (q.limit() + 1);
+    }
+
+    private static String byTag(KeyQuery q, List<String> tags, int driver, List<Object> params) {
+        params.add(tags.get(driver));
+        String after = "";
         if (q.after() != null) {
-            and(where, order + " > ?", params, q.after());
+            // stated on both sides of the join: PostgreSQL does not carry a range across an equality
+            after = " AND t0.key_id > ?";
+            params.add(q.after());
         }
-        for (String tag : tags.subList(Math.min(1, tags.size()), tags.size())) {
-            and(where, "EXISTS (SELECT 1 FROM kw_key_tags t WHERE t.key_id = k.id AND t.tag = ?)", params, tag);
+        return "SELECT " + KeyReads.COLUMNS + " FROM kw_key_tags t0 JOIN kw_keys k ON k.id = t0.key_id WHERE t0.tag = ?"
+                + after + " AND " + conditions("k", q, tags, driver, true, params) + " ORDER BY t0.key_id LIMIT " + (q.limit() + 1);
+    }
+
+    private static String byVisibility(KeyQuery q, List<String> tags, List<Object> params) {
+        int n = q.limit() + 1;
+        StringBuilder sql = new StringBuilder("SELECT ").append(KeyReads.COLUMNS).append(" FROM (");
+        params.add(q.visibleTo());
+        sql.append("SELECT id FROM (SELECT k1.id AS id FROM kw_keys k1 WHERE k1.owner = ? AND ")
+                .append(conditions("k1", q, tags, -1, false, params)).append(" ORDER BY k1.id LIMIT ").append(n).append(") b1");
+        String[] grantees = {q.visibleTo(), "*"};
+        for (int i = 0; i < grantees.length; i++) {
+            String k = "k" + (i + 2);
+            params.add(grantees[i]);
+            String after = "";
+            if (q.after() != null) {
+                after = " AND g.key_id > ?";
+                params.add(q.after());
+            }
+            sql.append(" UNION SELECT id FROM (SELECT g.key_id AS id FROM kw_key_grants g JOIN kw_keys ").append(k)
+                    .append(" ON ").append(k).append(".id = g.key_id WHERE g.user_name = ?").append(after).append(" AND ")
+                    .append(conditions(k, q, tags, -1, false, params)).append(" ORDER BY g.key_id LIMIT ").append(n)
+                    .append(") b").append(i + 2);
         }
-        filter(where, "k.name", q.name(), params);
-        filter(where, "k.algorithm", q.algorithm(), params);
-        filter(where, "k.state", q.state(), params);
-        filter(where, "k.owner", q.owner(), params);
-        if (q.visibleTo() != null) {
-            and(where, "(k.owner = ? OR EXISTS (SELECT 1 FROM kw_key_grants g WHERE g.key_id = k.id"
-                    + " AND g.user_name IN (?, '*')))", params, q.visibleTo());
+        return sql.append(") v JOIN kw_keys k ON k.id = v.id ORDER BY k.id LIMIT ").append(n).toString();
+    }
+
+    /**
+     * Every filter of {@code q} on the key alias {@code k}, ANDed (never empty): the cursor, tags
+     * other than the driving one, the column filters and, if {@code withVisibility}, the visibility.
+     */
+    private static String conditions(String k, KeyQuery q, List<String> tags, int driver, boolean withVisibility,
+                                     List<Object> params) {
+        List<String> where = new ArrayList<>(List.of("1 = 1"));
+        if (q.after() != null) {
+            where.add(k + ".id > ?");
+            params.add(q.after());
+        }
+        for (int i = 0; i < tags.size(); i++) {
+            if (i != driver) {
+                where.add("EXISTS (SELECT 1 FROM kw_key_tags t WHERE t.key_id = " + k + ".id AND t.tag = ?)");
+                params.add(tags.get(i));
+            }
+        }
+        String[][] columns = {{"name", q.name()}, {"algorithm", q.algorithm()}, {"state", q.state()}, {"owner", q.owner()}};
+        for (String[] column : columns) {
+            if (column[1] != null) {
+                where.add(k + "." + column[0] + " = ?");
+                params.add(column[1]);
+            }
+        }
+        if (withVisibility && q.visibleTo() != null) {
+            where.add("(" + k + ".owner = ? OR EXISTS (SELECT 1 FROM kw_key_grants g WHERE g.key_id = " + k + ".id"
+                    + " AND g.user_name IN (?, '*')))");
+            params.add(q.visibleTo());
             params.add(q.visibleTo());
         }
-        if (where.length() > 0) {
-            sql.append(" WHERE ").append(where);
-        }
-        sql.append(" ORDER BY ").append(order).append(" LIMIT ").append(q.limit() + 1);
-        return sql.toString();
-    }
-
-    private static void filter(StringBuilder where, String column, String value, List<Object> params) {
-        if (value != null) {
-            and(where, column + " = ?", params, value);
-        }
-    }
-
-    private static void and(StringBuilder where, String condition, List<Object> params, String value) {
-        where.append(where.length() == 0 ? "" : " AND ").append(condition);
-        params.add(value);
+        return String.join(" AND ", where);
     }
 }

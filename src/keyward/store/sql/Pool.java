@@ -53,15 +53,22 @@ final class Pool implements AutoCloseable {
     /** A connection lent until {@link Lease#close()}; call {@link Lease#broken()} first if it failed. */
     final class Lease implements AutoCloseable {
         private final Connection connection;
+        private final boolean reused;
         private boolean broken;
         private boolean returned;
 
-        private Lease(Connection connection) {
+        private Lease(Connection connection, boolean reused) {
             this.connection = connection;
+            this.reused = reused;
         }
 
         Connection connection() {
             return connection;
+        }
+
+        /** True if the connection was idle in the pool before: it may have died unnoticed meanwhile. */
+        boolean reused() {
+            return reused;
         }
 
         /** The connection is unusable: it is closed on return and the idle ones are discarded. */
@@ -89,14 +96,14 @@ final class Pool implements AutoCloseable {
             throw new StoreUnavailableException(name + ": interrupted while waiting for a database connection", e);
         }
         try {
-            return new Lease(idleOrNew());
+            return idleOrNew();
         } catch (RuntimeException | Error e) {
             permits.release();
             throw e;
         }
     }
 
-    private Connection idleOrNew() {
+    private Lease idleOrNew() {
         while (true) {
             Idle next;
             lock.lock();
@@ -111,18 +118,26 @@ final class Pool implements AutoCloseable {
             if (next == null) {
                 break;
             }
-            if (System.nanoTime() - next.sinceNanos < TimeUnit.MILLISECONDS.toNanos(VALIDATE_AFTER_MS)
-                    || valid(next.connection)) {
-                return next.connection;
+            boolean fresh = System.nanoTime() - next.sinceNanos < TimeUnit.MILLISECONDS.toNanos(VALIDATE_AFTER_MS);
+            if (fresh ? !isClosed(next.connection) : valid(next.connection)) {
+                return new Lease(next.connection, true);
             }
             closeQuietly(next.connection);
             evictIdle();
         }
         try {
-            return factory.connect();
+            return new Lease(factory.connect(), false);
         } catch (SQLException e) {
             throw new StoreUnavailableException(name + ": cannot connect to the database (SQLState "
                     + e.getSQLState() + ")", e);
+        }
+    }
+
+    private static boolean isClosed(Connection c) {
+        try {
+            return c.isClosed();
+        } catch (SQLException e) {
+            return true;
         }
     }
 

@@ -3,6 +3,7 @@ package keyward.store.sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 
@@ -36,6 +37,8 @@ final class PostgresDialect extends Dialect {
         p.setProperty("connectTimeout", seconds);
         p.setProperty("loginTimeout", seconds);
         p.setProperty("socketTimeout", seconds);
+        // a statement that timed out waits for its cancel request: bound that too (default 10 s)
+        p.setProperty("cancelSignalTimeout", seconds);
         p.setProperty("tcpKeepAlive", "true");
         p.setProperty("reWriteBatchedInserts", "true");
         p.setProperty("ApplicationName", "keyward");
@@ -62,6 +65,18 @@ final class PostgresDialect extends Dialect {
     @Override
     String snapshotStatement() {
         return "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+    }
+
+    /** One array parameter: the statement text stays the same whatever the count, so its plan is cached. */
+    @Override
+    String in(String column, int n) {
+        return column + " = ANY (?)";
+    }
+
+    @Override
+    int bindIn(PreparedStatement ps, int first, List<String> values) throws SQLException {
+        ps.setArray(first, ps.getConnection().createArrayOf("varchar", values.toArray()));
+        return first + 1;
     }
 
     @Override

@@ -101,7 +101,7 @@ public final class SqlStore implements Store {
     /** Migrates the schema; waits for another instance's migration at most max(timeout, 60 s). */
     @Override
     public void open() {
-        db.once("migrate", true, c -> Migrations.run(c, db, Math.max(timeoutMs, 60_000)));
+        db.idempotent("migrate", c -> Migrations.run(c, db, Math.max(timeoutMs, 60_000)));
     }
 
     @Override

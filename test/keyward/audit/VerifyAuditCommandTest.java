@@ -1,0 +1,76 @@
+package keyward.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import keyward.cli.Cli;
+import keyward.crypto.AuditKey;
+import keyward.store.Store;
+import keyward.store.sql.SqlOptions;
+import keyward.store.sql.SqlStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code keyward verify-audit} on a data dir made by {@code keyward init}. */
+class VerifyAuditCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... argv) {
+        out.reset();
+        err.reset();
+        return Cli.run(argv, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void verifyAudit_intactLog_exits0_andTamperedLog_exits1NamingTheEntry() throws Exception {
+        Path data = dir.resolve("data");
+        assertEquals(0, run("init", "--data-dir", data.toString()), err.toString(StandardCharsets.UTF_8));
+        try (Store store = SqlStore.open(SqlOptions.sqlite(data.resolve("keyward.db")))) {
+            store.open();
+            try (AuditLog log = new AuditLog(store, AuditKey.load(data.resolve("audit.key")), "host:9998",
+                    Clock.systemUTC())) {
+                log.start();
+                AuditFixture.record(log, 30, "admin");
+            }
+        }
+        assertEquals(0, run("verify-audit", "--data-dir", data.toString()), err.toString(StandardCharsets.UTF_8));
+        assertTrue(out().contains("audit log verified: 30 entries on 1 node"), out());
+
+        try (Store store = SqlStore.open(SqlOptions.sqlite(data.resolve("keyward.db")))) {
+            store.open();
+            long position = AuditFixture.entries(store, "host:9998").get(6).position();
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("keyward.db"));
+                 PreparedStatement ps = c.prepareStatement("UPDATE kw_audit SET user_name = 'mallory' WHERE position = ?")) {
+                ps.setLong(1, position);
+                assertEquals(1, ps.executeUpdate());
+            }
+            assertEquals(1, run("verify-audit", "--data-dir", data.toString()));
+            assertTrue(out().contains("node 'host:9998' entry seq 7 (position " + position
+                    + "): hash does not match its contents"), out());
+        }
+    }
+
+    @Test
+    void verifyAudit_help_startsWithTheOneLineSummary() {
+        assertEquals(0, run("verify-audit", "--help"));
+        assertTrue(out().startsWith("verify-audit   check every node's audit chain and checkpoint signatures"), out());
+    }
+}

@@ -1,0 +1,91 @@
+package keyward.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Audit entries and checkpoints. Part of {@link StoreConformanceTest}. */
+public abstract class AuditConformance extends AccountConformance {
+
+    private static AuditQuery all() {
+        return new AuditQuery(0, 1000, null, null, null);
+    }
+
+    @Test
+    void appendAudit_assignsAscendingPositions_inTheOrderGiven() {
+        List<AuditRecord> batch = List.of(audit("n1", 1, "alice", "k1"), audit("n1", 2, null, null), audit("n2", 1, "bob", "k2"));
+        store.appendAudit(batch);
+        store.appendAudit(List.of(audit("n1", 3, "alice", "k1")));
+        List<AuditRecord> listed = store.listAudit(all());
+        assertEquals(List.of(batch.get(0), batch.get(1), batch.get(2), audit("n1", 3, "alice", "k1")), listed);
+        for (int i = 1; i < listed.size(); i++) {
+            assertTrue(listed.get(i).position() > listed.get(i - 1).position(), "positions ascend");
+        }
+        assertTrue(listed.get(0).position() > 0);
+    }
+
+    @Test
+    void appendAudit_repeatedNodeAndSeq_isRefused_andNothingOfTheBatchIsStored() {
+        store.appendAudit(List.of(audit("n1", 1, "alice", null)));
+        ConflictException e = assertThrows(ConflictException.class,
+                () -> store.appendAudit(List.of(audit("n1", 2, "alice", null), audit("n1", 1, "bob", null))));
+        assertEquals(ConflictException.Kind.ALREADY_EXISTS, e.kind());
+        assertEquals(List.of(audit("n1", 1, "alice", null)), store.listAudit(all()));
+    }
+
+    @Test
+    void appendAudit_sameSeqOnAnotherNode_isAccepted() {
+        store.appendAudit(List.of(audit("n1", 1, null, null), audit("n2", 1, null, null)));
+        assertEquals(2, store.listAudit(all()).size());
+    }
+
+    @Test
+    void listAudit_filtersByNodeKeyAndUser_afterAPosition_uptoALimit() {
+        store.appendAudit(List.of(audit("n1", 1, "alice", "k1"), audit("n1", 2, "bob", "k2"), audit("n2", 1, "alice", "k2"),
+                audit("n2", 2, "bob", "k1"), audit("n1", 3, "alice", "k1")));
+        List<AuditRecord> every = store.listAudit(all());
+        assertEquals(List.of(every.get(0), every.get(1), every.get(4)), store.listAudit(new AuditQuery(0, 10, "n1", null, null)));
+        assertEquals(List.of(every.get(0), every.get(3), every.get(4)), store.listAudit(new AuditQuery(0, 10, null, "k1", null)));
+        assertEquals(List.of(every.get(1), every.get(3)), store.listAudit(new AuditQuery(0, 10, null, null, "bob")));
+        assertEquals(List.of(every.get(4)), store.listAudit(new AuditQuery(every.get(0).position(), 10, "n1", "k1", "alice")));
+        assertEquals(every.subList(2, 4), store.listAudit(new AuditQuery(every.get(1).position(), 2, null, null, null)));
+        assertEquals(List.of(), store.listAudit(new AuditQuery(every.get(4).position(), 10, null, null, null)));
+    }
+
+    @Test
+    void lastAudit_returnsTheHighestSeqOfThatNode() {
+        store.appendAudit(List.of(audit("n1", 1, null, null), audit("n1", 2, null, null), audit("n2", 7, null, null)));
+        assertEquals(2, store.lastAudit("n1").orElseThrow().seq());
+        assertArrayEquals(audit("n1", 2, null, null).hash(), store.lastAudit("n1").orElseThrow().hash());
+        assertEquals(7, store.lastAudit("n2").orElseThrow().seq());
+        assertEquals(Optional.empty(), store.lastAudit("n3"));
+    }
+
+    @Test
+    void auditNodes_listsEveryNodeWithEntries() {
+        assertEquals(List.of(), store.auditNodes());
+        store.appendAudit(List.of(audit("n2", 1, null, null), audit("n1", 1, null, null), audit("n2", 2, null, null)));
+        assertEquals(List.of("n1", "n2"), store.auditNodes().stream().sorted().toList());
+    }
+
+    @Test
+    void checkpoints_areListedPerNode_ascendingBySeq() {
+        AuditCheckpoint c5 = new AuditCheckpoint("n1", 5, bytes(32), bytes(64), at(5));
+        AuditCheckpoint c2 = new AuditCheckpoint("n1", 2, bytes(32), bytes(64), at(2));
+        AuditCheckpoint other = new AuditCheckpoint("n2", 3, bytes(32), bytes(64), at(3));
+        store.putCheckpoint(c5);
+        store.putCheckpoint(c2);
+        store.putCheckpoint(other);
+        List<AuditCheckpoint> listed = store.checkpoints("n1");
+        assertEquals(List.of(2L, 5L), listed.stream().map(AuditCheckpoint::seq).toList());
+        assertArrayEquals(c2.hash(), listed.get(0).hash());
+        assertArrayEquals(c5.signature(), listed.get(1).signature());
+        assertEquals(c5.time(), listed.get(1).time());
+        assertEquals(List.of(), store.checkpoints("n3"));
+    }
+}
