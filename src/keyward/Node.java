@@ -71,12 +71,19 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /**
+     * host:port, unique per instance so each keeps its own audit chain; with an ephemeral port
+     * (tests) a random suffix keeps instances in one JVM apart.
+     */
     private static String defaultNodeName(Config c) {
+        String host;
         try {
-            return InetAddress.getLocalHost().getHostName() + ":" + c.port();
+            host = InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
-            return "localhost:" + c.port();
+            host = "localhost";
         }
+        return host + ":" + (c.port() != 0 ? String.valueOf(c.port())
+                : "0-" + java.util.HexFormat.of().formatHex(keyward.crypto.Rand.bytes(3)));
     }
 
     public int port() {

@@ -71,6 +71,9 @@ final class MigrateCommand implements Cli.Command {
         if (type.equals("sqlite") && url != null) {
             throw new Args.UsageException("a sqlite target is named by --to-sqlite-path, not --to-database-url");
         }
+        if (!type.equals("sqlite") && url == null) {
+            throw new Args.UsageException("missing --to-database-url for a " + type + " target");
+        }
         List<String> flags = new ArrayList<>(List.of("--database-type=" + type, "--db-pool-size=4"));
         add(flags, "database-url", url);
         add(flags, "sqlite-path", sqlitePath);

@@ -19,6 +19,7 @@ public final class Jobs implements AutoCloseable {
 
     private final KeyAccess access;
     private final KeyService keys;
+    private volatile boolean storeDown;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "keyward-jobs");
         t.setDaemon(true);
@@ -37,8 +38,15 @@ public final class Jobs implements AutoCloseable {
     private void runSafely() {
         try {
             runOnce();
+            if (storeDown) {
+                storeDown = false;
+                Log.info("jobs: store reachable again");
+            }
         } catch (StoreException e) {
-            Log.warn("jobs: store unavailable, will retry: " + e.getMessage());
+            if (!storeDown) {  // once per outage, not once per tick
+                storeDown = true;
+                Log.warn("jobs: store unavailable, will retry: " + e.getMessage());
+            }
         } catch (RuntimeException e) {
             Log.error("jobs: unexpected failure", e);
         }

@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import keyward.crypto.Pepper;
 import keyward.crypto.Tokens;
 import keyward.store.ConflictException;
@@ -31,6 +32,8 @@ public final class UserService {
     private final Clock clock;
     private final long ttlNanos;
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+    /** Bumped before the cache is cleared on a revocation, so a read racing with it is not cached. */
+    private final AtomicLong revocations = new AtomicLong();
 
     private record Cached(Principal principal, Instant expiresAt, long loadedAt) {
     }
@@ -60,6 +63,7 @@ public final class UserService {
         long nanos = System.nanoTime();
         Cached c = cache.get(cacheKey);
         if (c == null || nanos - c.loadedAt >= ttlNanos) {
+            long seen = revocations.get();
             c = load(hash, nanos);
             if (c == null) {
                 cache.remove(cacheKey);
@@ -70,6 +74,9 @@ public final class UserService {
                     cache.clear();
                 }
                 cache.put(cacheKey, c);
+                if (revocations.get() != seen) {
+                    cache.remove(cacheKey);  // a revocation ran while we read: do not keep what we read
+                }
             }
         }
         if (c.expiresAt != null && !now().isBefore(c.expiresAt)) {
@@ -94,6 +101,7 @@ public final class UserService {
                 .orElseThrow(() -> new KwException(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED));
     }
 
+    /** A new user and its first token; admins only. Throws forbidden, invalid_request or conflict. */
     public IssuedToken createUser(Principal caller, String name, boolean admin) {
         requireAdmin(caller);
         return createUserUnchecked(name, admin);
@@ -110,6 +118,7 @@ public final class UserService {
         return issue(name, null);
     }
 
+    /** Every user; admins only. */
     public List<UserRecord> listUsers(Principal caller) {
         requireAdmin(caller);
         return store.listUsers();
@@ -124,9 +133,10 @@ public final class UserService {
         if (!store.deleteUser(name)) {
             throw KwException.notFound("user '" + name + "'");
         }
-        cache.clear();
+        forgetCached();
     }
 
+    /** Another token for {@code user}, by that user or an admin; {@code expiresIn} null = never. */
     public IssuedToken createToken(Principal caller, String user, Long expiresIn) {
         requireSelfOrAdmin(caller, user);
         if (store.findUser(user).isEmpty()) {
@@ -138,6 +148,7 @@ public final class UserService {
         return issue(user, expiresIn == null ? null : now().plusSeconds(expiresIn));
     }
 
+    /** The user's tokens as stored (ids and times; the hashes are not for display). */
     public List<TokenRecord> listTokens(Principal caller, String user) {
         requireSelfOrAdmin(caller, user);
         if (store.findUser(user).isEmpty()) {
@@ -146,11 +157,17 @@ public final class UserService {
         return store.listTokens(user);
     }
 
+    /** Revokes one token; refused on this instance from the next request on. */
     public void deleteToken(Principal caller, String user, String id) {
         requireSelfOrAdmin(caller, user);
         if (!store.deleteToken(user, id)) {
             throw KwException.notFound("token '" + id + "' of user '" + user + "'");
         }
+        forgetCached();
+    }
+
+    private void forgetCached() {
+        revocations.incrementAndGet();
         cache.clear();
     }
 

@@ -4,13 +4,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import keyward.core.Core;
 import keyward.core.UserService;
 import keyward.json.Fields;
 import keyward.store.TokenRecord;
 import keyward.store.UserRecord;
 
-/** whoami, users and tokens (api.md, Access). */
+/**
+ * whoami, users and tokens (api.md, Access). A token is in an answer only when it is made; lists
+ * show ids and expiry. Rights are checked by {@link UserService}: admins manage users, a user or
+ * an admin manages that user's tokens.
+ */
 final class AccessRoutes {
     private AccessRoutes() {
     }
@@ -19,6 +24,7 @@ final class AccessRoutes {
         UserService users = core.users();
         return List.of(
                 Route.of("GET", "/v1/whoami", "whoami", true, c -> {
+                    c.allowQuery(Set.of());
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("user", c.principal().user());
                     m.put("admin", c.principal().admin());
@@ -38,6 +44,7 @@ final class AccessRoutes {
                     return Reply.created(m);
                 }),
                 Route.of("GET", "/v1/users", "user.list", true, c -> {
+                    c.allowQuery(Set.of());
                     List<Object> out = new ArrayList<>();
                     for (UserRecord u : users.listUsers(c.principal())) {
                         Map<String, Object> m = new LinkedHashMap<>();
@@ -64,6 +71,7 @@ final class AccessRoutes {
                     return Reply.created(m);
                 }),
                 Route.of("GET", "/v1/users/{name}/tokens", "token.list", true, c -> {
+                    c.allowQuery(Set.of());
                     List<Object> out = new ArrayList<>();
                     for (TokenRecord t : users.listTokens(c.principal(), c.param(0))) {
                         Map<String, Object> m = new LinkedHashMap<>();

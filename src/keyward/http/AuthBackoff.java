@@ -35,8 +35,10 @@ final class AuthBackoff {
         long blockedUntil;
         long lastFailure;
 
-        Entry(int size) {
+        Entry(int size, long now) {
             times = new long[size];
+            blockedUntil = now;  // nanoTime may be negative: never compare against 0
+            lastFailure = now;
         }
     }
 
@@ -88,7 +90,7 @@ final class AuthBackoff {
         long now = nanoClock.getAsLong();
         Entry e = table.get(address);
         if (e == null) {
-            e = new Entry(maxFailures);
+            e = new Entry(maxFailures, now);
             table.put(address, e);
         } else if (now - e.lastFailure > windowNanos + maxBlockNanos && now - e.blockedUntil > 0) {
             e.strikes = 0;
@@ -105,11 +107,12 @@ final class AuthBackoff {
         if (e.count < maxFailures || now - oldest > windowNanos) {
             return 0;
         }
-        long block = baseBlockNanos << Math.min(e.strikes, 30);
-        if (block <= 0 || block > maxBlockNanos) {
-            block = maxBlockNanos;
+        long block = baseBlockNanos;
+        for (int i = 0; i < e.strikes && block < maxBlockNanos; i++) {
+            block *= 2;
         }
-        e.strikes++;
+        block = Math.min(block, maxBlockNanos);
+        e.strikes = Math.min(e.strikes + 1, 64);
         e.blockedUntil = now + block;
         e.count = 0;
         return block / 1_000_000L;

@@ -39,8 +39,13 @@ final class ChunkReader extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        while (pos == chunk.length) {
+            if (sawLast) {
+                return -1;
+            }
+            next();
+        }
+        return chunk[pos++] & 0xff;
     }
 
     @Override

@@ -15,8 +15,17 @@ public record Counts(long meta, long users, long tokens, long keys, long version
 
     /** One line for progress output, e.g. "12 keys (20 versions), 3 users, 4 tokens, ...". */
     public String describe() {
-        return keys + " keys (" + versions + " versions), " + users + " users, " + tokens + " tokens, "
-                + audit + " audit entries, " + checkpoints + " audit checkpoints, " + meta + " metadata entries";
+        return of(keys, "key") + " (" + of(versions, "version") + "), " + of(users, "user") + ", " + of(tokens, "token")
+                + ", " + of(audit, "audit entry") + ", " + of(checkpoints, "audit checkpoint") + ", "
+                + of(meta, "metadata entry");
+    }
+
+    /** "1 key", "2 keys", "3 audit entries". */
+    static String of(long n, String singular) {
+        if (n == 1) {
+            return "1 " + singular;
+        }
+        return n + " " + (singular.endsWith("y") ? singular.substring(0, singular.length() - 1) + "ies" : singular + "s");
     }
 
     /** A mutable tally, one owner at a time. */

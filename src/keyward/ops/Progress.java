@@ -24,16 +24,17 @@ final class Progress {
         return new Progress("", line -> { });
     }
 
+    /** {@code what} is singular ("key"), as in {@link Counts#of}. */
     void step(String what, long n) {
         long now = System.nanoTime();
         if (now - last >= INTERVAL_NANOS) {
             last = now;
-            out.accept(verb + ": " + n + " " + what + " so far");
+            out.accept(verb + ": " + Counts.of(n, what) + " so far");
         }
     }
 
     void done(String what, long n) {
-        say(n + " " + what);
+        say(Counts.of(n, what));
     }
 
     void say(String line) {

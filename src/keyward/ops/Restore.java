@@ -81,7 +81,7 @@ public final class Restore {
                         + ", but this node's master key is " + kek.id());
             }
             ChunkReader chunks = new ChunkReader(raw, kek, header, name);
-            return BackupFile.replay(new DataInputStream(new BufferedInputStream(chunks, 64 * 1024)), sink, name);
+            return BackupFile.replay(new DataInputStream(chunks), sink, name);
         } catch (IOException e) {
             throw new OpsException("backup " + name + " is damaged (" + e.getMessage() + ")");
         }

@@ -73,7 +73,7 @@ final class StoreSink implements Sink {
             throw new OpsException("key " + key.id() + " cannot be written to the target: " + e.getMessage()
                     + (force ? "" : "; is the target really empty?"));
         }
-        progress.step("keys written", ++keys);
+        progress.step("key", ++keys);
     }
 
     @Override
@@ -94,7 +94,7 @@ final class StoreSink implements Sink {
             }
         }
         audit += batch.size();
-        progress.step("audit entries written", audit);
+        progress.step("audit entry", audit);
     }
 
     @Override

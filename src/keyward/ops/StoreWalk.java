@@ -89,16 +89,16 @@ final class StoreWalk {
             n.users++;
             mix("u", u.name() + "/" + u.admin());
         }
-        progress.done("users", n.users);
+        progress.done("user", n.users);
         for (UserRecord u : users) {
             for (TokenRecord t : from.listTokens(u.name())) {
                 to.token(t);
                 n.tokens++;
                 mix("t", t.id());
             }
-            progress.step("tokens", n.tokens);
+            progress.step("token", n.tokens);
         }
-        progress.done("tokens", n.tokens);
+        progress.done("token", n.tokens);
     }
 
     private void keys() {
@@ -111,10 +111,10 @@ final class StoreWalk {
                 n.versions += k.versions().size();
                 mix("k", k.id() + "/" + k.rowVersion());
             }
-            progress.step("keys", n.keys);
+            progress.step("key", n.keys);
             after = page.next();
         } while (after != null);
-        progress.done("keys (" + n.versions + " versions)", n.keys);
+        progress.say(Counts.of(n.keys, "key") + " (" + Counts.of(n.versions, "version") + ")");
     }
 
     private void audit() {
@@ -131,14 +131,14 @@ final class StoreWalk {
             to.audit(page);
             n.audit += page.size();
             after = page.get(page.size() - 1).position();
-            progress.step("audit entries", n.audit);
+            progress.step("audit entry", n.audit);
         }
-        progress.done("audit entries", n.audit);
+        progress.done("audit entry", n.audit);
         for (AuditCheckpoint c : checkpoints) {
             to.checkpoint(c);
             n.checkpoints++;
         }
-        progress.done("audit checkpoints", n.checkpoints);
+        progress.done("audit checkpoint", n.checkpoints);
     }
 
     private void mix(String kind, String value) {

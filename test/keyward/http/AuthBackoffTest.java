@@ -109,6 +109,17 @@ class AuthBackoffTest {
     }
 
     @Test
+    void aNegativeMonotonicClock_isHandled() {
+        now.set(-5_000 * MS);
+        AuthBackoff b = small();
+        assertEquals(0, b.blockedMillis("a"));
+        b.failure("a");
+        assertEquals(0, b.blockedMillis("a"));
+        b.failure("a");
+        assertEquals(100, b.failure("a"));
+    }
+
+    @Test
     void nonsenseLimits_areRefused() {
         assertThrows(IllegalArgumentException.class, () -> new AuthBackoff(0, 1000, 100, 1000, 4, now::get));
         assertThrows(IllegalArgumentException.class, () -> new AuthBackoff(3, 1000, 100, 10, 4, now::get));

@@ -38,7 +38,7 @@ class BackupFileTest {
         dir = Fixture.tempDir();
         kek = Kek.generate();
         source = Fixture.sqlite(dir.resolve("source.db"));
-        Fixture.populate(source, kek, 8);
+        Fixture.populate(source, kek, 4);
         file = dir.resolve("deployment.kwbackup");
         Backup.write(source, kek, file, SMALL_CHUNK, line -> { });
         bytes = Files.readAllBytes(file);
@@ -54,7 +54,7 @@ class BackupFileTest {
     void restore_intoAnEmptyStore_givesEveryRecordBackExactly() {
         try (Store target = Fixture.sqlite(dir.resolve("target.db"))) {
             Counts n = Restore.into(target, kek, file, false, line -> { });
-            assertEquals(new Counts(3, 2, 2, 9, 11, 7, 1), n);
+            assertEquals(new Counts(3, 2, 2, 5, 7, 7, 1), n);
             assertEquals(Snapshot.of(source), Snapshot.of(target));
         }
     }

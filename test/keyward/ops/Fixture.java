@@ -66,6 +66,11 @@ final class Fixture {
             s.insertKey(b.build());
         }
         s.insertKey(fullKey(kek));
+        audit(s);
+    }
+
+    /** Appends 7 audit entries on two nodes and one checkpoint (the server under test writes none). */
+    static void audit(Store s) {
         List<AuditRecord> audit = new ArrayList<>();
         for (int seq = 1; seq <= 5; seq++) {
             audit.add(entry("node-a", seq));

@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -113,7 +114,7 @@ final class AuditLog {
             if (q.keyRef() != null) {
                 keywords.add(Keywords.auditKey(q.keyRef()));
             }
-            Map<String, Set<String>> found = findex.search(keywords);
+            Map<String, NavigableSet<String>> found = findex.search(keywords);
             TreeSet<Long> positions = new TreeSet<>();
             found.get(keywords.get(0)).forEach(p -> positions.add(Long.parseLong(p)));
             keywords.forEach(k -> positions.removeIf(p -> !found.get(k).contains(Long.toString(p))));

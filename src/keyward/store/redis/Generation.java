@@ -25,6 +25,11 @@ final class Generation {
             return next == null ? List.of(label) : List.of(label, next);
         }
 
+        /** Names this generation for caches: the label record is sealed afresh at every switch. */
+        String cacheTag() {
+            return Scripts.sha1Hex(labelRaw) + "\n";
+        }
+
         List<byte[]> scriptArgs() {
             return List.of(labelRaw, nextRaw == null ? new byte[0] : nextRaw);
         }

@@ -82,29 +82,26 @@ final class KeyLocator {
                 .map(KeyRecord::id).toList();
     }
 
-    /** Ids in every list of {@code all} and (if given) in at least one list of {@code any}; "type:key" if no filter. */
+    /**
+     * Candidate ids for keys in every list of {@code all} and (if given) in one of {@code any};
+     * "type:key" if neither. Only the cheapest source is read: the shortest list of {@code all},
+     * or the union of {@code any} if that is shorter. Every other filter is left to the re-check
+     * against the decrypted key, which callers always do.
+     */
     NavigableSet<String> candidates(List<String> all, List<String> any) {
         List<String> must = all.isEmpty() && any.isEmpty() ? List.of(Keywords.KEYS) : all;
         Set<String> keywords = new TreeSet<>(must);
         keywords.addAll(any);
-        Map<String, Set<String>> found = findex.search(keywords);
-        NavigableSet<String> result = null;
-        for (String k : must) {
-            if (result == null) {
-                result = new TreeSet<>(found.get(k));
-            } else {
-                result.retainAll(found.get(k));
-            }
+        Map<String, Long> counts = findex.counts(keywords);
+        String shortest = must.stream().min(Comparator.comparing(counts::get)).orElse(null);
+        long union = any.stream().mapToLong(counts::get).sum();
+        List<String> read = shortest == null || (!any.isEmpty() && union < counts.get(shortest)) ? any : List.of(shortest);
+        Map<String, NavigableSet<String>> found = findex.search(read);
+        if (read.size() == 1) {
+            return found.get(read.get(0));
         }
-        if (!any.isEmpty()) {
-            Set<String> union = new TreeSet<>();
-            any.forEach(k -> union.addAll(found.get(k)));
-            if (result == null) {
-                result = new TreeSet<>(union);
-            } else {
-                result.retainAll(union);
-            }
-        }
+        NavigableSet<String> result = new TreeSet<>();
+        read.forEach(k -> result.addAll(found.get(k)));
         return result;
     }
 

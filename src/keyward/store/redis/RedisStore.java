@@ -4,15 +4,9 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLSocketFactory;
 import keyward.store.AuditCheckpoint;
@@ -38,7 +32,7 @@ import keyward.store.UserRecord;
  * write concurrently (index appends and object writes are compare-and-swap Lua scripts); the index
  * is written before an object and cleaned after it, so a crash between the two never yields a key
  * that does not exist or does not match. Thread-safe. Failures to reach Redis raise
- * {@link keyward.store.StoreUnavailableException} within the configured timeout.
+ * {@link StoreUnavailableException} within the configured timeout.
  */
 public final class RedisStore implements Store {
     private static final int MAX_RETRIES = 5;
@@ -51,8 +45,7 @@ public final class RedisStore implements Store {
     private final KeyLocator locator;
     private final Principals principals;
     private final AuditLog audit;
-    /** Test hook: runs after a key's index entries are written and before its object is. */
-    volatile Runnable afterIndexWrite = () -> { };
+    private final KeyWrites keyWrites;
 
     private RedisStore(RedisPool pool, RedisKeys keys) {
         this.pool = pool;
@@ -64,6 +57,7 @@ public final class RedisStore implements Store {
         this.locator = new KeyLocator(findex, objects);
         this.principals = new Principals(objects, findex);
         this.audit = new AuditLog(objects, findex);
+        this.keyWrites = new KeyWrites(objects, findex, generation);
     }
 
     /**
@@ -208,106 +202,22 @@ public final class RedisStore implements Store {
 
     @Override
     public void insertKey(KeyRecord k) throws ConflictException {
-        String obj = keyName(k.id());
-        String claim = k.name() == null ? null : nameClaim(k.name());
-        Map<String, List<Findex.Entry>> adds = Keywords.entries(Keywords.of(k), true, k.rowVersion(), k.id());
-        int failed = objects.withView(v -> {
-            findex.append(v, adds);
-            afterIndexWrite.run();
-            List<SealedObjects.Check> checks = new ArrayList<>(List.of(new SealedObjects.Check(obj, null)));
-            List<SealedObjects.Put> puts = new ArrayList<>(List.of(new SealedObjects.Put(obj, Records.key(k))));
-            if (claim != null) {
-                checks.add(new SealedObjects.Check(claim, null));
-                puts.add(new SealedObjects.Put(claim, Records.text(Records.NAME_CLAIM, k.id())));
-            }
-            return objects.write(v, checks, puts);
-        });
-        if (failed == 1) {
-            throw new ConflictException(ConflictException.Kind.ALREADY_EXISTS, "key " + k.id() + " already exists");
-        }
-        if (failed == 2) {
-            throw nameTaken(k.name());
-        }
+        keyWrites.insert(k);
     }
 
     @Override
     public Optional<KeyRecord> findKey(String id) {
-        byte[] p = objects.plain(keyName(id));
-        return p == null ? Optional.empty() : Optional.of(Records.key(p)).filter(k -> k.id().equals(id));
+        return keyWrites.find(id);
     }
 
     @Override
     public Optional<KeyRecord> findKeyByName(String name) {
-        byte[] claim = objects.plain(nameClaim(name));
-        if (claim == null) {
-            return Optional.empty();
-        }
-        return findKey(Records.text(Records.NAME_CLAIM, claim)).filter(k -> name.equals(k.name()));
+        return keyWrites.findByName(name);
     }
 
     @Override
     public KeyRecord updateKey(KeyRecord k) throws ConflictException {
-        String obj = keyName(k.id());
-        for (int attempt = 0; attempt < MAX_RETRIES; attempt++) {
-            Generation.View v = generation.current();
-            SealedObjects.Stored cur = objects.get(obj);
-            KeyRecord old = cur == null ? null : Records.key(cur.plain());
-            if (old == null || old.rowVersion() != k.rowVersion()) {
-                throw stale(k.id());
-            }
-            KeyRecord stored = withRowVersion(k, k.rowVersion() + 1);
-            Set<String> before = Keywords.of(old);
-            Set<String> after = Keywords.of(stored);
-            Set<String> added = new HashSet<>(after);
-            added.removeAll(before);
-            Set<String> removed = new HashSet<>(before);
-            removed.removeAll(after);
-            int failed;
-            try {
-                findex.append(v, Keywords.entries(added, true, stored.rowVersion(), k.id()));
-                afterIndexWrite.run();
-                failed = objects.write(v, checksFor(obj, cur, old, stored), putsFor(obj, old, stored));
-            } catch (Generation.ChangedException e) {
-                generation.refresh();
-                continue;
-            }
-            if (failed == 1) {
-                throw stale(k.id());
-            }
-            if (failed == 2) {
-                throw nameTaken(stored.name());
-            }
-            findex.appendFollowing(Keywords.entries(removed, false, stored.rowVersion(), k.id()));
-            return stored;
-        }
-        throw new StoreUnavailableException("the findex label keeps changing; retry later", null);
-    }
-
-    private List<SealedObjects.Check> checksFor(String obj, SealedObjects.Stored cur, KeyRecord old, KeyRecord next) {
-        List<SealedObjects.Check> checks = new ArrayList<>(List.of(new SealedObjects.Check(obj, cur.sealed())));
-        if (next.name() != null && !next.name().equals(old.name())) {
-            checks.add(new SealedObjects.Check(nameClaim(next.name()), null));
-        }
-        return checks;
-    }
-
-    private List<SealedObjects.Put> putsFor(String obj, KeyRecord old, KeyRecord next) {
-        List<SealedObjects.Put> puts = new ArrayList<>(List.of(new SealedObjects.Put(obj, Records.key(next))));
-        if (!Objects.equals(old.name(), next.name())) {
-            if (old.name() != null) {
-                puts.add(new SealedObjects.Put(nameClaim(old.name()), null));
-            }
-            if (next.name() != null) {
-                puts.add(new SealedObjects.Put(nameClaim(next.name()), Records.text(Records.NAME_CLAIM, next.id())));
-            }
-        }
-        return puts;
-    }
-
-    private static KeyRecord withRowVersion(KeyRecord k, long rowVersion) {
-        KeyRecord.Builder b = k.toBuilder();
-        b.rowVersion = rowVersion;
-        return b.build();
+        return keyWrites.update(k);
     }
 
     @Override
@@ -350,29 +260,9 @@ public final class RedisStore implements Store {
         }
         principals.listTokens(name).forEach(principals::deleteToken);
         for (String id : locator.candidates(List.of(Keywords.grant(name)), List.of())) {
-            removeGrants(id, name);
+            keyWrites.removeGrants(id, name);
         }
         return principals.deleteUserObject(name);
-    }
-
-    private void removeGrants(String id, String user) {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            Optional<KeyRecord> k = findKey(id);
-            if (k.isEmpty() || !k.get().grants().containsKey(user)) {
-                return;
-            }
-            Map<String, Set<String>> grants = new HashMap<>(k.get().grants());
-            grants.remove(user);
-            KeyRecord.Builder b = k.get().toBuilder();
-            b.grants = grants;
-            try {
-                updateKey(b.build());
-                return;
-            } catch (ConflictException e) {
-                // another writer changed the key meanwhile: read it again
-            }
-        }
-        throw new StoreException("could not remove the grants of a deleted user from key " + id + ": it keeps changing");
     }
 
     @Override
@@ -432,19 +322,8 @@ public final class RedisStore implements Store {
         return findex;
     }
 
-    private String keyName(String id) {
-        return keys.object("key", id);
-    }
-
-    private String nameClaim(String name) {
-        return keys.object("name", name);
-    }
-
-    private static ConflictException stale(String id) {
-        return new ConflictException(ConflictException.Kind.STALE, "key " + id + " changed or vanished since it was read");
-    }
-
-    private static ConflictException nameTaken(String name) {
-        return new ConflictException(ConflictException.Kind.NAME_TAKEN, "key name '" + name + "' is taken");
+    /** Test hook: runs after a key's index entries are written and before its object is. */
+    void afterIndexWrite(Runnable hook) {
+        keyWrites.afterIndexWrite = hook;
     }
 }

@@ -91,14 +91,10 @@ final class Resp {
         if (len < 0 || len > MAX_BULK) {
             throw new ProtocolException("RESP bulk length " + len + " is outside 0.." + MAX_BULK);
         }
-        byte[] b = new byte[(int) len];
-        int off = 0;
-        while (off < b.length) {
-            int n = in.read(b, off, b.length - off);
-            if (n < 0) {
-                throw new EOFException("Redis closed the connection inside a bulk string");
-            }
-            off += n;
+        // readNBytes grows with the data that actually arrives, so a lying length costs no memory
+        byte[] b = in.readNBytes((int) len);
+        if (b.length != len) {
+            throw new EOFException("Redis closed the connection inside a bulk string");
         }
         if (in.read() != '\r' || in.read() != '\n') {
             throw new ProtocolException("RESP bulk string not followed by CRLF");

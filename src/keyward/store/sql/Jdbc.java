@@ -79,16 +79,17 @@ final class Jdbc implements AutoCloseable {
                 try {
                     return mode.transaction ? inTransaction(c, mode.snapshot, work) : work.run(c);
                 } catch (SQLException e) {
-                    if (mode.transaction) {
+                    Dialect.Failure f = dialect.classify(e);
+                    if (f == Dialect.Failure.UNAVAILABLE) {
+                        lease.broken(); // no rollback: it could wait out another timeout; closing ends the transaction
+                    } else if (mode.transaction) {
                         rollback(c, lease);
                     }
-                    Dialect.Failure f = dialect.classify(e);
                     boolean quick = System.nanoTime() - start < retryWithinNanos;
                     if (f == Dialect.Failure.UNAVAILABLE && mode.retry && lease.reused() && quick && attempt == 0) {
-                        lease.broken();
                         continue;
                     }
-                    throw failure(op, f, e, lease);
+                    throw failure(op, f, e);
                 } catch (RuntimeException | Error e) {
                     if (mode.transaction) {
                         rollback(c, lease);
@@ -109,6 +110,7 @@ final class Jdbc implements AutoCloseable {
         }
         T result = work.run(c);
         c.commit();
+        c.setAutoCommit(true);
         return result;
     }
 
@@ -145,14 +147,11 @@ final class Jdbc implements AutoCloseable {
     }
 
     /** Maps a failure; messages name the operation and the SQLState, never values. */
-    private RuntimeException failure(String op, Dialect.Failure f, SQLException e, Pool.Lease lease) {
+    private RuntimeException failure(String op, Dialect.Failure f, SQLException e) {
         String where = dialect.kind() + ": " + op + " failed (SQLState " + e.getSQLState() + ", code " + e.getErrorCode() + ")";
         return switch (f) {
             case UNIQUE -> new ConflictException(ConflictException.Kind.ALREADY_EXISTS, op + ": already exists");
-            case UNAVAILABLE -> {
-                lease.broken();
-                yield new StoreUnavailableException(where + ": database unavailable or timed out", e);
-            }
+            case UNAVAILABLE -> new StoreUnavailableException(where + ": database unavailable or timed out", e);
             case OTHER -> new StoreException(where, e);
         };
     }

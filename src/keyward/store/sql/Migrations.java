@@ -83,6 +83,11 @@ final class Migrations {
         Dialect d = db.dialect;
         boolean tx = d.transactionalDdl();
         boolean locked = false;
+        int networkTimeout = networkTimeout(c, -1);
+        if (networkTimeout >= 0) {
+            // waiting for another instance's migration may outlast the socket timeout of ordinary statements
+            networkTimeout(c, lockWaitMs + 10_000);
+        }
         c.setAutoCommit(!tx);
         try {
             d.lockSchema(c, lockWaitMs);
@@ -107,7 +112,11 @@ final class Migrations {
             return applied;
         } catch (SQLException | RuntimeException e) {
             if (tx) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException rollbackFailed) {
+                    e.addSuppressed(rollbackFailed);
+                }
             }
             throw e;
         } finally {
@@ -115,6 +124,22 @@ final class Migrations {
                 d.unlockSchema(c);
             }
             c.setAutoCommit(true);
+            if (networkTimeout >= 0) {
+                networkTimeout(c, networkTimeout);
+            }
+        }
+    }
+
+    /** Sets the socket timeout if {@code ms >= 0}; returns the one before, or -1 where there is none (SQLite). */
+    private static int networkTimeout(Connection c, int ms) throws SQLException {
+        try {
+            int before = c.getNetworkTimeout();
+            if (ms >= 0) {
+                c.setNetworkTimeout(Runnable::run, ms);
+            }
+            return before;
+        } catch (java.sql.SQLFeatureNotSupportedException e) {
+            return -1;
         }
     }
 

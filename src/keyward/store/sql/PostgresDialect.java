@@ -41,6 +41,9 @@ final class PostgresDialect extends Dialect {
         p.setProperty("cancelSignalTimeout", seconds);
         p.setProperty("tcpKeepAlive", "true");
         p.setProperty("reWriteBatchedInserts", "true");
+        // no named server-side statements: PostgreSQL would switch them to a generic plan after five
+        // runs, and a generic plan for a locate (tag value unknown) can scan every tag row
+        p.setProperty("prepareThreshold", "0");
         p.setProperty("ApplicationName", "keyward");
         return p;
     }

@@ -47,11 +47,11 @@ class CrashTest {
         b.name = "ghost-name";
         b.tags = List.of("t");
         b.owner = "gina";
-        store.afterIndexWrite = () -> {
+        store.afterIndexWrite(() -> {
             throw new Crash();
-        };
+        });
         assertThrows(Crash.class, () -> store.insertKey(b.build()));
-        store.afterIndexWrite = () -> { };
+        store.afterIndexWrite(() -> { });
 
         Findex index = store.findex();
         assertTrue(index.search(List.of(Keywords.tag("t"))).get(Keywords.tag("t")).contains("ghost"),
@@ -77,11 +77,11 @@ class CrashTest {
         changed.name = "after";
         changed.tags = List.of("new");
         changed.state = "deactivated";
-        store.afterIndexWrite = () -> {
+        store.afterIndexWrite(() -> {
             throw new Crash();
-        };
+        });
         assertThrows(Crash.class, () -> store.updateKey(changed.build()));
-        store.afterIndexWrite = () -> { };
+        store.afterIndexWrite(() -> { });
 
         assertEquals(Optional.of(k), store.findKey("k1"));
         assertEquals(List.of(), located(tagged("new")));

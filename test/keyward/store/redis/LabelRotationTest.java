@@ -100,10 +100,10 @@ class LabelRotationTest {
     void rotateLabel_aWriterWhoseIndexWriteCameBeforeTheRotation_redoesItsWrite() {
         RedisStore a = open("L1");
         RedisStore b = open("L1");
-        b.afterIndexWrite = () -> {
-            b.afterIndexWrite = () -> { };
+        b.afterIndexWrite(() -> {
+            b.afterIndexWrite(() -> { });
             a.rotateLabel("L2", progress::add);   // the whole rotation runs between b's index and object writes
-        };
+        });
         b.insertKey(key("slow", List.of("racing"), "sam"));
         assertEquals(List.of("slow"), ids(open("L2"), tagged("racing")));
     }

@@ -54,6 +54,49 @@ class MigrationsTest {
     }
 
     @Test
+    void postgres_open_waitsForAnotherInstancesMigration_pastTheStatementTimeout() throws Exception {
+        String url = TestDatabases.createPostgresDatabase();
+        try {
+            waitsForTheLock(TestDatabases.options(url), "SELECT pg_advisory_lock(" + 0x6b65797761726400L + ")");
+        } finally {
+            TestDatabases.dropPostgresDatabase(url);
+        }
+    }
+
+    @Test
+    void mariadb_open_waitsForAnotherInstancesMigration_pastTheStatementTimeout() throws Exception {
+        String url = TestDatabases.createMysqlDatabase();
+        try {
+            waitsForTheLock(TestDatabases.options(url), "SELECT GET_LOCK('keyward_migrate', 5)");
+        } finally {
+            TestDatabases.dropMysqlDatabase(url);
+        }
+    }
+
+    /** Another session holds the schema lock for 1.5 s; a store with a 1 s timeout still opens, after it. */
+    private static void waitsForTheLock(SqlOptions o, String lockSql) throws Exception {
+        Connection holder = SqlTestSupport.connect(o);
+        ExecutorService opener = Executors.newSingleThreadExecutor();
+        try (SqlStore s = SqlStore.open(o.withTimeoutMs(1000))) {
+            try (Statement st = holder.createStatement()) {
+                st.execute(lockSql);
+            }
+            long start = System.nanoTime();
+            Runnable open = s::open;
+            Future<?> opened = opener.submit(open);
+            Thread.sleep(1500);
+            assertTrue(!opened.isDone(), "open waits while the lock is held");
+            holder.close(); // releases the lock
+            opened.get(30, TimeUnit.SECONDS);
+            assertTrue(System.nanoTime() - start > 1_400_000_000L);
+        } finally {
+            opener.shutdownNow();
+            holder.close();
+        }
+        assertEquals(String.valueOf(Migrations.latest()), query(o, "SELECT MAX(version) FROM kw_schema_version"));
+    }
+
+    @Test
     void sqlite_schemaNewerThanThisBuild_isRefused() throws Exception {
         SqlOptions o = SqlOptions.sqlite(dir.resolve("kw.db"));
         try (SqlStore s = SqlStore.open(o)) {

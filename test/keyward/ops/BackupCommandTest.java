@@ -1,0 +1,104 @@
+package keyward.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import keyward.TestNode;
+import keyward.cli.Stores;
+import keyward.config.Config;
+import keyward.crypto.Kek;
+import keyward.store.Store;
+import org.junit.jupiter.api.Test;
+
+/** {@code keyward backup} and {@code keyward restore} on a deployment made by a real server. */
+class BackupCommandTest {
+
+    @Test
+    void backup_wipe_restore_givesTheSameDeployment_andEveryOldCiphertextDecrypts() throws IOException {
+        Path out = Fixture.tempDir();
+        try (TestNode node = TestNode.start()) {
+            Workload work = Workload.run(node);
+            node.stop();
+            Snapshot before;
+            try (Store s = open(node.dir)) {
+                Fixture.audit(s);
+                before = Snapshot.of(s);
+            }
+            Path file = out.resolve("keyward.kwbackup");
+            Cmd backup = Cmd.ok("backup", "--data-dir", node.dir.toString(), "--out", file.toString());
+            assertTrue(backup.out().contains("backup written to " + file), backup.out());
+
+            wipeDatabase(node.dir);
+            Cmd restore = Cmd.ok("restore", "--data-dir", node.dir.toString(), "--in", file.toString());
+            assertTrue(restore.out().contains("counts verified"), restore.out());
+            try (Store s = open(node.dir)) {
+                assertEquals(before, Snapshot.of(s));
+            }
+            try (TestNode again = TestNode.startIn(node.dir, false)) {
+                work.checkAll(again);
+            }
+        } finally {
+            TestNode.deleteTree(out);
+        }
+    }
+
+    @Test
+    void restore_refusesADamagedFile_aNonEmptyDatabase_andAnotherMasterKey() throws IOException {
+        Path out = Fixture.tempDir();
+        try (TestNode node = TestNode.start()) {
+            Workload.run(node);
+            node.stop();
+            String dir = node.dir.toString();
+            Path file = out.resolve("keyward.kwbackup");
+            Cmd.ok("backup", "--data-dir", dir, "--out", file.toString());
+
+            Cmd notEmpty = Cmd.run("restore", "--data-dir", dir, "--in", file.toString());
+            assertEquals(1, notEmpty.code());
+            assertTrue(notEmpty.err().contains("not empty"), notEmpty.err());
+
+            wipeDatabase(node.dir);
+            byte[] bytes = Files.readAllBytes(file);
+            Path flipped = out.resolve("flipped.kwbackup");
+            bytes[bytes.length / 2] ^= 0x04;
+            Files.write(flipped, bytes);
+            Cmd damaged = Cmd.run("restore", "--data-dir", dir, "--in", flipped.toString());
+            assertEquals(1, damaged.code());
+            assertTrue(damaged.err().contains("damaged"), damaged.err());
+            Path truncated = out.resolve("truncated.kwbackup");
+            Files.write(truncated, java.util.Arrays.copyOf(Files.readAllBytes(file), bytes.length - 40));
+            Cmd cut = Cmd.run("restore", "--data-dir", dir, "--in", truncated.toString());
+            assertEquals(1, cut.code());
+            assertTrue(cut.err().contains("truncated") || cut.err().contains("damaged"), cut.err());
+
+            Path otherDir = out.resolve("other");
+            Files.createDirectories(otherDir);
+            Kek.generate().save(otherDir.resolve("kek.key"));
+            Cmd foreign = Cmd.run("restore", "--data-dir", otherDir.toString(), "--in", file.toString());
+            assertEquals(1, foreign.code());
+            assertTrue(foreign.err().contains("was made under master key"), foreign.err());
+
+            Cmd.ok("restore", "--data-dir", dir, "--in", file.toString());
+        } finally {
+            TestNode.deleteTree(out);
+        }
+    }
+
+    static Store open(Path dataDir, String... flags) {
+        List<String> args = new java.util.ArrayList<>(List.of("--data-dir=" + dataDir));
+        args.addAll(List.of(flags));
+        Store s = Stores.create(Config.load(args, Map.of()));
+        s.open();
+        return s;
+    }
+
+    private static void wipeDatabase(Path dir) throws IOException {
+        for (String f : List.of("keyward.db", "keyward.db-wal", "keyward.db-shm")) {
+            Files.deleteIfExists(dir.resolve(f));
+        }
+    }
+}
