@@ -53,8 +53,14 @@ public final class TestNode implements AutoCloseable {
 
     /** (Re)starts a server on an existing data dir. */
     public static TestNode startIn(Path dir, boolean ownsDir, String... flags) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--data-dir=" + dir, "--port=0", "--pending-days-min=0",
-                "--jobs-interval-ms=100", "--log-level=warn"));
+        List<String> args = new ArrayList<>();
+        for (String d : List.of("--data-dir=" + dir, "--port=0", "--pending-days-min=0", "--jobs-interval-ms=100",
+                "--log-level=warn")) {
+            String name = d.substring(0, d.indexOf('='));
+            if (Arrays.stream(flags).noneMatch(f -> f.equals(name) || f.startsWith(name + "="))) {
+                args.add(d);
+            }
+        }
         args.addAll(Arrays.asList(flags));
         Node node = Node.start(Config.load(args, Map.of()));
         String token = Files.exists(dir.resolve("admin.token")) ? Files.readString(dir.resolve("admin.token")).trim() : null;

@@ -251,6 +251,8 @@ public final class KeyService {
     }
 
     public KeyRecord putGrant(Principal p, String ref, String user, List<String> operations) {
+        // rights first, so that the answer never tells a stranger which user names exist
+        Policy.checkManageGrants(p, access.cache.find(ref).orElseThrow(() -> KwException.notFound("key '" + ref + "'")), ref);
         if (!Grants.EVERYONE.equals(user)) {
             Names.checkUserName("user", user);
             if (access.store.findUser(user).isEmpty()) {

@@ -252,7 +252,7 @@ public final class HttpApi implements AutoCloseable {
             bytes = Json.writeBytes(reply.body());
         }
         ex.getResponseHeaders().set("Cache-Control", "no-store");
-        if (reply.status() == 503 || reply.status() == 429) {
+        if ((reply.status() == 503 || reply.status() == 429) && !ex.getResponseHeaders().containsKey("Retry-After")) {
             ex.getResponseHeaders().set("Retry-After", "1");
         }
         if (reply.status() == 401) {

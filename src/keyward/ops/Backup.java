@@ -25,9 +25,9 @@ import keyward.store.Store;
  * <p>Guarantees: the file appears only complete (written beside it, synced, checked by opening
  * every chunk, then renamed into place, never over an existing file) with mode 0600; it holds
  * every key with all its versions, every user, token hash, audit entry and checkpoint, and the
- * deployment metadata; and it is
- * consistent: if a key, user or token changed while it was written, it is written again, up to
- * {@value #ATTEMPTS} times. The source store is only read. Safe to run while servers use the store.
+ * deployment metadata; and it is consistent: if a key, user or token changed while it was
+ * written, it is written again, up to {@value #ATTEMPTS} times. The source store is only read.
+ * Safe to run while servers use the store.
  */
 public final class Backup {
     static final int ATTEMPTS = 3;

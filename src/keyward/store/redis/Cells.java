@@ -7,13 +7,13 @@ import keyward.store.StoreException;
 /**
  * The byte layout of index headers and cells; both seal to exactly {@link #SEALED_BYTES}.
  * <pre>
- * cell   = op (1: add, 0: delete) | version (8) | length (1) | value (&lt;= 54, UTF-8) | zeros  = 64 bytes
- * header = count (8) | zeros                                                                = 64 bytes
+ * cell   = op (1: add, 0: delete) | version (8) | length (1) | value (&lt;= 70, UTF-8) | zeros  = 80 bytes
+ * header = count (8) | zeros                                                                = 80 bytes
  * </pre>
  * The header and each cell are AES-GCM sealed under k_cell with their own address as AAD.
  */
 final class Cells {
-    static final int PLAIN_BYTES = 64;
+    static final int PLAIN_BYTES = 80;
     static final int SEALED_BYTES = PLAIN_BYTES + ObjectCodec.OVERHEAD;
     static final int MAX_VALUE = PLAIN_BYTES - 10;
 

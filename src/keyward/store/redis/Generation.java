@@ -1,6 +1,5 @@
 package keyward.store.redis;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import keyward.store.StoreException;
@@ -58,19 +57,12 @@ final class Generation {
     /** At start: records {@code label} if Redis has none yet, and refuses any other label. */
     void start(String label) {
         byte[] mine = codec.seal(keys.labelKey(), Records.text(Records.LABEL, label));
-        pool.call(setNx(keys.labelKey(), mine));
+        pool.call(RedisConnection.setNx(keys.labelKey(), mine));
         View v = refresh();
         if (!v.label().equals(label)) {
             throw new StoreException("this Redis index uses a different findex label than '" + label
                     + "' (it was rotated): start with the label given to the last rotate-findex-label");
         }
-    }
-
-    static List<byte[]> setNx(String key, byte[] value) {
-        List<byte[]> c = new ArrayList<>(RedisConnection.args("SET", key));
-        c.add(value);
-        c.add(Scripts.bytes("NX"));
-        return c;
     }
 
     View current() {

@@ -102,6 +102,14 @@ final class RedisConnection implements AutoCloseable {
         return a;
     }
 
+    /** SET key value NX. */
+    static List<byte[]> setNx(String key, byte[] value) {
+        List<byte[]> c = args("SET", key);
+        c.add(value);
+        c.add("NX".getBytes(StandardCharsets.US_ASCII));
+        return c;
+    }
+
     /** One command, one reply (an error reply is returned, not thrown). */
     Object call(List<byte[]> command) {
         return pipeline(List.of(command)).get(0);

@@ -99,7 +99,7 @@ public final class RedisStore implements Store {
     private static byte[] salt(RedisPool pool, String ns) {
         byte[] fresh = new byte[RedisKeys.SALT_BYTES];
         new SecureRandom().nextBytes(fresh);
-        pool.call(Generation.setNx(ns + ":salt", fresh));
+        pool.call(RedisConnection.setNx(ns + ":salt", fresh));
         byte[] salt = (byte[]) pool.call("GET", ns + ":salt");
         if (salt == null || salt.length != RedisKeys.SALT_BYTES) {
             throw new StoreException("the Redis master key salt at " + ns + ":salt is missing or malformed");
@@ -117,7 +117,7 @@ public final class RedisStore implements Store {
     private void checkMasterKey(boolean recordIfNew) {
         byte[] mine = keys.checkValue();
         if (recordIfNew) {
-            pool.call(Generation.setNx(keys.checkKey(), mine));
+            pool.call(RedisConnection.setNx(keys.checkKey(), mine));
         }
         byte[] stored = (byte[]) pool.call("GET", keys.checkKey());
         if (stored == null || !MessageDigest.isEqual(stored, mine)) {
@@ -128,7 +128,10 @@ public final class RedisStore implements Store {
     /**
      * Rebuilds the whole index under {@code newLabel}, compacted to the live entries, switches
      * every instance to it and deletes the old generation. Online: other instances keep serving
-     * and follow the switch by themselves. Reports progress in plain lines.
+     * and follow the switch by themselves. Reports progress in plain lines. An interrupted
+     * rotation is resumed by calling again with the same label.
+     *
+     * @throws StoreException if a rotation to another label is in progress
      */
     public void rotateLabel(String newLabel, Consumer<String> progress) {
         new LabelRotation(objects, findex, generation).run(newLabel, progress);

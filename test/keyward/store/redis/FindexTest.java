@@ -79,8 +79,8 @@ class FindexTest {
     }
 
     @Test
-    void entry_valueOver54Bytes_isRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new Findex.Entry(true, 1, "é".repeat(28)));
+    void entry_valueOver70Bytes_isRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new Findex.Entry(true, 1, "é".repeat(36)));
     }
 
     @Test

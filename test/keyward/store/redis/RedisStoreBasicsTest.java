@@ -89,10 +89,12 @@ class RedisStoreBasicsTest {
     }
 
     @Test
-    void insertKey_idLongerThanAnIndexValue_isRefusedByName() {
+    void insertKey_idOf64Characters_isIndexed_andALongerOneIsRefusedByName() {
+        store.insertKey(key("i".repeat(64), null, List.of("long")));
+        assertEquals(1, store.locate(new KeyQuery(List.of("long"), null, null, null, null, null, 10, null)).keys().size());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> store.insertKey(key("x".repeat(55), null, List.of())));
-        assertTrue(e.getMessage().contains("ids must be at most 54 bytes"), e.getMessage());
+                () -> store.insertKey(key("x".repeat(71), null, List.of())));
+        assertTrue(e.getMessage().contains("ids must be at most 70 bytes"), e.getMessage());
     }
 
     @Test

@@ -35,6 +35,9 @@ class SqliteStoreTest extends StoreConformanceTest {
 
     @Override
     protected void dropStore() {
+        if (dir == null) {
+            return;
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

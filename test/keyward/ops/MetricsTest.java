@@ -1,0 +1,63 @@
+package keyward.ops;
+
+import static keyward.Http.b64;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import keyward.Http;
+import keyward.TestNode;
+import org.junit.jupiter.api.Test;
+
+/** {@code GET /metrics} is valid Prometheus text and counts the requests made. */
+class MetricsTest {
+
+    @Test
+    void metrics_parseAsPrometheusText_andCountRequestsByOperationAndStatus() throws Exception {
+        try (TestNode node = TestNode.start()) {
+            Http h = node.admin();
+            assertEquals(201, h.post("/v1/keys", Map.of("name", "m", "algorithm", "aes-256-gcm")).status());
+            for (int i = 0; i < 3; i++) {
+                assertEquals(200, h.post("/v1/keys/m/encrypt", Map.of("plaintext", b64("x"))).status());
+            }
+            assertEquals(404, h.get("/v1/keys/nope").status());
+            Http.Res r = new Http(node.base(), null).get("/metrics");
+            assertEquals(200, r.status());
+            assertTrue(r.header("Content-Type").startsWith("text/plain"), r.header("Content-Type"));
+
+            PrometheusText p = PrometheusText.parse(r.text());
+            assertEquals("counter", p.types.get("keyward_requests_total"));
+            assertEquals("histogram", p.types.get("keyward_request_duration_seconds"));
+            assertEquals(1.0, single(p, "keyward_requests_total", Map.of("operation", "key.create", "status", "201")));
+            assertEquals(3.0, single(p, "keyward_requests_total", Map.of("operation", "encrypt", "status", "200")));
+            assertEquals(1.0, single(p, "keyward_requests_total", Map.of("operation", "key.get", "status", "404")));
+            assertEquals(3.0, single(p, "keyward_request_duration_seconds_count", Map.of("operation", "encrypt")));
+            assertFalse(p.find("keyward_request_duration_seconds_bucket", Map.of("operation", "encrypt", "le", "+Inf"))
+                    .isEmpty());
+        }
+    }
+
+    @Test
+    void parser_refusesWhatPrometheusWouldRefuse() {
+        String head = "# TYPE h histogram\n";
+        for (String bad : List.of(
+                "undeclared 1\n",
+                "# TYPE c counter\nc{a=\"1\" 2\n",
+                "# TYPE c counter\nc one\n",
+                head + "h_bucket{le=\"1\"} 2\nh_bucket{le=\"+Inf\"} 1\nh_count 1\n",
+                head + "h_bucket{le=\"1\"} 2\nh_count 2\n",
+                head + "h_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 2\nh_count 3\n")) {
+            assertThrows(IllegalArgumentException.class, () -> PrometheusText.parse(bad), bad);
+        }
+        PrometheusText.parse(head + "h_bucket{le=\"1\"} 1\nh_bucket{le=\"+Inf\"} 2\nh_sum 0.5\nh_count 2\n");
+    }
+
+    private static double single(PrometheusText p, String name, Map<String, String> labels) {
+        List<PrometheusText.Sample> found = p.find(name, labels);
+        assertEquals(1, found.size(), name + labels + " in " + p.samples);
+        return found.get(0).value();
+    }
+}
