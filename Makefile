@@ -28,6 +28,7 @@ BINDIR ?= $(PREFIX)/bin
 SHAREDIR ?= $(PREFIX)/share/keyward
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+DOCDIR ?= $(PREFIX)/share/doc/keyward
 JAR ?= build/keyward.jar
 DISTDIR ?= dist
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
@@ -35,12 +36,13 @@ SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 install:
 	@test -f $(JAR) || { echo "make install: $(JAR) is missing; run 'make build' first" >&2; exit 1; }
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR)/lib $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
-		$(DESTDIR)$(SYSCONFDIR)/keyward
+		$(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/keyward
 	install -m 0644 $(JAR) $(DESTDIR)$(SHAREDIR)/keyward.jar
 	install -m 0644 lib/*.jar $(DESTDIR)$(SHAREDIR)/lib/
 	install -m 0755 bin/keyward.in $(DESTDIR)$(BINDIR)/keyward
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
 	sed -e 's|/usr/bin/keyward|$(BINDIR)/keyward|g' -e 's|/etc/keyward|$(SYSCONFDIR)/keyward|g' \
-		systemd/keyward.service > $(DESTDIR)$(UNITDIR)/keyward.service
+		-e 's|/usr/share/doc/keyward|$(DOCDIR)|g' systemd/keyward.service > $(DESTDIR)$(UNITDIR)/keyward.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/keyward.service
 	install -m 0644 systemd/keyward.sysusers $(DESTDIR)$(SYSUSERSDIR)/keyward.conf
 	@# an operator's configuration is never overwritten; the new default lands beside it
@@ -58,8 +60,9 @@ dist:
 	rm -rf $(DISTDIR)/keyward-$(VERSION) $(DISTDIR)/keyward-$(VERSION).tar.gz
 	mkdir -p $(DISTDIR)
 	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DISTDIR))/keyward-$(VERSION) PREFIX=/usr SYSCONFDIR=/etc \
-		BINDIR=/usr/bin SHAREDIR=/usr/share/keyward UNITDIR=/usr/lib/systemd/system SYSUSERSDIR=/usr/lib/sysusers.d
-	cd $(DISTDIR)/keyward-$(VERSION) && find . -type f | sed 's|^\./||' | LC_ALL=C sort | xargs sha256sum > SHA256SUMS
+		BINDIR=/usr/bin SHAREDIR=/usr/share/keyward UNITDIR=/usr/lib/systemd/system SYSUSERSDIR=/usr/lib/sysusers.d \
+		DOCDIR=/usr/share/doc/keyward
+	cd $(DISTDIR)/keyward-$(VERSION) && find . -type f ! -name SHA256SUMS | sed 's|^\./||' | LC_ALL=C sort | xargs sha256sum > SHA256SUMS
 	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@$(SOURCE_DATE_EPOCH) \
 		-C $(DISTDIR) -cf - keyward-$(VERSION) | gzip -n -9 > $(DISTDIR)/keyward-$(VERSION).tar.gz
 	rm -rf $(DISTDIR)/keyward-$(VERSION)

@@ -26,6 +26,7 @@ public final class Cli {
         COMMANDS.put("server", new ServerCommand());
         COMMANDS.put("create-user", new CreateUserCommand());
         COMMANDS.put("verify-audit", new VerifyAuditCommand());
+        COMMANDS.put("rotate-findex-label", new RotateFindexLabelCommand());
     }
 
     private Cli() {

@@ -20,12 +20,14 @@ public record Counts(long meta, long users, long tokens, long keys, long version
                 + of(meta, "metadata entry");
     }
 
-    /** "1 key", "2 keys", "3 audit entries". */
+    /** "1 key", "2 keys", "3 audit entries": counts in progress lines and messages. */
     static String of(long n, String singular) {
         if (n == 1) {
             return "1 " + singular;
         }
-        return n + " " + (singular.endsWith("y") ? singular.substring(0, singular.length() - 1) + "ies" : singular + "s");
+        int last = singular.length() - 1;
+        boolean consonantY = singular.endsWith("y") && last > 0 && "aeiou".indexOf(singular.charAt(last - 1)) < 0;
+        return n + " " + (consonantY ? singular.substring(0, last) + "ies" : singular + "s");
     }
 
     /** A mutable tally, one owner at a time. */

@@ -88,6 +88,28 @@ class BackupCommandTest {
         }
     }
 
+    @Test
+    void passphraseDeployment_restoresIntoANewDatabase_withTheSaltFromTheHeader() throws IOException {
+        Path dir = Fixture.tempDir();
+        try {
+            Path pass = dir.resolve("passphrase");
+            Files.writeString(pass, "correct horse battery staple\n");
+            String d = dir.toString();
+            String kek = "--kek-passphrase-file=" + pass;
+            TestNode.init(dir, kek);
+            Path file = dir.resolve("keyward.kwbackup");
+            Cmd.ok("backup", "--data-dir", d, kek, "--out", file.toString());
+            Path fresh = dir.resolve("fresh.db");
+            Cmd.ok("restore", "--data-dir", d, kek, "--sqlite-path=" + fresh, "--in", file.toString());
+            try (Store before = open(dir); Store after = open(dir, "--sqlite-path=" + fresh)) {
+                assertEquals(Snapshot.of(before), Snapshot.of(after));
+                assertTrue(Snapshot.of(after).meta().containsKey("kek.salt"));
+            }
+        } finally {
+            TestNode.deleteTree(dir);
+        }
+    }
+
     static Store open(Path dataDir, String... flags) {
         List<String> args = new java.util.ArrayList<>(List.of("--data-dir=" + dataDir));
         args.addAll(List.of(flags));

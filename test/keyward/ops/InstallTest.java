@@ -52,6 +52,7 @@ class InstallTest {
                 "runtime jars, and only those");
         assertTrue(Files.isRegularFile(root.resolve(UNIT)));
         assertTrue(Files.isRegularFile(root.resolve("usr/lib/sysusers.d/keyward.conf")));
+        assertTrue(Files.isRegularFile(root.resolve("usr/share/doc/keyward/operations.md")));
         Path config = root.resolve("etc/keyward/keyward.toml");
         assertEquals(Files.readString(Path.of("conf/keyward.toml")), Files.readString(config));
 

@@ -1,5 +1,6 @@
 package keyward.store.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -129,7 +130,7 @@ final class SealedObjects {
             case "gen":
                 throw new Generation.ChangedException();
             case "conflict":
-                return Integer.parseInt(new String((byte[]) r.get(1), java.nio.charset.StandardCharsets.US_ASCII));
+                return Integer.parseInt(new String((byte[]) r.get(1), StandardCharsets.US_ASCII));
             default:
                 throw new StoreException("unexpected answer from the write script");
         }

@@ -75,6 +75,19 @@ abstract class Dialect {
      */
     abstract String upsert(String table, String[] keys, String[] values);
 
+    /** Written after SELECT to keep the join order of the FROM clause; MySQL's planner may otherwise reorder it. */
+    String keepJoinOrder() {
+        return "";
+    }
+
+    /**
+     * A condition true when {@code SELECT 1 FROM from WHERE where} has a row, checked per row of
+     * the outer query (the caller has already chosen the cheapest table to drive the query).
+     */
+    String exists(String from, String where) {
+        return "EXISTS (SELECT 1 FROM " + from + " WHERE " + where + ")";
+    }
+
     /** A condition that {@code column} is one of {@code n} values, bound by {@link #bindIn}. */
     String in(String column, int n) {
         return column + " IN (" + marks(n) + ")";

@@ -90,12 +90,12 @@ final class Locate {
         }
     }
 
-    private static String byId(KeyQuery q, List<String> tags, List<Object> params) {
+    private String byId(KeyQuery q, List<String> tags, List<Object> params) {
         return "SELECT " + KeyReads.COLUMNS + " FROM kw_keys k WHERE " + conditions("k", q, tags, -1, true, params)
                 + " ORDER BY k.id LIMIT " + (q.limit() + 1);
     }
 
-    private static String byTag(KeyQuery q, List<String> tags, int driver, List<Object> params) {
+    private String byTag(KeyQuery q, List<String> tags, int driver, List<Object> params) {
         params.add(tags.get(driver));
         String after = "";
         if (q.after() != null) {
@@ -103,13 +103,14 @@ final class Locate {
             after = " AND t0.key_id > ?";
             params.add(q.after());
         }
-        return "SELECT " + KeyReads.COLUMNS + " FROM kw_key_tags t0 JOIN kw_keys k ON k.id = t0.key_id WHERE t0.tag = ?"
+        return "SELECT " + db.dialect.keepJoinOrder() + KeyReads.COLUMNS + " FROM kw_key_tags t0 JOIN kw_keys k ON k.id = t0.key_id WHERE t0.tag = ?"
                 + after + " AND " + conditions("k", q, tags, driver, true, params) + " ORDER BY t0.key_id LIMIT " + (q.limit() + 1);
     }
 
-    private static String byVisibility(KeyQuery q, List<String> tags, List<Object> params) {
+    private String byVisibility(KeyQuery q, List<String> tags, List<Object> params) {
         int n = q.limit() + 1;
-        StringBuilder sql = new StringBuilder("SELECT ").append(KeyReads.COLUMNS).append(" FROM (");
+        String keep = db.dialect.keepJoinOrder();
+        StringBuilder sql = new StringBuilder("SELECT ").append(keep).append(KeyReads.COLUMNS).append(" FROM (");
         params.add(q.visibleTo());
         sql.append("SELECT id FROM (SELECT k1.id AS id FROM kw_keys k1 WHERE k1.owner = ? AND ")
                 .append(conditions("k1", q, tags, -1, false, params)).append(" ORDER BY k1.id LIMIT ").append(n).append(") b1");
@@ -122,7 +123,7 @@ final class Locate {
                 after = " AND g.key_id > ?";
                 params.add(q.after());
             }
-            sql.append(" UNION SELECT id FROM (SELECT g.key_id AS id FROM kw_key_grants g JOIN kw_keys ").append(k)
+            sql.append(" UNION SELECT id FROM (SELECT ").append(keep).append("g.key_id AS id FROM kw_key_grants g JOIN kw_keys ").append(k)
                     .append(" ON ").append(k).append(".id = g.key_id WHERE g.user_name = ?").append(after).append(" AND ")
                     .append(conditions(k, q, tags, -1, false, params)).append(" ORDER BY g.key_id LIMIT ").append(n)
                     .append(") b").append(i + 2);
@@ -134,7 +135,7 @@ final class Locate {
      * Every filter of {@code q} on the key alias {@code k}, ANDed (never empty): the cursor, tags
      * other than the driving one, the column filters and, if {@code withVisibility}, the visibility.
      */
-    private static String conditions(String k, KeyQuery q, List<String> tags, int driver, boolean withVisibility,
+    private String conditions(String k, KeyQuery q, List<String> tags, int driver, boolean withVisibility,
                                      List<Object> params) {
         List<String> where = new ArrayList<>(List.of("1 = 1"));
         if (q.after() != null) {
@@ -143,7 +144,7 @@ final class Locate {
         }
         for (int i = 0; i < tags.size(); i++) {
             if (i != driver) {
-                where.add("EXISTS (SELECT 1 FROM kw_key_tags t WHERE t.key_id = " + k + ".id AND t.tag = ?)");
+                where.add(db.dialect.exists("kw_key_tags t", "t.key_id = " + k + ".id AND t.tag = ?"));
                 params.add(tags.get(i));
             }
         }
@@ -155,8 +156,8 @@ final class Locate {
             }
         }
         if (withVisibility && q.visibleTo() != null) {
-            where.add("(" + k + ".owner = ? OR EXISTS (SELECT 1 FROM kw_key_grants g WHERE g.key_id = " + k + ".id"
-                    + " AND g.user_name IN (?, '*')))");
+            where.add("(" + k + ".owner = ? OR "
+                    + db.dialect.exists("kw_key_grants g", "g.key_id = " + k + ".id AND g.user_name IN (?, '*')") + ")");
             params.add(q.visibleTo());
             params.add(q.visibleTo());
         }

@@ -63,6 +63,20 @@ final class MysqlDialect extends Dialect {
     }
 
     @Override
+    String keepJoinOrder() {
+        return "STRAIGHT_JOIN ";
+    }
+
+    /**
+     * A scalar subquery: MariaDB turns an EXISTS into a semi-join and materializes the whole
+     * subquery (every key with a common tag) before the page's few index probes.
+     */
+    @Override
+    String exists(String from, String where) {
+        return "(SELECT 1 FROM " + from + " WHERE " + where + " LIMIT 1) IS NOT NULL";
+    }
+
+    @Override
     boolean transactionalDdl() {
         return false;
     }

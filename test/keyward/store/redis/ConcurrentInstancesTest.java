@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
@@ -82,7 +83,7 @@ class ConcurrentInstancesTest {
                 List<String> found = s.locate(new KeyQuery(List.of(tag), null, null, null, null, null, 100, null))
                         .keys().stream().map(KeyRecord::id).toList();
                 assertEquals(List.copyOf(truth), found, "tag " + tag);
-                Map<String, java.util.NavigableSet<String>> raw = s.findex().search(List.of(Keywords.tag(tag)));
+                Map<String, NavigableSet<String>> raw = s.findex().search(List.of(Keywords.tag(tag)));
                 // a writer that lost its compare-and-set leaves its adds behind: a superset, never a loss
                 assertTrue(raw.get(Keywords.tag(tag)).containsAll(truth), "the index itself, before re-checking, for tag " + tag);
             }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import keyward.store.AuditCheckpoint;
 import keyward.store.AuditQuery;
 import keyward.store.AuditRecord;
@@ -187,7 +188,7 @@ class LabelRotationTest {
     }
 
     private static Map<String, Object> answers(RedisStore s) {
-        Map<String, Object> m = new java.util.TreeMap<>();
+        Map<String, Object> m = new TreeMap<>();
         m.put("all", ids(s, KeyQuery.all(1000, null)));
         for (String t : List.of("t0", "t1", "t2", "all", "changed")) {
             m.put("tag " + t, ids(s, tagged(t)));

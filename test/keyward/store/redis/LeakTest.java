@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import keyward.store.AuditCheckpoint;
+import keyward.store.AuditQuery;
 import keyward.store.AuditRecord;
 import keyward.store.KeyQuery;
 import keyward.store.KeyRecord;
@@ -152,7 +153,7 @@ class LeakTest {
         store.claimLease(remember("lease-job-ibex"), remember("holder-node-lynx"), T0, Duration.ofMinutes(1));
 
         assertEquals(3, store.locate(new KeyQuery(List.of("tag-common-quince"), null, null, null, null, null, 10, null)).keys().size());
-        assertEquals(5, store.listAudit(new keyward.store.AuditQuery(0, 10, node, null, null)).size());
+        assertEquals(5, store.listAudit(new AuditQuery(0, 10, node, null, null)).size());
     }
 
     /** s in raw, hex (both cases) and base64 (standard and URL-safe, at each of the three alignments). */

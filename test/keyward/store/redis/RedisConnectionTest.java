@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -34,7 +35,7 @@ class RedisConnectionTest {
             admin.call("ACL", "SETUSER", user, "on", ">s3cret pass", "~*", "&*", "+@all");
             try {
                 try (RedisPool p = pool("redis://" + user + ":s3cret%20pass@127.0.0.1:6379", 1, 2000)) {
-                    assertEquals(user, new String((byte[]) p.call("ACL", "WHOAMI"), java.nio.charset.StandardCharsets.UTF_8));
+                    assertEquals(user, new String((byte[]) p.call("ACL", "WHOAMI"), StandardCharsets.UTF_8));
                 }
                 try (RedisPool p = pool("redis://" + user + ":wrong@127.0.0.1:6379", 1, 2000)) {
                     StoreException e = assertThrows(StoreException.class, () -> p.call("PING"));
@@ -54,7 +55,7 @@ class RedisConnectionTest {
             db5.call("SET", key, "x");
             try {
                 assertNull(db0.call("GET", key));
-                assertEquals("x", new String((byte[]) db5.call("GET", key), java.nio.charset.StandardCharsets.UTF_8));
+                assertEquals("x", new String((byte[]) db5.call("GET", key), StandardCharsets.UTF_8));
             } finally {
                 db5.call("DEL", key);
             }

@@ -8,10 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.LongStream;
+import keyward.store.AuditQuery;
+import keyward.store.AuditRecord;
 import keyward.store.KeyQuery;
 import keyward.store.KeyRecord;
 import keyward.store.KeyVersion;
@@ -95,6 +99,28 @@ class RedisStoreBasicsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> store.insertKey(key("x".repeat(71), null, List.of())));
         assertTrue(e.getMessage().contains("ids must be at most 70 bytes"), e.getMessage());
+    }
+
+    @Test
+    void listAudit_byNode_pagesThroughALongChain_afterEachPosition() {
+        List<AuditRecord> batch = new ArrayList<>();
+        for (int seq = 1; seq <= 60; seq++) {
+            batch.add(new AuditRecord(0, seq % 3 == 0 ? "other" : "n1", seq, T0, "u", "op", null, "ok",
+                    null, null, new byte[32]));
+        }
+        store.appendAudit(batch);
+        List<Long> seen = new ArrayList<>();
+        long after = 0;
+        for (int page = 0; page < 10; page++) {
+            List<AuditRecord> got = store.listAudit(new AuditQuery(after, 7, "n1", null, null));
+            if (got.isEmpty()) {
+                break;
+            }
+            got.forEach(a -> seen.add(a.seq()));
+            after = got.get(got.size() - 1).position();
+        }
+        assertEquals(LongStream.rangeClosed(1, 60).filter(s -> s % 3 != 0).boxed().toList(), seen);
+        assertEquals(59, store.lastAudit("n1").orElseThrow().seq());
     }
 
     @Test

@@ -1,0 +1,35 @@
+package keyward.bench;
+
+import java.util.Arrays;
+
+/**
+ * The Java side of {@code make bench}; {@code bench/run.sh} calls one command per step:
+ * <ul>
+ *   <li>{@code ceiling --port=N [--aes]}: the bare com.sun.net.httpserver server ({@link Ceiling});</li>
+ *   <li>{@code fill --keys=N <keyward flags>}: many keys through the core ({@link Fill});</li>
+ *   <li>{@code measure ... -- <server command>}: one server under load ({@link Measure});</li>
+ *   <li>{@code report RESULTS.jsonl OUT.json}: the table, the ratios and the JSON ({@link Report}).</li>
+ * </ul>
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: Bench ceiling|fill|measure|report ...");
+            System.exit(2);
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "ceiling" -> Ceiling.main(rest);
+            case "fill" -> Fill.main(rest);
+            case "measure" -> Measure.main(rest);
+            case "report" -> Report.main(rest);
+            default -> {
+                System.err.println("Bench: unknown command '" + args[0] + "'");
+                System.exit(2);
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package keyward.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import keyward.json.Json;
+
+/**
+ * One server under load: starts it (the command after {@code --}, given {@code --port=N}), times
+ * start to a 200 from /ready, runs the scenarios one after another, and appends one JSON object per
+ * scenario, and one for the server, as lines to the {@code --out} file.
+ *
+ * <pre>
+ * Measure --label=sqlite --scenarios=encrypt-64B,create-key --out=FILE --data-dir=DIR --log=FILE
+ *         [--keys=100000] [--warmup=2] [--seconds=5] [--connections=32] -- java ... keyward.Main server ...
+ * Measure --label=ceiling-aes --ceiling --out=FILE --log=FILE -- java ... keyward.bench.Bench ceiling --aes
+ * </pre>
+ */
+final class Measure {
+    private final Map<String, String> opts = new LinkedHashMap<>();
+    private final List<String> command = new ArrayList<>();
+
+    private Measure(String[] args) {
+        int dashes = Arrays.asList(args).indexOf("--");
+        if (dashes < 0) {
+            throw new IllegalArgumentException("Measure: the server command follows '--'");
+        }
+        for (String a : Arrays.asList(args).subList(0, dashes)) {
+            int eq = a.indexOf('=');
+            opts.put(eq < 0 ? a.substring(2) : a.substring(2, eq), eq < 0 ? "true" : a.substring(eq + 1));
+        }
+        command.addAll(Arrays.asList(args).subList(dashes + 1, args.length));
+    }
+
+    static void main(String[] args) throws Exception {
+        new Measure(args).run();
+    }
+
+    private String opt(String name, String fallback) {
+        String v = opts.getOrDefault(name, fallback);
+        if (v == null) {
+            throw new IllegalArgumentException("Measure: --" + name + " is required");
+        }
+        return v;
+    }
+
+    private void run() throws Exception {
+        String label = opt("label", null);
+        Path out = Path.of(opt("out", null));
+        boolean ceiling = opts.containsKey("ceiling");
+        int keys = Integer.parseInt(opt("keys", "0"));
+        Duration warmup = Duration.ofMillis((long) (Double.parseDouble(opt("warmup", "2")) * 1000));
+        Duration seconds = Duration.ofMillis((long) (Double.parseDouble(opt("seconds", "5")) * 1000));
+        int connections = Integer.parseInt(opt("connections", "32"));
+        try (ServerProcess server = ServerProcess.start(command, Path.of(opt("log", null)))) {
+            long readyMs = server.awaitReady(60_000);
+            System.err.printf(Locale.ROOT, "%s: ready in %d ms (port %d)%n", label, readyMs, server.port);
+            List<Scenarios.Scenario> scenarios = new ArrayList<>();
+            if (ceiling) {
+                scenarios.add(Scenarios.ceiling(server.port));
+            } else {
+                String token = Files.readString(Path.of(opt("data-dir", null), "admin.token")).trim();
+                Scenarios s = Scenarios.setUp(server.port, token, keys);
+                for (String name : opt("scenarios", String.join(",", Scenarios.ALL)).split(",")) {
+                    scenarios.add(s.build(name));
+                }
+            }
+            double peak = 0;
+            for (Scenarios.Scenario sc : scenarios) {
+                Map<String, Object> row = measure(server, label, sc, connections, warmup, seconds);
+                peak = Math.max(peak, (Double) row.get("peak_rss_mb"));
+                append(out, row);
+            }
+            Map<String, Object> srv = new LinkedHashMap<>();
+            srv.put("kind", "server");
+            srv.put("backend", label);
+            srv.put("keys", (long) keys);
+            srv.put("ready_ms", readyMs);
+            srv.put("rss_mb_end", round(server.rssMb()));
+            srv.put("peak_rss_mb", round(peak));
+            append(out, srv);
+        }
+    }
+
+    private static Map<String, Object> measure(ServerProcess server, String label, Scenarios.Scenario sc,
+                                               int connections, Duration warmup, Duration seconds) throws IOException {
+        boolean reset = server.resetPeak();
+        long[] cpu = new long[2];
+        Load.Result r = Load.run(new InetSocketAddress("127.0.0.1", server.port), sc.requests(), connections, warmup,
+                seconds, new Load.Window() {
+                    @Override
+                    public void opened() throws IOException {
+                        cpu[0] = server.cpuMillis();
+                    }
+
+                    @Override
+                    public void closed() throws IOException {
+                        cpu[1] = server.cpuMillis();
+                    }
+                });
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("kind", "scenario");
+        row.put("backend", label);
+        row.put("scenario", sc.name());
+        row.put("connections", (long) connections);
+        row.put("seconds", r.seconds());
+        row.put("requests", r.completed());
+        row.put("errors", r.errors());
+        row.put("requests_per_s", round(r.perSecond()));
+        row.put("items_per_request", (long) sc.itemsPerRequest());
+        row.put("items_per_s", round(r.perSecond() * sc.itemsPerRequest()));
+        row.put("p50_ms", r.latencies().quantileMillis(0.50));
+        row.put("p90_ms", r.latencies().quantileMillis(0.90));
+        row.put("p99_ms", r.latencies().quantileMillis(0.99));
+        row.put("max_ms", r.latencies().maxMillis());
+        row.put("peak_rss_mb", round(server.peakRssMb()));
+        row.put("peak_rss_is_per_scenario", reset);
+        // the server's CPU time per request: steadier than throughput on a machine shared with others
+        row.put("server_cpu_us_per_request", r.completed() == 0 ? 0.0 : round((cpu[1] - cpu[0]) * 1000.0 / r.completed()));
+        row.put("latency_histogram", r.latencies().histogram());
+        if (r.firstError() != null) {
+            row.put("first_error", r.firstError());
+        }
+        System.err.printf(Locale.ROOT, "  %-10s %-18s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d%n", label,
+                sc.name(), r.perSecond(), r.latencies().quantileMillis(0.5), r.latencies().quantileMillis(0.99),
+                r.errors());
+        if (r.firstError() != null) {
+            System.err.println("    first error: " + r.firstError());
+        }
+        return row;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    private static void append(Path out, Map<String, Object> row) throws IOException {
+        Files.writeString(out, Json.write(row) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+}

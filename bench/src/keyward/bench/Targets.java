@@ -1,0 +1,80 @@
+package keyward.bench;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The performance targets of the bench issue, checked against one run's rows. */
+final class Targets {
+    private final List<Map<String, Object>> rows;
+    private final List<Map<String, Object>> out = new ArrayList<>();
+
+    Targets(List<Map<String, Object>> rows) {
+        this.rows = rows;
+    }
+
+    List<Map<String, Object>> check() {
+        Map<String, Object> enc = scenario("sqlite", "encrypt-64B");
+        Map<String, Object> aes = scenario(Report.AES, "encrypt-64B");
+        if (enc != null && aes != null) {
+            double ratio = Report.num(enc, "requests_per_s") / Report.num(aes, "requests_per_s");
+            add("encrypt 64 B at " + (long) Report.num(enc, "connections") + " connections / bare+AES-GCM ceiling",
+                    ratio, ">= 0.80", ratio >= 0.8);
+            add("encrypt 64 B p99 (ms)", Report.num(enc, "p99_ms"), "< 5", Report.num(enc, "p99_ms") < 5);
+        }
+        Map<String, Object> batch = scenario("sqlite", "batch-encrypt-100");
+        if (batch != null) {
+            add("batch encrypt items/s", Report.num(batch, "items_per_s"), ">= 100000",
+                    Report.num(batch, "items_per_s") >= 100_000);
+        }
+        Map<String, Object> create = scenario("sqlite", "create-key");
+        if (create != null) {
+            add("create key on sqlite (synchronous=FULL) /s", Report.num(create, "requests_per_s"), ">= 2000",
+                    Report.num(create, "requests_per_s") >= 2000);
+        }
+        for (Map<String, Object> r : rows) {
+            if ("locate-tag".equals(r.get("scenario"))) {
+                add("locate by one tag among 100,000 keys, p50 ms on " + r.get("backend"), Report.num(r, "p50_ms"),
+                        "< 5", Report.num(r, "p50_ms") < 5);
+            }
+        }
+        for (Map<String, Object> r : rows) {
+            if ("server".equals(r.get("kind")) && Report.num(r, "keys") > 0) {
+                add("start to /ready (ms) on " + r.get("backend"), Report.num(r, "ready_ms"), "< 1500",
+                        Report.num(r, "ready_ms") < 1500);
+                add("peak RSS (MB) with 100,000 keys on " + r.get("backend"), Report.num(r, "peak_rss_mb"), "< 300",
+                        Report.num(r, "peak_rss_mb") < 300);
+            }
+        }
+        return out;
+    }
+
+    static void print(PrintStream ps, List<Map<String, Object>> targets) {
+        ps.println("\ntargets (2-core machine shared with others: absolute numbers are noisy, ratios less so)");
+        for (Map<String, Object> t : targets) {
+            ps.printf(Locale.ROOT, "  %-4s %-62s %10.2f  (want %s)%n", Boolean.TRUE.equals(t.get("met")) ? "ok" : "MISS",
+                    t.get("target"), (Double) t.get("value"), t.get("want"));
+        }
+    }
+
+    private Map<String, Object> scenario(String backend, String name) {
+        for (Map<String, Object> r : rows) {
+            if (backend.equals(r.get("backend")) && name.equals(r.get("scenario"))) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private void add(String target, double value, String want, boolean met) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("target", target);
+        t.put("value", Double.isNaN(value) ? null : Math.round(value * 100) / 100.0);
+        t.put("want", want);
+        t.put("met", met);
+        out.add(t);
+    }
+}
