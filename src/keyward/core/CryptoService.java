@@ -57,7 +57,13 @@ public final class CryptoService {
     private byte[] decryptWith(KeyRecord k, String ciphertext, byte[] aad) {
         Ciphertexts.Parsed parsed = Ciphertexts.parse("ciphertext", ciphertext);
         try {
-            KeyVersion v = k.versionByKid(Envelope.kidOf(parsed.blob())).orElseThrow(KwException::decryptionFailed);
+            int kid = Envelope.kidOf(parsed.blob());
+            if (k.versionByKid(kid).isEmpty()) {
+                // made by a version another instance added after our cached copy was read: look again
+                k = access.cache.fresh(k.id()).orElse(k);
+                KeyStates.requireReadable(k.state(), k.name() != null ? k.name() : k.id());
+            }
+            KeyVersion v = k.versionByKid(kid).orElseThrow(KwException::decryptionFailed);
             if (v.version() < k.minDecryptionVersion() || v.destroyed()) {
                 throw KwException.decryptionFailed();
             }
@@ -109,6 +115,7 @@ public final class CryptoService {
         Algorithm alg = KeyAccess.algorithm(k);
         Signatures.Scheme s = Signatures.scheme(alg, scheme);
         Ciphertexts.Parsed parsed = Ciphertexts.parse("signature", signature);
+        k = freshIfUnknown(k, parsed.version());
         for (KeyVersion v : candidates(k, parsed.version())) {
             if (Signatures.verify(alg, v.publicKey(), s, data, prehashed, parsed.blob())) {
                 return true;
@@ -127,12 +134,18 @@ public final class CryptoService {
     public boolean macVerify(Principal p, String ref, byte[] message, String mac) {
         KeyRecord k = readable(p, ref, "verify", Operation.MAC_VERIFY);
         Ciphertexts.Parsed parsed = Ciphertexts.parse("mac", mac);
+        k = freshIfUnknown(k, parsed.version());
         for (KeyVersion v : candidates(k, parsed.version())) {
             if (Macs.verify(KeyAccess.algorithm(k), access.material(k, v).secret(), message, parsed.blob())) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The key read again when the cached copy lacks the version a signature or MAC names. */
+    private KeyRecord freshIfUnknown(KeyRecord k, int named) {
+        return k.version(named).isPresent() ? k : access.cache.fresh(k.id()).orElse(k);
     }
 
     /**

@@ -27,7 +27,7 @@ import keyward.store.Store;
  * every key with all its versions, every user, token hash, audit entry and checkpoint, and the
  * deployment metadata; and it is consistent: if a key, user or token changed while it was
  * written, it is written again, up to {@value #ATTEMPTS} times. The source store is only read.
- * Safe to run while servers use the store.
+ * Safe to run while servers use the store. Stateless and thread-safe.
  */
 public final class Backup {
     static final int ATTEMPTS = 3;

@@ -11,7 +11,8 @@ import keyward.store.Store;
  *
  * <p>The target must be empty unless {@code force}. Afterwards the source is walked again: if a
  * key, user or token changed during the copy the migration fails (servers were still writing);
- * then the target's counts are compared with what was copied.
+ * then the target's counts are compared with what was copied. Stateless and thread-safe; run one
+ * migration per target at a time.
  */
 public final class Migration {
     private Migration() {

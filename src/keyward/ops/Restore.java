@@ -14,7 +14,8 @@ import keyward.store.Store;
 /**
  * Reads backups made by {@link Backup}. A restore first opens every chunk and record without
  * writing anything, so a damaged, truncated or foreign file leaves the target untouched; then it
- * writes everything and verifies the target's counts against the backup's.
+ * writes everything and verifies the target's counts against the backup's. Stateless and thread-safe;
+ * run one restore per target at a time.
  */
 public final class Restore {
     private Restore() {

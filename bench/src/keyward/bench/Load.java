@@ -33,6 +33,16 @@ final class Load {
 
     /** Told when the measured window opens and when it closes (for readings of the server's CPU time). */
     interface Window {
+        Window NONE = new Window() {
+            @Override
+            public void opened() {
+            }
+
+            @Override
+            public void closed() {
+            }
+        };
+
         void opened() throws IOException;
 
         void closed() throws IOException;

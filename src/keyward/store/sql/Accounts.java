@@ -23,17 +23,54 @@ final class Accounts {
     }
 
     void insertUser(UserRecord u) {
+        db.once("insertUser", true, c -> insertUser(c, u));
+    }
+
+    int insertUser(Connection c, UserRecord u) throws SQLException {
         Limits.text("user name", u.name(), Limits.NAME, false);
-        db.once("insertUser", true, c -> {
-            try (PreparedStatement ps = db.prepare(c, "INSERT INTO kw_users (name, admin, created_at) VALUES (?, ?, ?)")) {
-                ps.setString(1, u.name());
-                ps.setInt(2, u.admin() ? 1 : 0);
-                Jdbc.setInstant(ps, 3, u.createdAt());
-                return ps.executeUpdate();
-            } catch (SQLException e) {
-                throw db.conflictIfUnique(e, ConflictException.Kind.ALREADY_EXISTS, "user '" + u.name() + "' already exists");
+        try (PreparedStatement ps = db.prepare(c, "INSERT INTO kw_users (name, admin, created_at) VALUES (?, ?, ?)")) {
+            ps.setString(1, u.name());
+            ps.setInt(2, u.admin() ? 1 : 0);
+            Jdbc.setInstant(ps, 3, u.createdAt());
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw db.conflictIfUnique(e, ConflictException.Kind.ALREADY_EXISTS, "user '" + u.name() + "' already exists");
+        }
+    }
+
+    List<UserRecord> users(Connection c) throws SQLException {
+        return users(c, "SELECT name, admin, created_at FROM kw_users ORDER BY name", null);
+    }
+
+    int removeUserRow(Connection c, String name) throws SQLException {
+        return update(c, "DELETE FROM kw_users WHERE name = ?", name);
+    }
+
+    /** Ids of the keys holding a grant for {@code user}. */
+    List<String> keysGrantedTo(Connection c, String user) throws SQLException {
+        try (PreparedStatement ps = db.prepare(c, "SELECT key_id FROM kw_key_grants WHERE user_name = ? ORDER BY key_id")) {
+            ps.setString(1, user);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
             }
-        });
+            return out;
+        }
+    }
+
+    List<TokenRecord> allTokens(Connection c) throws SQLException {
+        try (PreparedStatement ps = db.prepare(c, TOKEN_COLUMNS + " ORDER BY user_name, id")) {
+            return tokens(ps);
+        }
+    }
+
+    List<TokenRecord> tokensOf(Connection c, String user) throws SQLException {
+        try (PreparedStatement ps = db.prepare(c, TOKEN_COLUMNS + " WHERE user_name = ? ORDER BY created_at, id")) {
+            ps.setString(1, user);
+            return tokens(ps);
+        }
     }
 
     Optional<UserRecord> findUser(String name) {
@@ -47,33 +84,37 @@ final class Accounts {
 
     /** Deletes the user, its tokens and its grants; bumps the row version of every key whose grants change. */
     boolean deleteUser(String name) {
-        return db.write("deleteUser", c -> {
-            update(c, "UPDATE kw_keys SET row_version = row_version + 1"
-                    + " WHERE id IN (SELECT key_id FROM kw_key_grants WHERE user_name = ?)", name);
-            update(c, "DELETE FROM kw_key_grants WHERE user_name = ?", name);
-            update(c, "DELETE FROM kw_tokens WHERE user_name = ?", name);
-            return update(c, "DELETE FROM kw_users WHERE name = ?", name) > 0;
-        });
+        return db.write("deleteUser", c -> deleteUser(c, name));
+    }
+
+    boolean deleteUser(Connection c, String name) throws SQLException {
+        update(c, "UPDATE kw_keys SET row_version = row_version + 1"
+                + " WHERE id IN (SELECT key_id FROM kw_key_grants WHERE user_name = ?)", name);
+        update(c, "DELETE FROM kw_key_grants WHERE user_name = ?", name);
+        update(c, "DELETE FROM kw_tokens WHERE user_name = ?", name);
+        return update(c, "DELETE FROM kw_users WHERE name = ?", name) > 0;
     }
 
     void insertToken(TokenRecord t) {
+        db.once("insertToken", true, c -> insertToken(c, t));
+    }
+
+    int insertToken(Connection c, TokenRecord t) throws SQLException {
         Limits.text("token id", t.id(), Limits.NAME, false);
         Limits.text("token user", t.user(), Limits.NAME, false);
         Limits.bytes("token hash", t.hash(), Limits.HASH, false);
-        db.once("insertToken", true, c -> {
-            try (PreparedStatement ps = db.prepare(c,
-                    "INSERT INTO kw_tokens (user_name, id, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
-                ps.setString(1, t.user());
-                ps.setString(2, t.id());
-                ps.setBytes(3, t.hash());
-                Jdbc.setInstant(ps, 4, t.createdAt());
-                Jdbc.setInstant(ps, 5, t.expiresAt());
-                return ps.executeUpdate();
-            } catch (SQLException e) {
-                throw db.conflictIfUnique(e, ConflictException.Kind.ALREADY_EXISTS,
-                        "token " + t.id() + " of user '" + t.user() + "' already exists");
-            }
-        });
+        try (PreparedStatement ps = db.prepare(c,
+                "INSERT INTO kw_tokens (user_name, id, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, t.user());
+            ps.setString(2, t.id());
+            ps.setBytes(3, t.hash());
+            Jdbc.setInstant(ps, 4, t.createdAt());
+            Jdbc.setInstant(ps, 5, t.expiresAt());
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw db.conflictIfUnique(e, ConflictException.Kind.ALREADY_EXISTS,
+                    "token " + t.id() + " of user '" + t.user() + "' already exists");
+        }
     }
 
     Optional<TokenRecord> findTokenByHash(byte[] hash) {
@@ -98,13 +139,15 @@ final class Accounts {
     }
 
     boolean deleteToken(String user, String tokenId) {
-        return db.once("deleteToken", true, c -> {
-            try (PreparedStatement ps = db.prepare(c, "DELETE FROM kw_tokens WHERE user_name = ? AND id = ?")) {
-                ps.setString(1, user);
-                ps.setString(2, tokenId);
-                return ps.executeUpdate() > 0;
-            }
-        });
+        return db.once("deleteToken", true, c -> deleteToken(c, user, tokenId));
+    }
+
+    boolean deleteToken(Connection c, String user, String tokenId) throws SQLException {
+        try (PreparedStatement ps = db.prepare(c, "DELETE FROM kw_tokens WHERE user_name = ? AND id = ?")) {
+            ps.setString(1, user);
+            ps.setString(2, tokenId);
+            return ps.executeUpdate() > 0;
+        }
     }
 
     private List<UserRecord> users(Connection c, String sql, String name) throws SQLException {

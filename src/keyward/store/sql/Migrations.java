@@ -67,7 +67,18 @@ final class Migrations {
                             + " hash {HASH} NOT NULL, signature {BLOB} NOT NULL, time_ms {BIGINT} NOT NULL,"
                             + " PRIMARY KEY (node, seq)){TABLE}",
                     "CREATE TABLE IF NOT EXISTS kw_leases (name {NAME} NOT NULL PRIMARY KEY, holder {NAME} NOT NULL,"
-                            + " until_ms {BIGINT} NOT NULL){TABLE}")));
+                            + " until_ms {BIGINT} NOT NULL){TABLE}")),
+            new Step(2, "replication changelog", List.of(
+                    "CREATE TABLE IF NOT EXISTS kw_changelog (change_id {ID} NOT NULL PRIMARY KEY, origin {ID} NOT NULL,"
+                            + " kind {NAME} NOT NULL, object_id {NAME} NOT NULL, payload {BLOB} NOT NULL,"
+                            + " created_at {BIGINT} NOT NULL){TABLE}",
+                    "{CREATE_INDEX} kw_changelog_origin ON kw_changelog (origin, change_id)",
+                    "{CREATE_INDEX} kw_changelog_created ON kw_changelog (created_at)",
+                    "CREATE TABLE IF NOT EXISTS kw_repl_objects (kind {ID} NOT NULL, object_id {NAME} NOT NULL,"
+                            + " doc {BLOB} NOT NULL, tombstone {INT} NOT NULL, updated_at {BIGINT} NOT NULL,"
+                            + " PRIMARY KEY (kind, object_id)){TABLE}",
+                    "CREATE TABLE IF NOT EXISTS kw_repl_vector (origin {ID} NOT NULL PRIMARY KEY,"
+                            + " change_id {ID} NOT NULL, trimmed {ID}){TABLE}")));
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Z_]+)}");
 

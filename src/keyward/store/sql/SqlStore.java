@@ -47,6 +47,8 @@ public final class SqlStore implements Store {
     private final Locate locate;
     private final Accounts accounts;
     private final AuditLog audit;
+    private final SqlReplica replica;
+    private volatile ChangeCapture capture;
 
     private SqlStore(SqlOptions o) {
         Dialect dialect = Dialect.of(o.type());
@@ -71,6 +73,33 @@ public final class SqlStore implements Store {
         this.locate = new Locate(db, keyReads);
         this.accounts = new Accounts(db);
         this.audit = new AuditLog(db);
+        this.replica = new SqlReplica(this, db);
+    }
+
+    /** The replication view of this store (changelog, vector, merged writes). */
+    public SqlReplica replica() {
+        return replica;
+    }
+
+    void capture(ChangeCapture c) {
+        this.capture = c;
+    }
+
+    SqlReplicaTx tx(java.sql.Connection c) {
+        return new SqlReplicaTx(c, db, keyReads, keyWrites, accounts);
+    }
+
+    /** Runs a captured write: {@code write}, then the capture, in one transaction. */
+    private <T> T captured(String op, Jdbc.Work<T> write, java.util.function.BiConsumer<SqlReplicaTx, T> then) {
+        return db.write(op, c -> {
+            T result = write.run(c);
+            try {
+                then.accept(tx(c), result);
+            } catch (SqlReplicaTx.Failed e) {
+                throw e.sql();
+            }
+            return result;
+        });
     }
 
     /** A store for {@code options}; connects on first use. Call {@link #open()} before anything else. */
@@ -181,9 +210,14 @@ public final class SqlStore implements Store {
 
     @Override
     public void insertKey(KeyRecord key) throws ConflictException {
-        db.write("insertKey", c -> {
+        ChangeCapture cc = capture;
+        captured("insertKey", c -> {
             keyWrites.insert(c, key);
-            return null;
+            return key;
+        }, (tx, k) -> {
+            if (cc != null) {
+                cc.keyWritten(tx, k);
+            }
         });
     }
 
@@ -208,7 +242,12 @@ public final class SqlStore implements Store {
 
     @Override
     public KeyRecord updateKey(KeyRecord key) throws ConflictException {
-        return db.write("updateKey", c -> keyWrites.update(c, key));
+        ChangeCapture cc = capture;
+        return captured("updateKey", c -> keyWrites.update(c, key), (tx, k) -> {
+            if (cc != null) {
+                cc.keyWritten(tx, k);
+            }
+        });
     }
 
     @Override
@@ -251,7 +290,12 @@ public final class SqlStore implements Store {
 
     @Override
     public void insertUser(UserRecord user) throws ConflictException {
-        accounts.insertUser(user);
+        ChangeCapture cc = capture;
+        if (cc == null) {
+            accounts.insertUser(user);
+            return;
+        }
+        captured("insertUser", c -> accounts.insertUser(c, user), (tx, n) -> cc.userWritten(tx, user.name(), user));
     }
 
     @Override
@@ -266,12 +310,40 @@ public final class SqlStore implements Store {
 
     @Override
     public boolean deleteUser(String name) {
-        return accounts.deleteUser(name);
+        ChangeCapture cc = capture;
+        if (cc == null) {
+            return accounts.deleteUser(name);
+        }
+        return db.write("deleteUser", c -> {
+            List<String> keys = accounts.keysGrantedTo(c, name);
+            List<TokenRecord> tokens = accounts.tokensOf(c, name);
+            boolean deleted = accounts.deleteUser(c, name);
+            SqlReplicaTx tx = tx(c);
+            try {
+                for (String id : keys) {
+                    tx.key(id).ifPresent(k -> cc.keyWritten(tx, k));
+                }
+                for (TokenRecord t : tokens) {
+                    cc.tokenWritten(tx, t.user(), t.id(), null);
+                }
+                if (deleted) {
+                    cc.userWritten(tx, name, null);
+                }
+            } catch (SqlReplicaTx.Failed e) {
+                throw e.sql();
+            }
+            return deleted;
+        });
     }
 
     @Override
     public void insertToken(TokenRecord token) {
-        accounts.insertToken(token);
+        ChangeCapture cc = capture;
+        if (cc == null) {
+            accounts.insertToken(token);
+            return;
+        }
+        captured("insertToken", c -> accounts.insertToken(c, token), (tx, n) -> cc.tokenWritten(tx, token.user(), token.id(), token));
     }
 
     @Override
@@ -286,7 +358,15 @@ public final class SqlStore implements Store {
 
     @Override
     public boolean deleteToken(String user, String tokenId) {
-        return accounts.deleteToken(user, tokenId);
+        ChangeCapture cc = capture;
+        if (cc == null) {
+            return accounts.deleteToken(user, tokenId);
+        }
+        return captured("deleteToken", c -> accounts.deleteToken(c, user, tokenId), (tx, deleted) -> {
+            if (deleted) {
+                cc.tokenWritten(tx, user, tokenId, null);
+            }
+        });
     }
 
     // ---- audit ----

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# make bench: Keyward under load beside the ceiling of its HTTP front end (a bare
+# com.sun.net.httpserver handler, with and without one AES-GCM encryption), all in one run, on
+# SQLite always and on PostgreSQL, MariaDB and Redis (redis-findex) when they answer. Prints the
+# table with each scenario's ratio to the ceilings, checks the targets, and writes the same as
+# JSON to bench/results/<UTC time>.json. Everything it makes (data dirs, databases, the Redis
+# database it used) is removed at the end, also on failure.
+#
+#   make bench                               (compiles keyward and bench/src, then runs this)
+#   KW_CP=DIR BENCH_CP=DIR bench/run.sh      (against another build's classes)
+#   knobs: BENCH_SECONDS (5) BENCH_WARMUP (2) BENCH_CONNECTIONS (32) BENCH_KEYS (100000)
+#          BENCH_BACKENDS ("sqlite postgresql mysql redis-findex")
+set -euo pipefail
+cd "$(dirname "$0")/.."
+T0=$(date +%s)
+
+KW_CP=${KW_CP:-build/keyward.jar}
+BENCH_CP=${BENCH_CP:-build/bench-classes}
+SECONDS_EACH=${BENCH_SECONDS:-5}
+WARMUP=${BENCH_WARMUP:-2}
+CONNS=${BENCH_CONNECTIONS:-32}
+KEYS=${BENCH_KEYS:-100000}
+BACKENDS=${BENCH_BACKENDS:-sqlite postgresql mysql redis-findex}
+LIBS=$(ls lib/*.jar | tr '\n' ':')
+CP="$BENCH_CP:$KW_CP:$LIBS"
+[ -e "$KW_CP" ] || { echo "bench: $KW_CP is missing; run 'make build' (or use 'make bench')" >&2; exit 1; }
+[ -e "$BENCH_CP/keyward/bench/Bench.class" ] || { echo "bench: no bench classes in $BENCH_CP; use 'make bench'" >&2; exit 1; }
+
+# The servers run with the launcher's own JVM flags (bin/keyward.in, KEYWARD_JAVA_OPTS honoured),
+# so the bench measures what operators run, and the ceiling runs with exactly the same.
+launcher_opts() {
+  local line
+  line=$(sed -n '/^exec java/,/keyward.Main/p' bin/keyward.in | tr -d '\\\n')
+  line=${line#exec java }
+  line=${line%%-cp *}
+  eval "printf '%s\n' $line"
+}
+mapfile -t SERVER_OPTS < <(launcher_opts)
+CLIENT_OPTS=(-Xms256m -Xmx1g -XX:+UseSerialGC)
+
+WORK=$(mktemp -d /tmp/kw-bench.XXXXXX)
+RESULTS=$WORK/results.jsonl
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+PG_DB="" MY_DB="" REDIS_DB=""
+cleanup() {
+  local rc=$?
+  [ -z "$PG_DB" ] || psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null 2>&1 || true
+  [ -z "$MY_DB" ] || mysql -h 127.0.0.1 -u root -e "DROP DATABASE IF EXISTS $MY_DB" >/dev/null 2>&1 || true
+  [ -z "$REDIS_DB" ] || redis-cli -n "$REDIS_DB" flushdb >/dev/null 2>&1 || true
+  if [ $rc -ne 0 ]; then
+    echo "bench failed; server logs kept in $WORK" >&2
+  else
+    rm -rf "$WORK"
+  fi
+}
+trap cleanup EXIT
+
+bench() { java "${CLIENT_OPTS[@]}" -cp "$CP" keyward.bench.Bench "$@"; }
+keyward() { java "${SERVER_OPTS[@]}" -cp "$KW_CP:$LIBS" keyward.Main "$@"; }
+measure_flags() { echo "--out=$RESULTS --warmup=$WARMUP --seconds=$SECONDS_EACH --connections=$CONNS"; }
+
+echo "bench: ${SECONDS_EACH}s per scenario after ${WARMUP}s warm-up, $CONNS connections; server JVM: ${SERVER_OPTS[*]}"
+
+# ---- the ceiling: same load generator, same JVM flags, nothing but com.sun.net.httpserver
+# shellcheck disable=SC2046
+bench measure --label=ceiling-bare --ceiling $(measure_flags) --log="$WORK/ceiling-bare.log" \
+  -- java "${SERVER_OPTS[@]}" -cp "$CP" keyward.bench.Bench ceiling
+# shellcheck disable=SC2046
+bench measure --label=ceiling-aes-gcm --ceiling $(measure_flags) --log="$WORK/ceiling-aes.log" \
+  -- java "${SERVER_OPTS[@]}" -cp "$CP" keyward.bench.Bench ceiling --aes
+
+# run_backend TYPE SCENARIOS FLAGS...: init a fresh data dir, fill it, measure the server on it
+run_backend() {
+  local type=$1 scenarios=$2; shift 2
+  local dir=$WORK/$type
+  keyward init --data-dir "$dir" "$@" >/dev/null
+  bench fill --keys="$KEYS" --out="$RESULTS" --data-dir="$dir" "$@"
+  # shellcheck disable=SC2046
+  bench measure --label="$type" --scenarios="$scenarios" --keys="$KEYS" --data-dir="$dir" $(measure_flags) \
+    --log="$WORK/$type.log" -- java "${SERVER_OPTS[@]}" -cp "$KW_CP:$LIBS" keyward.Main server --data-dir="$dir" "$@"
+}
+
+ALL=encrypt-64B,encrypt-4KiB,decrypt-64B,decrypt-4KiB,batch-encrypt-100,datakey,sign-ecdsa-p256,sign-ed25519,create-key,locate-tag
+FEW=encrypt-64B,create-key,locate-tag
+for b in $BACKENDS; do
+  case $b in
+    sqlite)
+      run_backend sqlite "$ALL" --database-type=sqlite ;;
+    postgresql)
+      if psql -h 127.0.0.1 -U postgres -d test -qAtc 'SELECT 1' >/dev/null 2>&1; then
+        PG_DB=kwbench_$$_$RANDOM
+        psql -h 127.0.0.1 -U postgres -d test -qc "CREATE DATABASE $PG_DB" >/dev/null
+        run_backend postgresql "$FEW" --database-type=postgresql --database-url="postgres://postgres@127.0.0.1:5432/$PG_DB"
+        psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null; PG_DB=""
+      else
+        echo "bench: PostgreSQL at 127.0.0.1:5432 does not answer; skipped"
+      fi ;;
+    mysql)
+      if mysql -h 127.0.0.1 -u root -e 'SELECT 1' >/dev/null 2>&1; then
+        MY_DB=kwbench_$$_$RANDOM
+        mysql -h 127.0.0.1 -u root -e "CREATE DATABASE $MY_DB"
+        run_backend mysql "$FEW" --database-type=mysql --database-url="mysql://root@127.0.0.1:3306/$MY_DB"
+        mysql -h 127.0.0.1 -u root -e "DROP DATABASE IF EXISTS $MY_DB"; MY_DB=""
+      else
+        echo "bench: MariaDB at 127.0.0.1:3306 does not answer; skipped"
+      fi ;;
+    redis-findex)
+      if [ "$(redis-cli -h 127.0.0.1 ping 2>/dev/null)" = PONG ]; then
+        # a Redis database of our own (Keyward's key prefix is fixed), the first empty one from 15 down
+        for n in $(seq 15 -1 1); do
+          if [ "$(redis-cli -n "$n" dbsize)" = 0 ]; then REDIS_DB=$n; break; fi
+        done
+        [ -n "$REDIS_DB" ] || { echo "bench: no empty Redis database; redis-findex skipped"; continue; }
+        head -c 24 /dev/urandom | base64 > "$WORK/redis.password"
+        run_backend redis-findex "$FEW" --database-type=redis-findex --database-url="redis://127.0.0.1:6379/$REDIS_DB" \
+          --redis-master-password-file="$WORK/redis.password"
+        redis-cli -n "$REDIS_DB" flushdb >/dev/null; REDIS_DB=""
+      else
+        echo "bench: Redis at 127.0.0.1:6379 does not answer; skipped"
+      fi ;;
+    *) echo "bench: unknown backend '$b'" >&2; exit 2 ;;
+  esac
+done
+
+mkdir -p bench/results
+bench report "$RESULTS" "bench/results/$STAMP.json" --git="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  --seconds=$(( $(date +%s) - T0 ))
+echo "bench: $(( $(date +%s) - T0 )) s in all"

@@ -1,0 +1,23 @@
+package keyward.store.sql;
+
+import keyward.store.KeyRecord;
+import keyward.store.TokenRecord;
+import keyward.store.UserRecord;
+
+/**
+ * Called by {@link SqlStore} inside the transaction of every key, user and token write once
+ * replication has enabled it ({@link SqlStore#enableChangeCapture}), so that the changelog row is
+ * committed with the write or not at all. Implementations decide what to record; a failure rolls
+ * the write back. Called concurrently from several writers (each with its own transaction).
+ */
+public interface ChangeCapture {
+
+    /** A key was inserted or updated; {@code after} is what is now stored. */
+    void keyWritten(ReplicaTx tx, KeyRecord after);
+
+    /** A user was created ({@code after} set) or deleted ({@code after} null). */
+    void userWritten(ReplicaTx tx, String name, UserRecord after);
+
+    /** A token was created ({@code after} set) or deleted ({@code after} null). */
+    void tokenWritten(ReplicaTx tx, String user, String tokenId, TokenRecord after);
+}

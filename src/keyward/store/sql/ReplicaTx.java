@@ -1,0 +1,69 @@
+package keyward.store.sql;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import keyward.store.KeyRecord;
+import keyward.store.TokenRecord;
+import keyward.store.UserRecord;
+
+/**
+ * One write transaction of the SQL store, as replication sees it: raw reads and writes of keys,
+ * users and tokens (no optimistic check: the caller has merged), the per-object replication
+ * documents, the changelog and the version vector. Everything done through one instance commits
+ * or rolls back together. Valid only inside the callback that received it; not thread-safe.
+ *
+ * <p>Database failures surface as the store's unchecked exceptions when the transaction ends.
+ */
+public interface ReplicaTx {
+
+    /** The replication document of an object (kind "key", "user" or "token"), if any. */
+    Optional<byte[]> doc(String kind, String objectId);
+
+    /** Stores the object's document; tombstones are trimmed with the changelog. */
+    void putDoc(String kind, String objectId, byte[] doc, boolean tombstone, Instant at);
+
+    /** Ids of every object of {@code kind} that has a document. */
+    List<String> docIds(String kind);
+
+    /** Every (kind, object id, document), ordered by kind then id, after the given position. */
+    List<DocRow> docsAfter(String kind, String objectId, int limit);
+
+    Optional<KeyRecord> key(String id);
+
+    /** The id of the key holding {@code name}, if any. */
+    Optional<String> keyIdByName(String name);
+
+    List<String> keyIds();
+
+    /** Inserts the key, or replaces the stored one whatever its row version. */
+    void putKey(KeyRecord key);
+
+    Optional<UserRecord> user(String name);
+
+    List<UserRecord> users();
+
+    /** Inserts or replaces the user row (tokens and grants untouched). */
+    void putUser(UserRecord user);
+
+    /** Removes the user row only. */
+    void removeUser(String name);
+
+    List<TokenRecord> tokens();
+
+    /** Inserts or replaces the token (by user and id). */
+    void putToken(TokenRecord token);
+
+    void removeToken(String user, String tokenId);
+
+    /** Appends a changelog row and moves the vector entry of {@code origin} up to {@code changeId}. */
+    void append(String changeId, String origin, String kind, String objectId, byte[] payload, Instant at);
+
+    /** Origin to highest applied change id. */
+    Map<String, String> vector();
+
+    /** One stored document. */
+    record DocRow(String kind, String objectId, byte[] doc) {
+    }
+}

@@ -1,0 +1,249 @@
+package keyward.store.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import keyward.store.KeyRecord;
+import keyward.store.TokenRecord;
+import keyward.store.UserRecord;
+
+/** {@link ReplicaTx} on one connection inside a write transaction. SQL failures travel as {@link Failed}. */
+final class SqlReplicaTx implements ReplicaTx {
+
+    /** Carries an {@link SQLException} through the callback; {@link SqlStore} unwraps it for {@link Jdbc}. */
+    static final class Failed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Failed(SQLException e) {
+            super(e);
+        }
+
+        SQLException sql() {
+            return (SQLException) getCause();
+        }
+    }
+
+    private interface Step<T> {
+        T run() throws SQLException;
+    }
+
+    private final Connection c;
+    private final Jdbc db;
+    private final KeyReads keyReads;
+    private final KeyWrites keyWrites;
+    private final Accounts accounts;
+
+    SqlReplicaTx(Connection c, Jdbc db, KeyReads keyReads, KeyWrites keyWrites, Accounts accounts) {
+        this.c = c;
+        this.db = db;
+        this.keyReads = keyReads;
+        this.keyWrites = keyWrites;
+        this.accounts = accounts;
+    }
+
+    private static <T> T sql(Step<T> step) {
+        try {
+            return step.run();
+        } catch (SQLException e) {
+            throw new Failed(e);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> doc(String kind, String objectId) {
+        return sql(() -> {
+            try (PreparedStatement ps = db.prepare(c, "SELECT doc FROM kw_repl_objects WHERE kind = ? AND object_id = ?")) {
+                ps.setString(1, kind);
+                ps.setString(2, objectId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.<byte[]>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void putDoc(String kind, String objectId, byte[] doc, boolean tombstone, Instant at) {
+        Limits.text("replication object id", objectId, Limits.NAME, false);
+        Limits.bytes("replication document", doc, Limits.BLOB, false);
+        String sql = db.dialect.upsert("kw_repl_objects", new String[] {"kind", "object_id"},
+                new String[] {"doc", "tombstone", "updated_at"});
+        sql(() -> {
+            try (PreparedStatement ps = db.prepare(c, sql)) {
+                ps.setString(1, kind);
+                ps.setString(2, objectId);
+                ps.setBytes(3, doc);
+                ps.setInt(4, tombstone ? 1 : 0);
+                ps.setLong(5, at.toEpochMilli());
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public List<String> docIds(String kind) {
+        return strings("SELECT object_id FROM kw_repl_objects WHERE kind = ?", kind);
+    }
+
+    @Override
+    public List<DocRow> docsAfter(String kind, String objectId, int limit) {
+        return sql(() -> {
+            try (PreparedStatement ps = db.prepare(c, "SELECT kind, object_id, doc FROM kw_repl_objects"
+                    + " WHERE kind > ? OR (kind = ? AND object_id > ?) ORDER BY kind, object_id LIMIT " + limit)) {
+                ps.setString(1, kind);
+                ps.setString(2, kind);
+                ps.setString(3, objectId);
+                List<DocRow> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new DocRow(rs.getString(1), rs.getString(2), rs.getBytes(3)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public Optional<KeyRecord> key(String id) {
+        return sql(() -> keyReads.complete(c, keyReads.rows(c, "SELECT " + KeyReads.COLUMNS + " FROM kw_keys k WHERE k.id = ?",
+                List.of(id), 1)).stream().findFirst());
+    }
+
+    @Override
+    public Optional<String> keyIdByName(String name) {
+        return strings("SELECT id FROM kw_keys WHERE name = ?", name).stream().findFirst();
+    }
+
+    @Override
+    public List<String> keyIds() {
+        return strings("SELECT id FROM kw_keys ORDER BY id", null);
+    }
+
+    @Override
+    public void putKey(KeyRecord key) {
+        sql(() -> {
+            Long rowVersion = null;
+            try (PreparedStatement ps = db.prepare(c, "SELECT row_version FROM kw_keys WHERE id = ?")) {
+                ps.setString(1, key.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        rowVersion = rs.getLong(1);
+                    }
+                }
+            }
+            if (rowVersion == null) {
+                keyWrites.insert(c, key);
+            } else {
+                KeyRecord.Builder b = key.toBuilder();
+                b.rowVersion = rowVersion;
+                keyWrites.update(c, b.build());
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<UserRecord> user(String name) {
+        return users().stream().filter(u -> u.name().equals(name)).findFirst();
+    }
+
+    @Override
+    public List<UserRecord> users() {
+        return sql(() -> accounts.users(c));
+    }
+
+    @Override
+    public void putUser(UserRecord user) {
+        sql(() -> {
+            accounts.removeUserRow(c, user.name());
+            accounts.insertUser(c, user);
+            return null;
+        });
+    }
+
+    @Override
+    public void removeUser(String name) {
+        sql(() -> accounts.removeUserRow(c, name));
+    }
+
+    @Override
+    public List<TokenRecord> tokens() {
+        return sql(() -> accounts.allTokens(c));
+    }
+
+    @Override
+    public void putToken(TokenRecord token) {
+        sql(() -> {
+            accounts.deleteToken(c, token.user(), token.id());
+            accounts.insertToken(c, token);
+            return null;
+        });
+    }
+
+    @Override
+    public void removeToken(String user, String tokenId) {
+        sql(() -> accounts.deleteToken(c, user, tokenId));
+    }
+
+    @Override
+    public void append(String changeId, String origin, String kind, String objectId, byte[] payload, Instant at) {
+        Limits.bytes("change payload", payload, Limits.BLOB, false);
+        sql(() -> {
+            try (PreparedStatement ps = db.prepare(c, "INSERT INTO kw_changelog (change_id, origin, kind, object_id,"
+                    + " payload, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, changeId);
+                ps.setString(2, origin);
+                ps.setString(3, kind);
+                ps.setString(4, objectId);
+                ps.setBytes(5, payload);
+                ps.setLong(6, at.toEpochMilli());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = db.prepare(c, "UPDATE kw_repl_vector SET change_id = ? WHERE origin = ? AND change_id < ?")) {
+                ps.setString(1, changeId);
+                ps.setString(2, origin);
+                ps.setString(3, changeId);
+                if (ps.executeUpdate() > 0) {
+                    return null;
+                }
+            }
+            if (!vector().containsKey(origin)) {
+                try (PreparedStatement ps = db.prepare(c, "INSERT INTO kw_repl_vector (origin, change_id) VALUES (?, ?)")) {
+                    ps.setString(1, origin);
+                    ps.setString(2, changeId);
+                    ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Map<String, String> vector() {
+        return sql(() -> Changelog.vector(c, db, "change_id"));
+    }
+
+    private List<String> strings(String sql, String param) {
+        return sql(() -> {
+            try (PreparedStatement ps = db.prepare(c, sql)) {
+                if (param != null) {
+                    ps.setString(1, param);
+                }
+                List<String> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+}
