@@ -9,6 +9,7 @@ import keyward.cli.Tls;
 import keyward.config.Config;
 import keyward.audit.AuditLog;
 import keyward.core.Core;
+import keyward.core.KekHolder;
 import keyward.core.Settings;
 import keyward.http.ApiOptions;
 import keyward.http.AuditRoutes;
@@ -47,7 +48,8 @@ public final class Node implements AutoCloseable {
             String nodeName = config.nodeName() != null ? config.nodeName() : defaultNodeName(config);
             Settings settings = new Settings(config.cacheTtlMs(), config.pendingDaysDefault(), config.pendingDaysMin(),
                     config.createUsers(), nodeName);
-            Core core = new Core(store, secrets.kek(), secrets.pepper(), settings, Clock.systemUTC());
+            KekHolder kek = new KekHolder(secrets.kek(), () -> Secrets.loadRing(config, store));
+            Core core = new Core(store, kek, secrets.pepper(), settings, Clock.systemUTC());
             Metrics metrics = new Metrics();
             int threads = config.workerThreads() > 0 ? config.workerThreads()
                     : Math.max(8, 4 * Runtime.getRuntime().availableProcessors());

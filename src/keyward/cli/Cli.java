@@ -27,6 +27,7 @@ public final class Cli {
         COMMANDS.put("create-user", new CreateUserCommand());
         COMMANDS.put("verify-audit", new VerifyAuditCommand());
         COMMANDS.put("rotate-findex-label", new RotateFindexLabelCommand());
+        COMMANDS.put("rotate-kek", new RotateKekCommand());
         COMMANDS.put("backup", new BackupCommand());
         COMMANDS.put("restore", new RestoreCommand());
         COMMANDS.put("migrate", new MigrateCommand());

@@ -22,9 +22,30 @@ public record Secrets(KekRing kek, Pepper pepper, AuditKey auditKey) {
 
     /** Loads the secrets named by the config and checks (or, on a new database, writes) the canary. */
     public static Secrets load(Config c, Store store) {
-        Kek kek = loadKek(c, store);
-        checkCanary(kek, store);
-        return new Secrets(KekRing.of(kek), Pepper.load(c.pepperFile()), AuditKey.load(c.auditKeyFile()));
+        KekRing ring = loadRing(c, store);
+        checkCanary(ring, store);
+        return new Secrets(ring, Pepper.load(c.pepperFile()), AuditKey.load(c.auditKeyFile()));
+    }
+
+    /** The file holding the next KEK while a rotation runs. */
+    static java.nio.file.Path nextKekFile(Config c) {
+        return c.kekFile().resolveSibling(c.kekFile().getFileName() + ".next");
+    }
+
+    /**
+     * The KEK ring: the current KEK, plus the next one while a rotation runs ({@code kek.key.next}),
+     * which is primary once the rotation has announced it in the database.
+     */
+    public static KekRing loadRing(Config c, Store store) {
+        Kek current = loadKek(c, store);
+        java.nio.file.Path next = nextKekFile(c);
+        if (c.kekPassphraseFile() != null || !Files.exists(next)) {
+            return KekRing.of(current);
+        }
+        Kek n = Kek.load(next);
+        String announced = store.getMeta(keyward.core.KekRotation.PRIMARY)
+                .map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8)).orElse("");
+        return announced.equals(n.id()) ? KekRing.of(n, current) : KekRing.of(current, n);
     }
 
     static Kek loadKek(Config c, Store store) {
@@ -46,9 +67,14 @@ public record Secrets(KekRing kek, Pepper pepper, AuditKey auditKey) {
     }
 
     static void checkCanary(Kek kek, Store store) {
-        store.putMetaIfAbsent(CANARY, kek.makeCanary());
+        checkCanary(KekRing.of(kek), store);
+    }
+
+    /** The canary must open under one KEK of the ring (either one while a rotation runs). */
+    static void checkCanary(KekRing ring, Store store) {
+        store.putMetaIfAbsent(CANARY, ring.primary().makeCanary());
         byte[] canary = store.getMeta(CANARY).orElseThrow();
-        if (!kek.opensCanary(canary)) {
+        if (ring.all().stream().noneMatch(k -> k.opensCanary(canary))) {
             throw new CliException(MISMATCH);
         }
     }

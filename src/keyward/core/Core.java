@@ -18,13 +18,18 @@ public final class Core {
     private final Settings settings;
 
     public Core(Store store, KekRing kek, Pepper pepper, Settings settings, Clock clock) {
+        this(store, KekHolder.fixed(kek), pepper, settings, clock);
+    }
+
+    /** With a KEK ring that can change at run time (online KEK rotation). */
+    public Core(Store store, KekHolder kek, Pepper pepper, Settings settings, Clock clock) {
         this.settings = settings;
         KeyAccess access = new KeyAccess(store, kek, new KeyCache(store, settings.cacheTtlMillis()), clock);
         this.wrappingKey = new WrappingKey(store, kek);
         this.keys = new KeyService(access, settings, wrappingKey);
         this.crypto = new CryptoService(access);
         this.users = new UserService(store, pepper, clock, settings.cacheTtlMillis());
-        this.jobs = new Jobs(access, keys);
+        this.jobs = new Jobs(access, keys, kek);
     }
 
     public KeyService keys() {

@@ -19,6 +19,7 @@ public final class Jobs implements AutoCloseable {
 
     private final KeyAccess access;
     private final KeyService keys;
+    private final KekHolder kek;
     private volatile boolean storeDown;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "keyward-jobs");
@@ -26,9 +27,10 @@ public final class Jobs implements AutoCloseable {
         return t;
     });
 
-    Jobs(KeyAccess access, KeyService keys) {
+    Jobs(KeyAccess access, KeyService keys, KekHolder kek) {
         this.access = access;
         this.keys = keys;
+        this.kek = kek;
     }
 
     public void start(long intervalMillis) {
@@ -54,6 +56,7 @@ public final class Jobs implements AutoCloseable {
 
     /** One pass over due destructions and rotations; returns how many keys it changed. */
     public int runOnce() {
+        watchKek();
         Instant now = access.now();
         int changed = 0;
         for (String id : access.store.dueForDestruction(now, BATCH)) {
@@ -80,6 +83,15 @@ public final class Jobs implements AutoCloseable {
             }
         }
         return changed;
+    }
+
+    /** Switches to a new primary KEK as soon as a running rotation announces it (KekRotation.PRIMARY). */
+    private void watchKek() {
+        byte[] announced = access.store.getMeta(KekRotation.PRIMARY).orElse(null);
+        if (announced != null && !new String(announced, java.nio.charset.StandardCharsets.UTF_8)
+                .equals(kek.get().primary().id()) && kek.refresh()) {
+            Log.info("jobs: KEK ring reloaded; primary KEK is now " + kek.get().primary().id());
+        }
     }
 
     private boolean write(KeyRecord next) {

@@ -6,7 +6,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.function.UnaryOperator;
 import keyward.crypto.Algorithm;
 import keyward.crypto.DecryptionFailedException;
-import keyward.crypto.KekRing;
 import keyward.crypto.KeyMaterial;
 import keyward.crypto.Secret;
 import keyward.store.ConflictException;
@@ -24,11 +23,11 @@ final class KeyAccess {
     private static final int MAX_ATTEMPTS = 16;
 
     final Store store;
-    final KekRing kek;
+    final KekHolder kek;
     final KeyCache cache;
     private final Clock clock;
 
-    KeyAccess(Store store, KekRing kek, KeyCache cache, Clock clock) {
+    KeyAccess(Store store, KekHolder kek, KeyCache cache, Clock clock) {
         this.store = store;
         this.kek = kek;
         this.cache = cache;
@@ -61,7 +60,10 @@ final class KeyAccess {
         }
         Secret s;
         try {
-            s = kek.unwrap(v.kekId(), v.wrapped(), k.id(), v.kid(), MATERIAL_PURPOSE);
+            if (kek.get().get(v.kekId()).isEmpty()) {
+                kek.refresh();  // wrapped under a KEK this instance has not loaded yet (online rotation)
+            }
+            s = kek.get().unwrap(v.kekId(), v.wrapped(), k.id(), v.kid(), MATERIAL_PURPOSE);
         } catch (DecryptionFailedException e) {
             // The row was moved or edited in the database, or the KEK is wrong: never serve it.
             throw new IllegalStateException("key material of key " + k.id() + " version " + v.version()
@@ -75,7 +77,7 @@ final class KeyAccess {
     /** Wraps fresh material for a new version (a public-only key wraps an empty secret). */
     byte[] wrap(String keyId, int kid, Secret secret) {
         byte[] plain = secret == null ? new byte[0] : secret.revealBytes();
-        return kek.primary().wrap(plain, keyId, kid, MATERIAL_PURPOSE);
+        return kek.get().primary().wrap(plain, keyId, kid, MATERIAL_PURPOSE);
     }
 
     /**

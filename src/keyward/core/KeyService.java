@@ -65,7 +65,7 @@ public final class KeyService {
         Instant now = access.now();
         String id = UUID.randomUUID().toString();
         int kid = Rand.kid();
-        KeyVersion v = new KeyVersion(1, kid, access.kek.primary().id(), access.wrap(id, kid, m.secret()),
+        KeyVersion v = new KeyVersion(1, kid, access.kek.get().primary().id(), access.wrap(id, kid, m.secret()),
                 m.publicKey(), now);
         KeyRecord.Builder b = new KeyRecord.Builder();
         b.id = id; b.name = name; b.algorithm = alg.id(); b.state = KeyStates.ACTIVE; b.owner = p.user();
@@ -157,7 +157,7 @@ public final class KeyService {
         while (k.versionByKid(kid).isPresent()) {
             kid = Rand.kid();
         }
-        KeyVersion v = new KeyVersion(version, kid, access.kek.primary().id(), access.wrap(k.id(), kid, m.secret()),
+        KeyVersion v = new KeyVersion(version, kid, access.kek.get().primary().id(), access.wrap(k.id(), kid, m.secret()),
                 m.publicKey(), now);
         List<KeyVersion> versions = new ArrayList<>(k.versions());
         versions.add(v);

@@ -29,13 +29,13 @@ final class WrappingKey {
     private static final String PURPOSE = "wrapping-key";
 
     private final Store store;
-    private final KekRing kek;
+    private final KekHolder kek;
     private volatile Loaded loaded;
 
     private record Loaded(byte[] spki, PrivateKey privateKey) {
     }
 
-    WrappingKey(Store store, KekRing kek) {
+    WrappingKey(Store store, KekHolder kek) {
         this.store = store;
         this.kek = kek;
     }
@@ -68,11 +68,16 @@ final class WrappingKey {
 
     private byte[] generate() {
         KeyPair kp = Byok.generateWrappingKey();
-        String kekId = kek.primary().id();
-        byte[] wrapped = kek.primary().wrap(kp.getPrivate().getEncoded(), "byok", 0, PURPOSE);
+        return encode(kek.get().primary(), kp.getPublic().getEncoded(), kp.getPrivate().getEncoded());
+    }
+
+    /** The stored form of a wrapping key pair, its private half wrapped under {@code k}. */
+    static byte[] encode(keyward.crypto.Kek k, byte[] spki, byte[] pkcs8) {
+        String kekId = k.id();
+        byte[] wrapped = k.wrap(pkcs8, "byok", 0, PURPOSE);
         try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeUTF(kekId);
-            writeBlock(out, kp.getPublic().getEncoded());
+            writeBlock(out, spki);
             writeBlock(out, wrapped);
             out.flush();
             return bytes.toByteArray();
@@ -81,12 +86,39 @@ final class WrappingKey {
         }
     }
 
+    /**
+     * Re-wraps the stored wrapping key under the ring's primary KEK (KEK rotation); no-op when
+     * there is none yet or it is already under the primary.
+     */
+    static void rewrap(Store store, KekRing ring) {
+        byte[] blob = store.getMeta(META).orElse(null);
+        if (blob == null) {
+            return;
+        }
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(blob))) {
+            String kekId = in.readUTF();
+            if (kekId.equals(ring.primary().id())) {
+                return;
+            }
+            byte[] spki = readBlock(in);
+            byte[] wrapped = readBlock(in);
+            try (Secret pkcs8 = ring.unwrap(kekId, wrapped, "byok", 0, PURPOSE)) {
+                store.putMeta(META, encode(ring.primary(), spki, pkcs8.revealBytes()));
+            }
+        } catch (IOException | DecryptionFailedException e) {
+            throw new IllegalStateException("the stored BYOK wrapping key cannot be opened with the KEK ring", e);
+        }
+    }
+
     private Loaded decode(byte[] blob) {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(blob))) {
             String kekId = in.readUTF();
             byte[] spki = readBlock(in);
             byte[] wrapped = readBlock(in);
-            try (Secret pkcs8 = kek.unwrap(kekId, wrapped, "byok", 0, PURPOSE)) {
+            if (kek.get().get(kekId).isEmpty()) {
+                kek.refresh();
+            }
+            try (Secret pkcs8 = kek.get().unwrap(kekId, wrapped, "byok", 0, PURPOSE)) {
                 PrivateKey pk = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(pkcs8.revealBytes()));
                 return new Loaded(spki, pk);
             }

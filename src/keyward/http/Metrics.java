@@ -3,6 +3,7 @@ package keyward.http;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
 
@@ -12,11 +13,19 @@ import java.util.function.DoubleSupplier;
  */
 public final class Metrics {
     private static final double[] BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+    /** Bucket bounds in nanoseconds, so that recording needs no floating point. */
+    private static final long[] BUCKET_NANOS = new long[BUCKETS.length];
+    private static final int MAX_STATUS = 599;
 
-    private record Series(String operation, int status) {
+    static {
+        for (int i = 0; i < BUCKETS.length; i++) {
+            BUCKET_NANOS[i] = Math.round(BUCKETS[i] * 1e9);
+        }
     }
 
+    /** One operation's counters: requests by status (made on first use) and the latency histogram. */
     private static final class Histogram {
+        final AtomicReferenceArray<LongAdder> byStatus = new AtomicReferenceArray<>(MAX_STATUS + 1);
         final LongAdder[] counts = new LongAdder[BUCKETS.length + 1];
         final LongAdder sumMicros = new LongAdder();
 
@@ -25,21 +34,33 @@ public final class Metrics {
                 counts[i] = new LongAdder();
             }
         }
+
+        LongAdder status(int status) {
+            int i = Math.max(0, Math.min(MAX_STATUS, status));
+            LongAdder a = byStatus.get(i);
+            if (a == null) {
+                byStatus.compareAndSet(i, null, new LongAdder());
+                a = byStatus.get(i);
+            }
+            return a;
+        }
     }
 
     private record Gauge(String help, DoubleSupplier value) {
     }
 
-    private final ConcurrentHashMap<Series, LongAdder> requests = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Histogram> latency = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Gauge> gauges = new ConcurrentHashMap<>();
 
+    /** Allocates nothing once the operation and status have been seen (it runs on every request). */
     void record(String operation, int status, long nanos) {
-        requests.computeIfAbsent(new Series(operation, status), s -> new LongAdder()).increment();
-        Histogram h = latency.computeIfAbsent(operation, o -> new Histogram());
-        double seconds = nanos / 1e9;
+        Histogram h = latency.get(operation);
+        if (h == null) {
+            h = latency.computeIfAbsent(operation, o -> new Histogram());
+        }
+        h.status(status).increment();
         int i = 0;
-        while (i < BUCKETS.length && seconds > BUCKETS[i]) {
+        while (i < BUCKET_NANOS.length && nanos > BUCKET_NANOS[i]) {
             i++;
         }
         h.counts[i].increment();
@@ -56,7 +77,14 @@ public final class Metrics {
         sb.append("# HELP keyward_requests_total Requests by operation and HTTP status.\n");
         sb.append("# TYPE keyward_requests_total counter\n");
         Map<String, Long> sorted = new TreeMap<>();
-        requests.forEach((s, n) -> sorted.put("{operation=\"" + s.operation + "\",status=\"" + s.status + "\"}", n.sum()));
+        latency.forEach((op, h) -> {
+            for (int status = 0; status <= MAX_STATUS; status++) {
+                LongAdder n = h.byStatus.get(status);
+                if (n != null) {
+                    sorted.put("{operation=\"" + op + "\",status=\"" + status + "\"}", n.sum());
+                }
+            }
+        });
         sorted.forEach((labels, n) -> sb.append("keyward_requests_total").append(labels).append(' ').append(n).append('\n'));
         sb.append("# HELP keyward_request_duration_seconds Request latency by operation.\n");
         sb.append("# TYPE keyward_request_duration_seconds histogram\n");

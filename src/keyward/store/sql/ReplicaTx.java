@@ -60,6 +60,13 @@ public interface ReplicaTx {
     /** Appends a changelog row and moves the vector entry of {@code origin} up to {@code changeId}. */
     void append(String changeId, String origin, String kind, String objectId, byte[] payload, Instant at);
 
+    /**
+     * Locks the vector entry of {@code origin} until the transaction ends (creating it at "0") and
+     * returns its change id: writers of one origin take change ids one at a time, so they commit
+     * in change-id order and a consumer never moves past a change still to commit.
+     */
+    String lockOrigin(String origin);
+
     /** Origin to highest applied change id. */
     Map<String, String> vector();
 

@@ -226,6 +226,29 @@ final class SqlReplicaTx implements ReplicaTx {
     }
 
     @Override
+    public String lockOrigin(String origin) {
+        return sql(() -> {
+            for (int attempt = 0; ; attempt++) {
+                try (PreparedStatement ps = db.prepare(c, "UPDATE kw_repl_vector SET change_id = change_id WHERE origin = ?")) {
+                    ps.setString(1, origin);
+                    if (ps.executeUpdate() > 0) {
+                        break;
+                    }
+                }
+                if (attempt > 0) {
+                    throw new SQLException("replication: the vector entry of this node cannot be created");
+                }
+                try (PreparedStatement ps = db.prepare(c, "INSERT INTO kw_repl_vector (origin, change_id) VALUES (?, '0')")) {
+                    ps.setString(1, origin);
+                    ps.executeUpdate();
+                    break;
+                }
+            }
+            return vector().get(origin);
+        });
+    }
+
+    @Override
     public Map<String, String> vector() {
         return sql(() -> Changelog.vector(c, db, "change_id"));
     }

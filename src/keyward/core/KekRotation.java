@@ -1,0 +1,116 @@
+package keyward.core;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import keyward.crypto.DecryptionFailedException;
+import keyward.crypto.KekRing;
+import keyward.crypto.Secret;
+import keyward.store.ConflictException;
+import keyward.store.KeyPage;
+import keyward.store.KeyQuery;
+import keyward.store.KeyRecord;
+import keyward.store.KeyVersion;
+import keyward.store.Store;
+
+/**
+ * Re-wraps every piece of key material under a new primary KEK, online and resumably: each key is
+ * a compare-and-set write (a concurrent change just makes it re-read), rows already under the new
+ * KEK are skipped, so a run interrupted anywhere can simply be started again.
+ */
+public final class KekRotation {
+    /** Metadata entry naming the KEK id every instance must wrap under; running instances watch it. */
+    public static final String PRIMARY = "kek.primary";
+    private static final int PAGE = 200;
+
+    private KekRotation() {
+    }
+
+    /** How much one pass changed. */
+    public record Result(long keys, long versions) {
+    }
+
+    /** Announces the new primary so running instances reload their key files and wrap under it. */
+    public static void announce(Store store, String kekId) {
+        store.putMeta(PRIMARY, kekId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One pass over every key (and the BYOK wrapping key), re-wrapping what is not under the ring's primary. */
+    public static Result rewrapAll(Store store, KekRing ring, Consumer<String> progress) {
+        String target = ring.primary().id();
+        long keys = 0;
+        long versions = 0;
+        long seen = 0;
+        String after = null;
+        do {
+            KeyPage page = store.locate(KeyQuery.all(PAGE, after));
+            for (KeyRecord k : page.keys()) {
+                int n = rewrapKey(store, ring, k, target);
+                if (n > 0) {
+                    keys++;
+                    versions += n;
+                }
+            }
+            seen += page.keys().size();
+            after = page.next();
+            progress.accept("rotate-kek: " + seen + " keys checked, " + keys + " re-wrapped (" + versions + " versions)");
+        } while (after != null);
+        WrappingKey.rewrap(store, ring);
+        return new Result(keys, versions);
+    }
+
+    private static int rewrapKey(Store store, KekRing ring, KeyRecord k, String target) {
+        for (int attempt = 0; attempt < 16; attempt++) {
+            List<KeyVersion> out = new ArrayList<>();
+            int changed = 0;
+            for (KeyVersion v : k.versions()) {
+                if (v.destroyed() || v.kekId().equals(target)) {
+                    out.add(v);
+                    continue;
+                }
+                try (Secret s = ring.unwrap(v.kekId(), v.wrapped(), k.id(), v.kid(), KeyAccess.MATERIAL_PURPOSE)) {
+                    out.add(v.rewrapped(target, ring.primary().wrap(s.revealBytes(), k.id(), v.kid(),
+                            KeyAccess.MATERIAL_PURPOSE)));
+                    changed++;
+                } catch (DecryptionFailedException e) {
+                    throw new IllegalStateException("key " + k.id() + " version " + v.version()
+                            + " does not open under any KEK of the ring", e);
+                }
+            }
+            if (changed == 0) {
+                return 0;
+            }
+            KeyRecord.Builder b = k.toBuilder();
+            b.versions = out;
+            try {
+                store.updateKey(b.build());
+                return changed;
+            } catch (ConflictException e) {
+                k = store.findKey(k.id()).orElse(null);
+                if (k == null) {
+                    return 0;
+                }
+            }
+        }
+        throw new IllegalStateException("key " + k.id() + " kept changing during KEK rotation; run rotate-kek again");
+    }
+
+    /** Versions (not destroyed) still wrapped under {@code kekId}: zero once a rotation away from it is done. */
+    public static long countUnder(Store store, String kekId) {
+        long n = 0;
+        String after = null;
+        do {
+            KeyPage page = store.locate(KeyQuery.all(1000, after));
+            for (KeyRecord k : page.keys()) {
+                for (KeyVersion v : k.versions()) {
+                    if (!v.destroyed() && v.kekId().equals(kekId)) {
+                        n++;
+                    }
+                }
+            }
+            after = page.next();
+        } while (after != null);
+        return n;
+    }
+}
