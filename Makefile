@@ -21,6 +21,11 @@ test:
 clean:
 	./build.sh clean
 
+# Keyward under load beside the ceiling of its HTTP front end, on SQLite and on whichever of
+# PostgreSQL, MariaDB and Redis are up; about 4 minutes (docs/performance.md)
+bench: build
+	./build.sh bench
+
 # ---- install and dist: they copy what `make build` made and never compile, so that they can run
 # as root on a tree built by a user. DESTDIR stages the tree for packaging.
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)

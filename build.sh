@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Keyward build: fetch pinned jars (checked against deps.sha256), compile, package, test.
-#   ./build.sh deps | compile | test [TEST-SELECTOR...] | clean
+#   ./build.sh deps | compile | test [TEST-SELECTOR...] | bench | clean
 # The Makefile is the front door; this script holds the logic.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -93,10 +93,18 @@ run_tests() {
   return "$rc"
 }
 
+bench() { # make bench: the load generator against build/keyward.jar, then bench/run.sh
+  rm -rf "$OUT/bench-classes"; mkdir -p "$OUT/bench-classes"
+  find bench/src -name '*.java' > "$OUT/bench-sources.txt"
+  javac "${JAVAC_FLAGS[@]}" -cp "$OUT/keyward.jar:$LIB/*" -d "$OUT/bench-classes" @"$OUT/bench-sources.txt"
+  bench/run.sh
+}
+
 case "${1:-compile}" in
   deps) deps ;;
   compile) compile ;;
   test) shift; run_tests "$@" ;;
   clean) rm -rf "$OUT" bin/keyward ;;
-  *) die "usage: build.sh deps|compile|test [class...]|clean" ;;
+  bench) bench ;;
+  *) die "usage: build.sh deps|compile|test [class...]|bench|clean" ;;
 esac

@@ -8,18 +8,19 @@
 #
 #   make bench                               (compiles keyward and bench/src, then runs this)
 #   KW_CP=DIR BENCH_CP=DIR bench/run.sh      (against another build's classes)
-#   knobs: BENCH_SECONDS (5) BENCH_WARMUP (2) BENCH_CONNECTIONS (32) BENCH_KEYS (100000)
-#          BENCH_BACKENDS ("sqlite postgresql mysql redis-findex")
+#   knobs: BENCH_SECONDS (4) BENCH_WARMUP (2) BENCH_CONNECTIONS (32) BENCH_KEYS (100000)
+#          BENCH_KEYS_MYSQL (10000: filling MariaDB is the slowest step) BENCH_BACKENDS ("sqlite postgresql mysql redis-findex")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 T0=$(date +%s)
 
 KW_CP=${KW_CP:-build/keyward.jar}
 BENCH_CP=${BENCH_CP:-build/bench-classes}
-SECONDS_EACH=${BENCH_SECONDS:-5}
+SECONDS_EACH=${BENCH_SECONDS:-4}
 WARMUP=${BENCH_WARMUP:-2}
 CONNS=${BENCH_CONNECTIONS:-32}
 KEYS=${BENCH_KEYS:-100000}
+KEYS_MYSQL=${BENCH_KEYS_MYSQL:-10000}
 BACKENDS=${BENCH_BACKENDS:-sqlite postgresql mysql redis-findex}
 LIBS=$(ls lib/*.jar | tr '\n' ':')
 CP="$BENCH_CP:$KW_CP:$LIBS"
@@ -63,20 +64,26 @@ echo "bench: ${SECONDS_EACH}s per scenario after ${WARMUP}s warm-up, $CONNS conn
 
 # ---- the ceiling: same load generator, same JVM flags, nothing but com.sun.net.httpserver
 # shellcheck disable=SC2046
-bench measure --label=ceiling-bare --ceiling $(measure_flags) --log="$WORK/ceiling-bare.log" \
+bench measure --label=ceiling-bare --ceiling --server-warmup=1 $(measure_flags) --log="$WORK/ceiling-bare.log" \
   -- java "${SERVER_OPTS[@]}" -cp "$CP" keyward.bench.Bench ceiling
 # shellcheck disable=SC2046
-bench measure --label=ceiling-aes-gcm --ceiling $(measure_flags) --log="$WORK/ceiling-aes.log" \
+bench measure --label=ceiling-aes-gcm --ceiling --server-warmup=1 $(measure_flags) --log="$WORK/ceiling-aes.log" \
   -- java "${SERVER_OPTS[@]}" -cp "$CP" keyward.bench.Bench ceiling --aes
 
-# run_backend TYPE SCENARIOS FLAGS...: init a fresh data dir, fill it, measure the server on it
+# run_backend TYPE KEYS SCENARIOS FLAGS...: init a fresh data dir, fill it, measure the server on it
 run_backend() {
-  local type=$1 scenarios=$2; shift 2
+  local type=$1 keys=$2 scenarios=$3; shift 3
   local dir=$WORK/$type
   keyward init --data-dir "$dir" "$@" >/dev/null
-  bench fill --keys="$KEYS" --out="$RESULTS" --data-dir="$dir" "$@"
+  bench fill --keys="$keys" --out="$RESULTS" --data-dir="$dir" "$@"
+  # a server's planner statistics after a bulk load are those of an empty table until autovacuum
+  # (or InnoDB's background recalculation) catches up, a minute or so later: measure after that
+  case $type in
+    postgresql) psql -h 127.0.0.1 -U postgres -d "$PG_DB" -qc ANALYZE ;;
+    mysql) mysql -h 127.0.0.1 -u root "$MY_DB" -e "ANALYZE TABLE kw_keys, kw_key_tags, kw_key_versions, kw_key_grants" >/dev/null ;;
+  esac
   # shellcheck disable=SC2046
-  bench measure --label="$type" --scenarios="$scenarios" --keys="$KEYS" --data-dir="$dir" $(measure_flags) \
+  bench measure --label="$type" --scenarios="$scenarios" --keys="$keys" --data-dir="$dir" $(measure_flags) \
     --log="$WORK/$type.log" -- java "${SERVER_OPTS[@]}" -cp "$KW_CP:$LIBS" keyward.Main server --data-dir="$dir" "$@"
 }
 
@@ -85,12 +92,12 @@ FEW=encrypt-64B,create-key,locate-tag
 for b in $BACKENDS; do
   case $b in
     sqlite)
-      run_backend sqlite "$ALL" --database-type=sqlite ;;
+      run_backend sqlite "$KEYS" "$ALL" --database-type=sqlite ;;
     postgresql)
       if psql -h 127.0.0.1 -U postgres -d test -qAtc 'SELECT 1' >/dev/null 2>&1; then
         PG_DB=kwbench_$$_$RANDOM
         psql -h 127.0.0.1 -U postgres -d test -qc "CREATE DATABASE $PG_DB" >/dev/null
-        run_backend postgresql "$FEW" --database-type=postgresql --database-url="postgres://postgres@127.0.0.1:5432/$PG_DB"
+        run_backend postgresql "$KEYS" "$FEW" --database-type=postgresql --database-url="postgres://postgres@127.0.0.1:5432/$PG_DB"
         psql -h 127.0.0.1 -U postgres -d test -qc "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null; PG_DB=""
       else
         echo "bench: PostgreSQL at 127.0.0.1:5432 does not answer; skipped"
@@ -99,7 +106,7 @@ for b in $BACKENDS; do
       if mysql -h 127.0.0.1 -u root -e 'SELECT 1' >/dev/null 2>&1; then
         MY_DB=kwbench_$$_$RANDOM
         mysql -h 127.0.0.1 -u root -e "CREATE DATABASE $MY_DB"
-        run_backend mysql "$FEW" --database-type=mysql --database-url="mysql://root@127.0.0.1:3306/$MY_DB"
+        run_backend mysql "$KEYS_MYSQL" "$FEW" --database-type=mysql --database-url="mysql://root@127.0.0.1:3306/$MY_DB"
         mysql -h 127.0.0.1 -u root -e "DROP DATABASE IF EXISTS $MY_DB"; MY_DB=""
       else
         echo "bench: MariaDB at 127.0.0.1:3306 does not answer; skipped"
@@ -112,7 +119,7 @@ for b in $BACKENDS; do
         done
         [ -n "$REDIS_DB" ] || { echo "bench: no empty Redis database; redis-findex skipped"; continue; }
         head -c 24 /dev/urandom | base64 > "$WORK/redis.password"
-        run_backend redis-findex "$FEW" --database-type=redis-findex --database-url="redis://127.0.0.1:6379/$REDIS_DB" \
+        run_backend redis-findex "$KEYS" "$FEW" --database-type=redis-findex --database-url="redis://127.0.0.1:6379/$REDIS_DB" \
           --redis-master-password-file="$WORK/redis.password"
         redis-cli -n "$REDIS_DB" flushdb >/dev/null; REDIS_DB=""
       else

@@ -15,8 +15,10 @@ import keyward.http.ApiOptions;
 import keyward.http.AuditRoutes;
 import keyward.http.HttpApi;
 import keyward.http.Metrics;
+import keyward.http.ReplicationRoutes;
 import keyward.http.Version;
 import keyward.log.Log;
+import keyward.repl.Replicator;
 import keyward.store.Store;
 
 /**
@@ -30,18 +32,26 @@ public final class Node implements AutoCloseable {
     private final Core core;
     private final HttpApi api;
     private final AuditLog audit;
+    private final Replicator replicator;
 
-    private Node(Config config, Store store, Core core, HttpApi api, AuditLog audit) {
+    private Node(Config config, Store store, Core core, HttpApi api, AuditLog audit, Replicator replicator) {
         this.config = config;
         this.store = store;
         this.core = core;
         this.api = api;
         this.audit = audit;
+        this.replicator = replicator;
     }
 
     public static Node start(Config config) throws IOException {
+        return start(config, config.replication() == null ? null : Replicator.Options.of(config));
+    }
+
+    /** Starts with explicit replication timing (tests poll faster); ignored without a [replication] section. */
+    public static Node start(Config config, Replicator.Options replication) throws IOException {
         Log.setLevel(Log.Level.valueOf(config.logLevel().toUpperCase(java.util.Locale.ROOT)));
         Store store = Stores.create(config);
+        Replicator replicator = null;
         try {
             store.open();
             Secrets secrets = Secrets.load(config, store);
@@ -64,10 +74,23 @@ public final class Node implements AutoCloseable {
                     audit::dropped);
             HttpApi api = new HttpApi(options, core, audit, metrics, () -> store.ping() ? null : "database");
             api.addRoutes(AuditRoutes.routes(store));
+            if (config.replication() != null) {
+                replicator = Replicator.start(config.replication(), store, secrets.kek(), Clock.systemUTC(),
+                        replication != null ? replication : Replicator.Options.of(config), audit);
+                Replicator r = replicator;
+                api.addRoutes(ReplicationRoutes.routes(r::status));
+                for (String url : r.suppliers()) {
+                    metrics.gauge("keyward_replication_lag_seconds_" + url.substring("repl://".length()).replaceAll("[^A-Za-z0-9]", "_"),
+                            "Replication lag behind " + url + " in seconds (-1 unknown).", () -> r.lagSeconds(url));
+                }
+            }
             api.start();
             core.jobs().start(config.jobsIntervalMs());
-            return new Node(config, store, core, api, audit);
+            return new Node(config, store, core, api, audit, replicator);
         } catch (IOException | RuntimeException e) {
+            if (replicator != null) {
+                replicator.close();
+            }
             store.close();
             throw e;
         }
@@ -108,9 +131,17 @@ public final class Node implements AutoCloseable {
         return config;
     }
 
+    /** The replicator, or null without a [replication] section. */
+    public Replicator replicator() {
+        return replicator;
+    }
+
     /** Ordered shutdown: API (in-flight requests get {@code graceMillis}), jobs, store. */
     public void shutdown(long graceMillis) {
         api.stop(graceMillis);
+        if (replicator != null) {
+            replicator.close();
+        }
         core.jobs().close();
         audit.close();
         store.close();

@@ -27,6 +27,9 @@ public final class Cli {
         COMMANDS.put("create-user", new CreateUserCommand());
         COMMANDS.put("verify-audit", new VerifyAuditCommand());
         COMMANDS.put("rotate-findex-label", new RotateFindexLabelCommand());
+        COMMANDS.put("show-replication-certificate", new ShowReplicationCertificateCommand());
+        COMMANDS.put("renew-replication-certificate", new RenewReplicationCertificateCommand());
+        COMMANDS.put("refresh-replication-consumer", new RefreshReplicationConsumerCommand());
         COMMANDS.put("rotate-kek", new RotateKekCommand());
         COMMANDS.put("backup", new BackupCommand());
         COMMANDS.put("restore", new RestoreCommand());

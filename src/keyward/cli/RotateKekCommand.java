@@ -75,6 +75,7 @@ final class RotateKekCommand implements Cli.Command {
                             + nextFile.getFileName() + "? Copy it there and run rotate-kek again");
                 }
             }
+            keyward.repl.Identity.rewrap(store, ring);  // the replication identity's private key, if any
             store.putMeta("kek.canary", next.makeCanary());
             Files.move(nextFile, c.kekFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             out.println("rotate-kek: done; " + c.kekFile() + " now holds KEK " + next.id() + " and the old KEK "

@@ -32,7 +32,8 @@ final class StoreWalk {
     static final int PAGE = 500;
 
     /** The metadata entries a deployment needs; the store cannot list its metadata, so they are named here. */
-    static final List<String> META_NAMES = List.of("kek.canary", "kek.salt", "byok.key");
+    static final List<String> META_NAMES = List.of("kek.canary", "kek.salt", "kek.primary", "byok.key",
+            "replication.identity", "replication.identity.previous", "replication.node", "replication.domain");
 
     record Result(Counts counts, byte[] fingerprint) {
     }

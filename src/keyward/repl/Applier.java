@@ -39,6 +39,7 @@ final class Applier {
         }
         synchronized (this) {
             return replica.write("applyChanges", tx -> {
+                capture.beforeWrite(tx); // serializes with local writes, so a merge never overwrites one unseen
                 Map<String, String> vector = tx.vector();
                 int applied = 0;
                 Instant now = clock.instant();

@@ -23,6 +23,12 @@ final class Capture implements ChangeCapture {
         this.clock = clock;
     }
 
+    /** Every write of this node, local or applied, first locks the node's vector entry: one lock order for all. */
+    @Override
+    public void beforeWrite(ReplicaTx tx) {
+        tx.lockOrigin(hlc.node());
+    }
+
     private String nextId(ReplicaTx tx) {
         hlc.observe(tx.lockOrigin(hlc.node()));
         return hlc.next();

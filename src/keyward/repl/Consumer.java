@@ -66,6 +66,10 @@ final class Consumer {
             status.state = "error";
             status.lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
             Log.debug("replication: pull from " + target.url() + " failed: " + e);
+        } catch (RuntimeException e) { // never let it escape: the scheduler would stop polling for good
+            status.state = "error";
+            status.lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+            Log.error("replication: pull from " + target.url() + " failed", e);
         }
     }
 

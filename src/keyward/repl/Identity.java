@@ -28,6 +28,7 @@ import keyward.crypto.KekRing;
 import keyward.crypto.Rand;
 import keyward.crypto.Secret;
 import keyward.json.Json;
+import keyward.log.Log;
 import keyward.store.Store;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -62,25 +63,81 @@ public final class Identity {
         this.certs = List.copyOf(certs);
     }
 
-    /** Loads the identity, making it first if the store has none. */
+    /**
+     * Loads the identity, making it first if the store has none. A stored key wrapped under an
+     * older KEK of the ring is re-wrapped under the primary (so it survives the end of a KEK rotation).
+     *
+     * @throws IllegalStateException if the current identity does not open with this node's KEK
+     */
     public static Identity load(Store store, KekRing kek, Clock clock) {
         if (store.getMeta(CURRENT).isEmpty()) {
             store.putMetaIfAbsent(CURRENT, make(kek, clock));
         }
+        rewrap(store, kek);
         List<Cert> certs = new ArrayList<>();
-        certs.add(read(store.getMeta(CURRENT).orElseThrow(), kek));
-        store.getMeta(PREVIOUS).ifPresent(b -> certs.add(read(b, kek)));
+        try {
+            certs.add(read(store.getMeta(CURRENT).orElseThrow(), kek));
+        } catch (DecryptionFailedException e) {
+            throw new IllegalStateException("replication: this node's identity key does not open with its master key"
+                    + " (was the KEK rotated while the node was down?); 'keyward renew-replication-certificate' makes"
+                    + " a new identity, whose certificate the partners then need");
+        }
+        store.getMeta(PREVIOUS).ifPresent(b -> {
+            try {
+                certs.add(read(b, kek));
+            } catch (DecryptionFailedException e) {
+                Log.warn("replication: the previous identity does not open with this node's master key; only the"
+                        + " current one is presented");
+            }
+        });
         return new Identity(certs);
+    }
+
+    /**
+     * Re-wraps the stored identities under the ring's primary KEK where an older KEK of the ring
+     * wrapped them; identities the ring cannot open are left as they are. For KEK rotation.
+     */
+    public static void rewrap(Store store, KekRing kek) {
+        for (String name : List.of(CURRENT, PREVIOUS)) {
+            byte[] stored = store.getMeta(name).orElse(null);
+            if (stored == null) {
+                continue;
+            }
+            Map<String, Object> m = Fields.parse(stored, "replication identity");
+            if (kek.primary().id().equals(Fields.str(m, "kek_id"))) {
+                continue;
+            }
+            byte[] wrapped = Fields.bytesOrNull(m, "key");
+            try (Secret s = kek.unwrap(Fields.str(m, "kek_id"), wrapped, PURPOSE, 0, PURPOSE)) {
+                store.putMeta(name, stored(Fields.bytesOrNull(m, "certificate"), s.revealBytes(), kek));
+            } catch (DecryptionFailedException e) {
+                // not this ring's: load reports it if it is the current one
+            }
+        }
     }
 
     /** Replaces the certificate; the one before stays acceptable (as the previous identity). Returns the new base64 DER. */
     public static String renew(Store store, KekRing kek, Clock clock) {
-        load(store, kek, clock);
-        byte[] old = store.getMeta(CURRENT).orElseThrow();
+        byte[] old = store.getMeta(CURRENT).orElse(null);
         byte[] fresh = make(kek, clock);
-        store.putMeta(PREVIOUS, old);
+        boolean oldOpens = false;
+        if (old != null) {
+            try {
+                read(old, kek);
+                oldOpens = true;
+            } catch (DecryptionFailedException e) {
+                Log.warn("replication: the old identity does not open with this node's master key; it is dropped");
+            }
+        }
+        if (oldOpens) {
+            store.putMeta(PREVIOUS, old);
+        }
         store.putMeta(CURRENT, fresh);
-        return Base64.getEncoder().encodeToString(read(fresh, kek).der());
+        try {
+            return Base64.getEncoder().encodeToString(read(fresh, kek).der());
+        } catch (DecryptionFailedException e) {
+            throw new IllegalStateException("replication: a new identity does not open with the KEK that made it", e);
+        }
     }
 
     /** The current certificate, base64 DER: what partners put in their configuration. */
@@ -130,23 +187,26 @@ public final class Identity {
                     Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), name, pair.getPublic());
             byte[] der = b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())).getEncoded();
             byte[] pkcs8 = pair.getPrivate().getEncoded();
-            byte[] wrapped;
             try {
-                wrapped = kek.primary().wrap(pkcs8, PURPOSE, 0, PURPOSE);
+                return stored(der, pkcs8, kek);
             } finally {
                 java.util.Arrays.fill(pkcs8, (byte) 0);
             }
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("certificate", Base64.getEncoder().encodeToString(der));
-            m.put("kek_id", kek.primary().id());
-            m.put("key", Base64.getEncoder().encodeToString(wrapped));
-            return Json.writeBytes(m);
         } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
             throw new IllegalStateException("replication: cannot make an identity certificate: " + e.getMessage(), e);
         }
     }
 
-    private static Cert read(byte[] stored, KekRing kek) {
+    /** The stored form: certificate, KEK id and the private key wrapped under the ring's primary. */
+    private static byte[] stored(byte[] der, byte[] pkcs8, KekRing kek) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("certificate", Base64.getEncoder().encodeToString(der));
+        m.put("kek_id", kek.primary().id());
+        m.put("key", Base64.getEncoder().encodeToString(kek.primary().wrap(pkcs8, PURPOSE, 0, PURPOSE)));
+        return Json.writeBytes(m);
+    }
+
+    private static Cert read(byte[] stored, KekRing kek) throws DecryptionFailedException {
         Map<String, Object> m = Fields.parse(stored, "replication identity");
         byte[] der = Fields.bytesOrNull(m, "certificate");
         byte[] wrapped = Fields.bytesOrNull(m, "key");
@@ -156,8 +216,6 @@ public final class Identity {
         try (Secret s = kek.unwrap(Fields.str(m, "kek_id"), wrapped, PURPOSE, 0, PURPOSE)) {
             PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(s.revealBytes()));
             return new Cert(parse(der), key, der);
-        } catch (DecryptionFailedException e) {
-            throw new IllegalStateException("replication identity key does not open with this node's master key");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("replication identity key is unreadable", e);
         }

@@ -12,7 +12,11 @@ import javax.net.ssl.SSLSocket;
 /** One consumer connection to a supplier: TLS 1.3 to the pinned certificate, then request/answer frames. Not thread-safe. */
 final class Link implements AutoCloseable {
 
+    /** The longest one request/answer may take, however slowly the supplier sends. */
+    static final long CALL_DEADLINE_MS = 120_000;
+
     private final SSLSocket socket;
+    private boolean answered;
 
     private Link(SSLSocket socket) {
         this.socket = socket;
@@ -29,7 +33,15 @@ final class Link implements AutoCloseable {
             p.setServerNames(List.of(PinnedTls.sniFor(t.pin())));
             p.setEndpointIdentificationAlgorithm(null); // pinned certificates, not host names
             s.setSSLParameters(p);
-            s.startHandshake();
+            java.util.concurrent.ScheduledFuture<?> deadline = Watchdog.closeAfter(raw, CALL_DEADLINE_MS);
+            try {
+                s.startHandshake();
+            } catch (IOException e) {
+                throw new IOException("TLS handshake with " + t.url() + " failed (is its certificate the one pinned here,"
+                        + " and this node's pinned there?): " + e.getMessage(), e);
+            } finally {
+                deadline.cancel(false);
+            }
             return new Link(s);
         } catch (IOException | RuntimeException e) {
             raw.close();
@@ -37,12 +49,28 @@ final class Link implements AutoCloseable {
         }
     }
 
+    /** One request and its answer; the whole exchange is bounded by {@link #CALL_DEADLINE_MS}. */
     Map<String, Object> call(Map<String, Object> request) throws IOException {
-        Frames.write(socket.getOutputStream(), request);
-        Map<String, Object> answer = Frames.read(socket.getInputStream());
-        if (answer == null) {
-            throw new IOException("supplier closed the connection");
+        Map<String, Object> answer;
+        java.util.concurrent.ScheduledFuture<?> deadline = Watchdog.closeAfter(socket, CALL_DEADLINE_MS);
+        try {
+            Frames.write(socket.getOutputStream(), request);
+            answer = Frames.read(socket.getInputStream());
+        } catch (IOException e) {
+            if (answered) {
+                throw e;
+            }
+            // TLS 1.3: a supplier that refuses this node's certificate says so only after the handshake
+            throw new IOException("TLS: the supplier dropped the connection at once (is this node's certificate pinned"
+                    + " there?): " + e.getMessage(), e);
+        } finally {
+            deadline.cancel(false);
         }
+        if (answer == null) {
+            throw new IOException(answered ? "supplier closed the connection"
+                    : "TLS: the supplier closed the connection at once (is this node's certificate pinned there?)");
+        }
+        answered = true;
         return answer;
     }
 

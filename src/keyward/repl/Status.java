@@ -8,6 +8,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import keyward.core.AuditTrail;
 import keyward.json.Json;
 import keyward.log.Log;
 
@@ -30,11 +31,13 @@ final class Status {
     }
 
     private final Clock clock;
+    private final AuditTrail audit;
     private final Map<String, Partner> partners = new LinkedHashMap<>();
     private final Deque<Map<String, Object>> conflicts = new ArrayDeque<>();
 
-    Status(Clock clock, List<String> partnerUrls) {
+    Status(Clock clock, List<String> partnerUrls, AuditTrail audit) {
         this.clock = clock;
+        this.audit = audit;
         for (String url : partnerUrls) {
             partners.put(url, new Partner(url));
         }
@@ -52,6 +55,9 @@ final class Status {
     void conflict(String name, String keyId, String renamedTo) {
         Log.warn("replication: key name '" + name + "' was taken on two nodes at once; key " + keyId
                 + " (the later one) is now named '" + renamedTo + "'");
+        if (audit != null) {
+            audit.record("replication", "replication.name_conflict", keyId, "renamed", null);
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name);
         m.put("key", keyId);

@@ -29,6 +29,8 @@ final class SupplierServer implements AutoCloseable {
 
     static final int THREADS = 4;
     private static final int MAX_REQUESTS_PER_CONNECTION = 1000;
+    /** A connection lives at most this long, however slowly its peer sends. */
+    static final long CONNECTION_DEADLINE_MS = 10 * 60_000;
 
     private final SSLServerSocket server;
     private final SqlReplica replica;
@@ -84,6 +86,7 @@ final class SupplierServer implements AutoCloseable {
     }
 
     private void serve(SSLSocket s) {
+        java.util.concurrent.ScheduledFuture<?> deadline = Watchdog.closeAfter(s, CONNECTION_DEADLINE_MS);
         try (s) {
             s.setSoTimeout(timeoutMs);
             s.startHandshake(); // the pinned trust manager refuses an unlisted certificate here, before any data
@@ -101,7 +104,13 @@ final class SupplierServer implements AutoCloseable {
         } catch (IOException e) {
             Log.debug("replication: consumer connection ended: " + e.getMessage());
         } catch (RuntimeException e) {
-            Log.warn("replication: serving a consumer failed: " + e);
+            if (server.isClosed()) {
+                Log.debug("replication: serving a consumer stopped by shutdown: " + e);
+            } else {
+                Log.error("replication: serving a consumer failed", e);
+            }
+        } finally {
+            deadline.cancel(false);
         }
     }
 
@@ -147,7 +156,7 @@ final class SupplierServer implements AutoCloseable {
         int limit = Protocol.limit(request, Protocol.MAX_DOCS);
         Map<String, Object> m = Protocol.message("answer", Protocol.SNAPSHOT);
         m.put("domain", domain.get());
-        replica.write("snapshotPage", tx -> {
+        replica.read("snapshotPage", tx -> {
             m.put("vector", new java.util.LinkedHashMap<String, Object>(tx.vector()));
             List<Object> docs = new java.util.ArrayList<>();
             for (ReplicaTx.DocRow d : tx.docsAfter(afterKind, afterId, limit)) {

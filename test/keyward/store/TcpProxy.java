@@ -77,7 +77,13 @@ public final class TcpProxy implements AutoCloseable {
                     continue;
                 }
                 Socket upstream = new Socket();
-                upstream.connect(target, 2000);
+                try {
+                    upstream.connect(target, 2000);
+                } catch (IOException e) {
+                    closeQuietly(client);  // target down: the client sees a closed connection at once
+                    closeQuietly(upstream);
+                    continue;
+                }
                 sockets.add(client);
                 sockets.add(upstream);
                 pump(client, upstream, "up");

@@ -24,6 +24,7 @@ import keyward.core.Principal;
 import keyward.core.Settings;
 import keyward.json.Json;
 import keyward.store.Store;
+import keyward.store.StoreUnavailableException;
 import keyward.store.sql.SqlOptions;
 import keyward.store.sql.SqlStore;
 
@@ -93,8 +94,7 @@ final class Fill {
             for (int t = 0; t < threads; t++) {
                 done.add(pool.submit(() -> {
                     for (int i; (i = next.getAndIncrement()) < keys; ) {
-                        core.keys().create(admin, new KeyRequests.Create(null, "aes-256-gcm",
-                                List.of(tag(i / KEYS_PER_TAG)), Map.of(), false, 0));
+                        create(core, admin, i);
                     }
                     return null;
                 }));
@@ -107,9 +107,32 @@ final class Fill {
         }
     }
 
-    /** SQLite has one writer; the servers gain from concurrent commits. */
+    /**
+     * Creates key {@code i}, retrying while the store says it is busy: concurrent creators contend
+     * on the encrypted index's shared keyword lists (owner, algorithm, state) in redis-findex.
+     */
+    private static void create(Core core, Principal admin, int i) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                core.keys().create(admin, new KeyRequests.Create(null, "aes-256-gcm", List.of(tag(i / KEYS_PER_TAG)),
+                        Map.of(), false, 0));
+                return;
+            } catch (StoreUnavailableException e) {
+                if (attempt == 20) {
+                    throw e;
+                }
+                Thread.sleep(attempt);
+            }
+        }
+    }
+
+    /** SQLite has one writer; the servers gain from concurrent commits; Redis's index lists from a few. */
     private static int threads(String type) {
-        return type.equals("sqlite") ? 2 : 16;
+        return switch (type) {
+            case "sqlite" -> 2;
+            case "redis-findex" -> 4;
+            default -> 16;
+        };
     }
 
     private static Store open(Config c, int threads) {

@@ -20,8 +20,17 @@ final class Scenarios {
     private static final String P256 = "bench-p256";
     private static final String ED25519 = "bench-ed25519";
 
-    /** A scenario's requests (sent in turn) and how many operations one request carries. */
-    record Scenario(String name, List<byte[]> requests, int itemsPerRequest) {
+    /**
+     * Locate's target is a latency: measured at light concurrency, since at 32 connections on two
+     * cores a p50 is mostly time spent queueing (32 / throughput).
+     */
+    static final int LATENCY_CONNECTIONS = 4;
+
+    /**
+     * A scenario's requests (sent in turn), how many operations one request carries, and its
+     * connection count (0: the run's).
+     */
+    record Scenario(String name, List<byte[]> requests, int itemsPerRequest, int connections) {
     }
 
     private final int port;
@@ -60,13 +69,13 @@ final class Scenarios {
             case "encrypt-4KiB" -> one(name, post(AES, "encrypt", "{\"plaintext\":\"" + b64(4096) + "\"}"));
             case "decrypt-64B" -> one(name, post(AES, "decrypt", "{\"ciphertext\":\"" + ciphertext64 + "\"}"));
             case "decrypt-4KiB" -> one(name, post(AES, "decrypt", "{\"ciphertext\":\"" + ciphertext4k + "\"}"));
-            case "batch-encrypt-100" -> new Scenario(name, List.of(post(AES, "encrypt", batch(100))), 100);
+            case "batch-encrypt-100" -> new Scenario(name, List.of(post(AES, "encrypt", batch(100))), 100, 0);
             case "datakey" -> one(name, post(AES, "datakey", "{\"bits\":256}"));
             case "sign-ecdsa-p256" -> one(name, post(P256, "sign", "{\"message\":\"" + b64(64) + "\"}"));
             case "sign-ed25519" -> one(name, post(ED25519, "sign", "{\"message\":\"" + b64(64) + "\"}"));
             case "create-key" -> one(name, Http.request("POST", "/v1/keys", port, token,
                     "{\"algorithm\":\"aes-256-gcm\",\"tags\":[\"bench-created\"]}", true));
-            case "locate-tag" -> new Scenario(name, locates(1000), 1);
+            case "locate-tag" -> new Scenario(name, locates(1000), 1, LATENCY_CONNECTIONS);
             default -> throw new IllegalArgumentException("unknown scenario '" + name + "'; known: " + ALL);
         };
     }
@@ -80,7 +89,7 @@ final class Scenarios {
     }
 
     private static Scenario one(String name, byte[] request) {
-        return new Scenario(name, List.of(request), 1);
+        return new Scenario(name, List.of(request), 1, 0);
     }
 
     private byte[] post(String key, String op, String body) {

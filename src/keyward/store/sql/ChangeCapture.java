@@ -12,6 +12,12 @@ import keyward.store.UserRecord;
  */
 public interface ChangeCapture {
 
+    /**
+     * Called first in every captured write transaction, before the write itself: lets the capture
+     * take its locks in one order for every writer (no deadlock between local writes and applies).
+     */
+    void beforeWrite(ReplicaTx tx);
+
     /** A key was inserted or updated; {@code after} is what is now stored. */
     void keyWritten(ReplicaTx tx, KeyRecord after);
 

@@ -52,7 +52,6 @@ final class Changelog {
         }
         if (!vector.isEmpty()) {
             where.append(" OR ").append("NOT (").append(db.dialect.in("origin", vector.size())).append(")");
-            params.addAll(vector.keySet());
         }
         String sql = "SELECT change_id, origin, kind, object_id, payload FROM kw_changelog"
                 + (vector.isEmpty() ? "" : " WHERE " + where) + " ORDER BY change_id LIMIT " + limit;
@@ -60,6 +59,9 @@ final class Changelog {
         try (PreparedStatement ps = db.prepare(c, sql)) {
             for (int i = 0; i < params.size(); i++) {
                 ps.setString(i + 1, params.get(i));
+            }
+            if (!vector.isEmpty()) {
+                db.dialect.bindIn(ps, params.size() + 1, new ArrayList<>(vector.keySet()));
             }
             long bytes = 0;
             try (ResultSet rs = ps.executeQuery()) {

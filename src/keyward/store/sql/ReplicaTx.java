@@ -40,8 +40,6 @@ public interface ReplicaTx {
     /** Inserts the key, or replaces the stored one whatever its row version. */
     void putKey(KeyRecord key);
 
-    Optional<UserRecord> user(String name);
-
     List<UserRecord> users();
 
     /** Inserts or replaces the user row (tokens and grants untouched). */

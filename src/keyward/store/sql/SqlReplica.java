@@ -42,6 +42,17 @@ public final class SqlReplica {
         });
     }
 
+    /** Runs {@code work} in one read transaction (one snapshot); it must only read. */
+    public <T> T read(String op, Function<ReplicaTx, T> work) {
+        return db.read(op, c -> {
+            try {
+                return work.apply(store.tx(c));
+            } catch (SqlReplicaTx.Failed e) {
+                throw e.sql();
+            }
+        });
+    }
+
     /** Changes not covered by {@code vector}, in change-id order; see {@link Changelog#after}. */
     public List<ChangeRow> changesAfter(Map<String, String> vector, int limit, long maxBytes) {
         if (limit < 1 || limit > MAX_CHANGES) {

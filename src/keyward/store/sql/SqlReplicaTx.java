@@ -150,11 +150,6 @@ final class SqlReplicaTx implements ReplicaTx {
     }
 
     @Override
-    public Optional<UserRecord> user(String name) {
-        return users().stream().filter(u -> u.name().equals(name)).findFirst();
-    }
-
-    @Override
     public List<UserRecord> users() {
         return sql(() -> accounts.users(c));
     }

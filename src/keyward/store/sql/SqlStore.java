@@ -91,14 +91,18 @@ public final class SqlStore implements Store {
 
     /** Runs a captured write: {@code write}, then the capture, in one transaction. */
     private <T> T captured(String op, Jdbc.Work<T> write, java.util.function.BiConsumer<SqlReplicaTx, T> then) {
+        ChangeCapture cc = capture;
         return db.write(op, c -> {
-            T result = write.run(c);
             try {
+                if (cc != null) {
+                    cc.beforeWrite(tx(c));
+                }
+                T result = write.run(c);
                 then.accept(tx(c), result);
+                return result;
             } catch (SqlReplicaTx.Failed e) {
                 throw e.sql();
             }
-            return result;
         });
     }
 
@@ -315,6 +319,11 @@ public final class SqlStore implements Store {
             return accounts.deleteUser(name);
         }
         return db.write("deleteUser", c -> {
+            try {
+                cc.beforeWrite(tx(c));
+            } catch (SqlReplicaTx.Failed e) {
+                throw e.sql();
+            }
             List<String> keys = accounts.keysGrantedTo(c, name);
             List<TokenRecord> tokens = accounts.tokensOf(c, name);
             boolean deleted = accounts.deleteUser(c, name);

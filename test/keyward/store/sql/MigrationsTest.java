@@ -149,7 +149,7 @@ class MigrationsTest {
             pool.shutdownNow();
             stores.forEach(SqlStore::close);
         }
-        assertEquals(List.of(String.valueOf(Migrations.latest()), "1"), List.of(
+        assertEquals(List.of(String.valueOf(Migrations.latest()), String.valueOf(Migrations.STEPS.size())), List.of(
                 query(o, "SELECT MAX(version) FROM kw_schema_version"), query(o, "SELECT COUNT(*) FROM kw_schema_version")));
     }
 

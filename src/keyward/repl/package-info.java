@@ -1,0 +1,18 @@
+/**
+ * Peer replication: each node keeps its own SQL database and pulls the others' changes over
+ * mutually pinned TLS 1.3 (see docs/replication.md).
+ *
+ * <pre>
+ *   local write ── SqlStore ──(same transaction)── Capture: change id (Hlc), stamped document,
+ *                                                  kw_changelog row, vector entry
+ *   SupplierServer (SSLServerSocket, pinned client certs) ── answers pull / snapshot frames
+ *   Consumer (one per supplier, polls) ── Link (pinned server cert) ── Applier: Merge (a join)
+ *                                                  + write + changelog row under the original id
+ *   Refresher ── full copy on "domain mismatch" / "refresh required" (automatic_refresh or CLI)
+ *   Replicator wires it all; Status feeds GET /v1/replication/status and the lag gauges.
+ * </pre>
+ *
+ * The store holds no merge policy: {@link keyward.store.sql.SqlReplica} runs the functions given
+ * here inside its transactions.
+ */
+package keyward.repl;
