@@ -20,7 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The ceiling Keyward is measured against: a bare {@code com.sun.net.httpserver} handler on the
- * same kind of bounded worker pool as Keyward's (same thread count), that reads the body (at most
+ * same kind of bounded worker pool as Keyward's (same thread count and request timeouts), that reads the body (at most
  * 1 MiB) and answers a small JSON object, and with {@code --aes} first seals 64 bytes with
  * AES-256-GCM under a fresh random nonce, as the cheapest possible encrypt endpoint would. Run
  * as its own process with Keyward's JVM flags: {@code Ceiling --port=N [--aes]}; it stops on
@@ -55,6 +55,10 @@ final class Ceiling {
             }
         }
         RANDOM.nextBytes(KEY);
+        // what `keyward server` sets from request_timeout_ms (default 30 s): the JDK then tracks
+        // every exchange's age, a per-request cost Keyward's front end pays too
+        System.setProperty("sun.net.httpserver.maxReqTime", "30");
+        System.setProperty("sun.net.httpserver.maxRspTime", "30");
         boolean seal = aes;
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());

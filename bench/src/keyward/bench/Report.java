@@ -58,13 +58,13 @@ final class Report {
     private void printTable(PrintStream out) {
         Double bare = rate(BARE);
         Double aes = rate(AES);
-        out.printf(Locale.ROOT, "%n%-13s %-18s %5s %9s %10s %7s %7s %8s %9s %7s %7s%n", "backend", "scenario", "conns",
+        out.printf(Locale.ROOT, "%n%-15s %-18s %5s %9s %10s %7s %7s %8s %9s %7s %7s%n", "backend", "scenario", "conns",
                 "req/s", "items/s", "p50 ms", "p99 ms", "peak RSS", "cpu us/rq", "x bare", "x aes");
         for (Map<String, Object> r : rows) {
             if ("scenario".equals(r.get("kind"))) {
                 double rps = num(r, "requests_per_s");
                 long items = (long) num(r, "items_per_request");
-                out.printf(Locale.ROOT, "%-13s %-18s %5d %9.0f %10s %7.2f %7.2f %6.0fMB %9.0f %7s %7s%s%n",
+                out.printf(Locale.ROOT, "%-15s %-18s %5d %9.0f %10s %7.2f %7.2f %6.0fMB %9.0f %7s %7s%s%n",
                         r.get("backend"), r.get("scenario"), (long) num(r, "connections"), rps,
                         items > 1 ? String.format(Locale.ROOT, "%.0f", num(r, "items_per_s")) : "",
                         num(r, "p50_ms"), num(r, "p99_ms"), num(r, "peak_rss_mb"), num(r, "server_cpu_us_per_request"),
@@ -74,11 +74,11 @@ final class Report {
         out.println();
         for (Map<String, Object> r : rows) {
             if ("server".equals(r.get("kind")) && num(r, "keys") > 0) {
-                out.printf(Locale.ROOT, "%-13s start to /ready %d ms with %,d keys; peak RSS %.0f MB, RSS at the end %.0f MB%n",
+                out.printf(Locale.ROOT, "%-15s start to /ready %d ms with %,d keys; peak RSS %.0f MB, RSS at the end %.0f MB%n",
                         r.get("backend"), (long) num(r, "ready_ms"), (long) num(r, "keys"), num(r, "peak_rss_mb"),
                         num(r, "rss_mb_end"));
             } else if ("fill".equals(r.get("kind"))) {
-                out.printf(Locale.ROOT, "%-13s filled %,d keys through the core in %.1f s%n", r.get("backend"),
+                out.printf(Locale.ROOT, "%-15s filled %,d keys through the core in %.1f s%n", r.get("backend"),
                         (long) num(r, "keys"), num(r, "seconds"));
             }
         }
