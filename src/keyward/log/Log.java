@@ -148,6 +148,10 @@ public final class Log {
         }, "keyward-log-flusher");
         flusher.setDaemon(true);
         flusher.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(Log::flush, "keyward-log-flush-at-exit"));
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(Log::flush, "keyward-log-flush-at-exit"));
+        } catch (IllegalStateException shuttingDown) {
+            // the first request line came during shutdown: its own lines, written at once, take it along
+        }
     }
 }

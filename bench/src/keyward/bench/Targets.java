@@ -59,9 +59,10 @@ final class Targets {
     static void print(PrintStream ps, List<Map<String, Object>> targets) {
         ps.println("\ntargets (2-core machine shared with others: absolute numbers are noisy, ratios less so)");
         for (Map<String, Object> t : targets) {
-            Object met = t.get("met");
-            ps.printf(Locale.ROOT, "  %-4s %-70s %10.2f  (%s %s)%n", met == null ? "" : Boolean.TRUE.equals(met) ? "ok" : "MISS",
-                    t.get("target"), (Double) t.get("value"), met == null ? "no target; the target elsewhere is" : "want",
+            Object met = t.get("met") == Json.NULL ? null : t.get("met");
+            String mark = met == null ? "" : Boolean.TRUE.equals(met) ? "ok" : "MISS";
+            String want = met == null ? "for comparison; the target, on sqlite and postgresql, is" : "want";
+            ps.printf(Locale.ROOT, "  %-4s %-70s %10.2f  (%s %s)%n", mark, t.get("target"), (Double) t.get("value"), want,
                     t.get("want"));
         }
     }
