@@ -134,6 +134,12 @@ for b in $BACKENDS; do
 done
 
 mkdir -p bench/results
+# replication lag: two SQLite nodes in one JVM over pinned mTLS, steady key creation on one
+echo "bench: replication lag (2 nodes, ${BENCH_REPL_SECONDS:-8} s at ${BENCH_REPL_RATE:-50} writes/s)"
+java "${CLIENT_OPTS[@]}" -Dsun.net.httpserver.nodelay=true -cp "$CP" keyward.bench.ReplicationLag \
+  "${BENCH_REPL_SECONDS:-8}" "${BENCH_REPL_RATE:-50}" 2>/dev/null | grep -v '^20[0-9][0-9]-' \
+  | tee "$WORK/replication.out" | grep -v '^{' || echo "bench: replication lag run failed"
+grep '^{' "$WORK/replication.out" > "bench/results/$STAMP-replication.json" 2>/dev/null || true
 bench report "$RESULTS" "bench/results/$STAMP.json" --git="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
   --seconds=$(( $(date +%s) - T0 ))
 echo "bench: $(( $(date +%s) - T0 )) s in all"
