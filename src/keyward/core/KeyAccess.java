@@ -20,7 +20,7 @@ import keyward.store.Store;
 final class KeyAccess {
     /** The purpose bound into the AAD of every wrapped key version. */
     static final String MATERIAL_PURPOSE = "key-material";
-    private static final int MAX_ATTEMPTS = 16;
+    private static final int MAX_ATTEMPTS = 40;
 
     final Store store;
     final KekHolder kek;
@@ -74,6 +74,17 @@ final class KeyAccess {
         return m;
     }
 
+    /** Random, growing pause between compare-and-set attempts, so contending writers spread out (max ~25 ms). */
+    private static void backoff(int attempt) {
+        int bound = Math.min(25, 1 + attempt * 2);
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(bound + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw KwException.conflict("interrupted while retrying a concurrent modification");
+        }
+    }
+
     /** Wraps fresh material for a new version (a public-only key wraps an empty secret). */
     byte[] wrap(String keyId, int kid, Secret secret) {
         byte[] plain = secret == null ? new byte[0] : secret.revealBytes();
@@ -109,7 +120,7 @@ final class KeyAccess {
                 if (e.kind() == ConflictException.Kind.NAME_TAKEN) {
                     throw KwException.conflict("key name '" + next.name() + "' is already taken");
                 }
-                Thread.onSpinWait();
+                backoff(attempt);
             }
         }
         throw KwException.conflict("key '" + ref + "' is being modified concurrently; retry");
