@@ -112,6 +112,12 @@ public final class Signatures {
         }
         byte[] digest = digestOf(scheme, data, prehashed);
         try {
+            if (scheme.family() == Algorithm.Family.EC) {
+                return FastSigners.ecdsa(key.secret().revealBytes(), digest);
+            }
+            if (scheme.family() == Algorithm.Family.ED25519) {
+                return FastSigners.ed25519(key.secret().revealBytes(), data);
+            }
             PrivateKey priv = AsymmetricKeys.privateKey(alg, key.secret().revealBytes());
             if (scheme.pss()) {
                 return RsaPss.sign((RSAPrivateCrtKey) priv, scheme.hash, digest);
@@ -120,7 +126,7 @@ public final class Signatures {
             sig.initSign(priv, Rand.secureRandom());
             sig.update(input(scheme, data, digest));
             return sig.sign();
-        } catch (GeneralSecurityException e) {
+        } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException(scheme.id() + " signing with a " + alg.id() + " key failed", e);
         }
     }
