@@ -27,7 +27,7 @@ import keyward.store.StoreUnavailableException;
 final class Findex {
     static final int CELL_BYTES = Cells.SEALED_BYTES;
     static final int MAX_VALUE = Cells.MAX_VALUE;
-    private static final int MAX_CAS_ROUNDS = 200;
+    private static final int MAX_CAS_ROUNDS = 1000;  // ~10 s at most under heavy contention on hot keywords
     private static final int CELLS_PER_CALL = 1000;
 
     /** One appended entry. */
