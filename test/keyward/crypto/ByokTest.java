@@ -3,7 +3,6 @@ package keyward.crypto;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,7 +60,7 @@ class ByokTest {
 
     @Test
     void opensslWrappedMaterial_unwrapsToTheOriginal() throws Exception {
-        assumeTrue(Openssl.available(), "openssl CLI not found");
+        keyward.store.TestDatabases.require("openssl CLI (apt-get install openssl)", Openssl.available());
         KeyMaterial wrapping = TestKeys.of(Algorithm.RSA_4096);
         Files.writeString(dir.resolve("wrap.pem"), Pem.publicKeyPem(wrapping.publicKey()));
         for (int n : new int[] {32, 37, 1190}) {
@@ -84,7 +83,7 @@ class ByokTest {
 
     @Test
     void wrappedForExport_unwrapsWithOpenssl() throws Exception {
-        assumeTrue(Openssl.available(), "openssl CLI not found");
+        keyward.store.TestDatabases.require("openssl CLI (apt-get install openssl)", Openssl.available());
         KeyMaterial caller = TestKeys.of(Algorithm.RSA_3072);
         Files.writeString(dir.resolve("caller.pem"), "-----BEGIN PRIVATE KEY-----\n"
                 + java.util.Base64.getMimeEncoder().encodeToString(caller.secret().revealBytes()) + "\n-----END PRIVATE KEY-----\n");

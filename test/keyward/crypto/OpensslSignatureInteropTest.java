@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +27,7 @@ class OpensslSignatureInteropTest {
 
     @BeforeAll
     static void needsOpenssl() {
-        assumeTrue(Openssl.available(), "openssl CLI not found at " + Openssl.BINARY);
+        keyward.store.TestDatabases.require("openssl CLI (apt-get install openssl)", Openssl.available());
     }
 
     @Test
