@@ -64,28 +64,46 @@ final class Locate {
         return new KeyPage(reads.complete(c, rows), next);
     }
 
-    /** Index of the source with the fewest rows: tags by position, then visibility (= tags.size()). */
+    /**
+     * Index of the source with the fewest rows: tags by position, then visibility (= tags.size()).
+     * Tags are counted first; visibility is then counted only up to the smallest tag count, so a
+     * rare tag is chosen without walking thousands of a busy owner's keys.
+     */
     private int smallest(Connection c, List<String> tags, String visibleTo) throws SQLException {
-        String capped = "(SELECT COUNT(*) FROM (SELECT 1 FROM %s WHERE %s = ? LIMIT " + COUNT_CAP + ") c%d)";
-        List<String> counts = new ArrayList<>();
-        List<Object> params = new ArrayList<>(tags);
-        for (int i = 0; i < tags.size(); i++) {
-            counts.add(capped.formatted("kw_key_tags", "tag", i));
+        String capped = "(SELECT COUNT(*) FROM (SELECT 1 FROM %s WHERE %s = ? LIMIT %d) c%d)";
+        int best = 0;
+        long bestCount = COUNT_CAP;
+        if (!tags.isEmpty()) {
+            List<String> counts = new ArrayList<>();
+            for (int i = 0; i < tags.size(); i++) {
+                counts.add(capped.formatted("kw_key_tags", "tag", COUNT_CAP, i));
+            }
+            long[] n = counts(c, counts, new ArrayList<>(tags));
+            for (int i = 1; i < n.length; i++) {
+                best = n[i] < n[best] ? i : best;
+            }
+            bestCount = n[best];
         }
-        if (visibleTo != null) {
-            counts.add(capped.formatted("kw_keys", "owner", 90) + " + " + capped.formatted("kw_key_grants", "user_name", 91)
-                    + " + " + capped.formatted("kw_key_grants", "user_name", 92));
-            params.addAll(List.of(visibleTo, visibleTo, "*"));
+        if (visibleTo == null) {
+            return best;
         }
+        long cap = Math.min(COUNT_CAP, bestCount + 1);
+        String visible = capped.formatted("kw_keys", "owner", cap, 90) + " + " + capped.formatted("kw_key_grants",
+                "user_name", cap, 91) + " + " + capped.formatted("kw_key_grants", "user_name", cap, 92);
+        long v = counts(c, List.of(visible), new ArrayList<>(List.of(visibleTo, visibleTo, "*")))[0];
+        return tags.isEmpty() || v < bestCount ? tags.size() : best;
+    }
+
+    private long[] counts(Connection c, List<String> counts, List<Object> params) throws SQLException {
         try (PreparedStatement ps = db.prepare(c, "SELECT " + String.join(", ", counts))) {
             KeyReads.bind(ps, params);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                int best = 0;
-                for (int i = 1; i < counts.size(); i++) {
-                    best = rs.getLong(i + 1) < rs.getLong(best + 1) ? i : best;
+                long[] out = new long[counts.size()];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = rs.getLong(i + 1);
                 }
-                return best;
+                return out;
             }
         }
     }
