@@ -16,7 +16,6 @@ import java.util.stream.Stream;
 import keyward.TestNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -162,14 +161,6 @@ class InstallTest {
 
     /** Fails under CI=true, else skips with one loud line, when {@code what} is missing. */
     private static void require(String what, boolean present, String fix) {
-        if (present) {
-            return;
-        }
-        String message = what + " is missing (" + fix + ")";
-        if ("true".equals(System.getenv("CI"))) {
-            Assertions.fail(message + "; CI needs it");
-        }
-        System.err.println("*** SKIPPING install tests: " + message + " ***");
-        Assumptions.abort(message);
+        keyward.store.TestDatabases.require(what + " (" + fix + ")", present);
     }
 }
