@@ -10,6 +10,8 @@
 #   KW_CP=DIR BENCH_CP=DIR bench/run.sh      (against another build's classes)
 #   knobs: BENCH_SECONDS (4) BENCH_WARMUP (2) BENCH_CONNECTIONS (32) BENCH_KEYS (100000)
 #          BENCH_KEYS_MYSQL (10000: filling MariaDB is the slowest step) BENCH_BACKENDS ("sqlite postgresql mysql redis-findex")
+#          BENCH_SCENARIOS (comma-separated; default all on SQLite, encrypt-64B,create-key,locate-tag elsewhere)
+#          BENCH_REPL_SECONDS (8, 0 skips the replication lag run) BENCH_REPL_RATE (50)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 T0=$(date +%s)
@@ -91,12 +93,16 @@ run_backend() {
     --log="$WORK/$type.log" -- java "${SERVER_OPTS[@]}" -cp "$KW_CP:$LIBS" keyward.Main server --data-dir="$dir" "$@"
 }
 
-ALL=encrypt-64B,encrypt-4KiB,decrypt-64B,decrypt-4KiB,batch-encrypt-100,datakey,sign-ecdsa-p256,sign-ed25519,create-key,locate-tag
-FEW=encrypt-64B,create-key,locate-tag
+ALL=${BENCH_SCENARIOS:-encrypt-64B,encrypt-4KiB,decrypt-64B,decrypt-4KiB,batch-encrypt-100,datakey,sign-ecdsa-p256,sign-ed25519,create-key,locate-tag}
+FEW=${BENCH_SCENARIOS:-encrypt-64B,create-key,locate-tag}
 for b in $BACKENDS; do
   case $b in
     sqlite)
-      run_backend sqlite "$KEYS" "$ALL" --database-type=sqlite ;;
+      run_backend sqlite "$KEYS" "$ALL" --database-type=sqlite
+      # the AES ceiling once more, right after: ratios use the mean of both ceiling runs
+      # shellcheck disable=SC2046
+      bench measure --label=ceiling-aes-gcm --ceiling --server-warmup=1 $(measure_flags) --log="$WORK/ceiling-aes-2.log" \
+        -- java "${SERVER_OPTS[@]}" -cp "$CP" keyward.bench.Bench ceiling --aes ;;
     postgresql)
       if psql -h 127.0.0.1 -U postgres -d test -qAtc 'SELECT 1' >/dev/null 2>&1; then
         PG_DB=kwbench_$$_$RANDOM
@@ -135,11 +141,13 @@ done
 
 mkdir -p bench/results
 # replication lag: two SQLite nodes in one JVM over pinned mTLS, steady key creation on one
-echo "bench: replication lag (2 nodes, ${BENCH_REPL_SECONDS:-8} s at ${BENCH_REPL_RATE:-50} writes/s)"
-java "${CLIENT_OPTS[@]}" -Dsun.net.httpserver.nodelay=true -cp "$CP" keyward.bench.ReplicationLag \
-  "${BENCH_REPL_SECONDS:-8}" "${BENCH_REPL_RATE:-50}" 2>/dev/null | grep -v '^20[0-9][0-9]-' \
-  | tee "$WORK/replication.out" | grep -v '^{' || echo "bench: replication lag run failed"
-grep '^{' "$WORK/replication.out" > "bench/results/$STAMP-replication.json" 2>/dev/null || true
+if [ "${BENCH_REPL_SECONDS:-8}" != 0 ]; then
+  echo "bench: replication lag (2 nodes, ${BENCH_REPL_SECONDS:-8} s at ${BENCH_REPL_RATE:-50} writes/s)"
+  java "${CLIENT_OPTS[@]}" -Dsun.net.httpserver.nodelay=true -cp "$CP" keyward.bench.ReplicationLag \
+    "${BENCH_REPL_SECONDS:-8}" "${BENCH_REPL_RATE:-50}" 2>/dev/null | grep -v '^20[0-9][0-9]-' \
+    | tee "$WORK/replication.out" | grep -v '^{' || echo "bench: replication lag run failed"
+  grep '^{' "$WORK/replication.out" > "bench/results/$STAMP-replication.json" 2>/dev/null || true
+fi
 bench report "$RESULTS" "bench/results/$STAMP.json" --git="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
   --seconds=$(( $(date +%s) - T0 ))
 echo "bench: $(( $(date +%s) - T0 )) s in all"

@@ -1,11 +1,9 @@
 package keyward.audit;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 
 /**
  * The canonical byte encodings the audit chain hashes and the checkpoints sign. Every field is
@@ -40,26 +38,13 @@ final class AuditHashes {
     /** SHA-256 over the previous hash and the entry's fields. */
     static byte[] entryHash(byte[] prevHash, String node, long seq, long timeMillis, String user, String operation,
                             String keyRef, String outcome, String remote) {
-        Encoder e = new Encoder(ENTRY_TAG);
-        e.bytes(prevHash);
-        e.text(node);
-        e.number(seq);
-        e.number(timeMillis);
-        e.text(user);
-        e.text(operation);
-        e.text(keyRef);
-        e.text(outcome);
-        e.text(remote);
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(e.done());
-        } catch (NoSuchAlgorithmException x) {
-            throw new IllegalStateException("JDK lacks SHA-256", x);
-        }
+        return new Hasher().entryHash(prevHash, node, seq, timeMillis, user, operation, keyRef, outcome, remote);
     }
 
     /** The statement a checkpoint's Ed25519 signature covers. */
     static byte[] checkpointStatement(String node, long seq, byte[] hash, long timeMillis) {
-        Encoder e = new Encoder(CHECKPOINT_TAG);
+        Encoder e = new Encoder();
+        e.text(CHECKPOINT_TAG);
         e.text(node);
         e.number(seq);
         e.bytes(hash);
@@ -67,42 +52,108 @@ final class AuditHashes {
         return e.done();
     }
 
-    /** Writes into memory only, so the IOExceptions of DataOutputStream cannot happen. */
-    private static final class Encoder {
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
-        private final DataOutputStream out = new DataOutputStream(buffer);
+    /**
+     * Entry hashes for one thread, reusing its digest and buffer (the audit writer hashes every
+     * entry). Not thread-safe.
+     */
+    static final class Hasher {
+        private final MessageDigest sha256;
+        private final Encoder encoder = new Encoder();
 
-        Encoder(String tag) {
-            text(tag);
-        }
-
-        void text(String s) {
-            bytes(s == null ? null : s.getBytes(StandardCharsets.UTF_8));
-        }
-
-        void bytes(byte[] b) {
+        Hasher() {
             try {
-                if (b == null) {
-                    out.writeInt(-1);
-                } else {
-                    out.writeInt(b.length);
-                    out.write(b);
-                }
-            } catch (IOException x) {
-                throw new IllegalStateException(x);
+                sha256 = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException x) {
+                throw new IllegalStateException("JDK lacks SHA-256", x);
             }
         }
 
+        byte[] entryHash(byte[] prevHash, String node, long seq, long timeMillis, String user, String operation,
+                         String keyRef, String outcome, String remote) {
+            Encoder e = encoder;
+            e.reset();
+            e.text(ENTRY_TAG);
+            e.bytes(prevHash);
+            e.text(node);
+            e.number(seq);
+            e.number(timeMillis);
+            e.text(user);
+            e.text(operation);
+            e.text(keyRef);
+            e.text(outcome);
+            e.text(remote);
+            sha256.update(e.buffer, 0, e.length);
+            return sha256.digest();
+        }
+    }
+
+    /** A growable big-endian byte buffer for the encodings above. */
+    private static final class Encoder {
+        private byte[] buffer = new byte[256];
+        private int length;
+
+        void reset() {
+            length = 0;
+        }
+
+        void text(String s) {
+            if (s == null) {
+                number32(-1);
+                return;
+            }
+            int n = s.length();
+            int at = length;
+            ensure(4 + n);
+            length += 4;
+            for (int i = 0; i < n; i++) {
+                char ch = s.charAt(i);
+                if (ch >= 0x80) { // not ASCII: start over with the full UTF-8 encoding
+                    length = at;
+                    bytes(s.getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+                buffer[length++] = (byte) ch;
+            }
+            put32(at, n);
+        }
+
+        void bytes(byte[] b) {
+            if (b == null) {
+                number32(-1);
+                return;
+            }
+            number32(b.length);
+            ensure(b.length);
+            System.arraycopy(b, 0, buffer, length, b.length);
+            length += b.length;
+        }
+
         void number(long n) {
-            try {
-                out.writeLong(n);
-            } catch (IOException x) {
-                throw new IllegalStateException(x);
+            number32((int) (n >>> 32));
+            number32((int) n);
+        }
+
+        private void number32(int n) {
+            ensure(4);
+            put32(length, n);
+            length += 4;
+        }
+
+        private void put32(int at, int n) {
+            buffer[at] = (byte) (n >>> 24);
+            buffer[at + 1] = (byte) (n >>> 16);
+            buffer[at + 2] = (byte) (n >>> 8);
+            buffer[at + 3] = (byte) n;
+        }
+
+        private void ensure(int more) {
+            if (length + more > buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
             }
         }
 
         byte[] done() {
-            return buffer.toByteArray();
+            return Arrays.copyOf(buffer, length);
         }
     }
 }

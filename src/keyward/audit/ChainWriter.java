@@ -10,14 +10,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import keyward.crypto.AuditKey;
 import keyward.log.Log;
+import keyward.store.AuditCheckpoint;
 import keyward.store.AuditRecord;
 import keyward.store.ConflictException;
 import keyward.store.Store;
 
 /**
  * The audit writer thread's work. It takes up to {@link #BATCH} entries at a time, chains them
- * after the node's stored tail and appends them in one call (group commit), and signs a
- * checkpoint at every seq that is a multiple of {@link #CHECKPOINT_EVERY} and at stop.
+ * after the node's stored tail and appends them in one call (group commit). A batch that reaches
+ * or passes a multiple of {@link #CHECKPOINT_EVERY} also carries a signed checkpoint at its last
+ * entry, stored in the same transaction (so at least one per 100 entries and at most one per
+ * batch, never a commit of its own); the chain's tail is signed again at stop.
  *
  * <p>Failures keep the chain continuous: while an append fails the batch is kept and retried
  * with backoff (100 ms doubling to 5 s) and nothing more is taken from the queue, so memory stays
@@ -31,7 +34,12 @@ import keyward.store.Store;
  */
 final class ChainWriter implements Runnable {
 
-    static final int BATCH = 500;
+    static final int BATCH = 2000;
+    /**
+     * Appends start at most this often under load, so batches grow with the load instead of
+     * costing a commit (an fsync on SQLite) per few entries. Requests never wait for it.
+     */
+    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("keyward.audit.lingerMs", 10));
     static final int CHECKPOINT_EVERY = 100;
     private static final long MIN_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 5000;
@@ -47,6 +55,7 @@ final class ChainWriter implements Runnable {
     private final String node;
     private final EntryQueue queue;
     private final Checkpoints checkpoints;
+    private final AuditHashes.Hasher hasher = new AuditHashes.Hasher();
 
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
@@ -59,10 +68,12 @@ final class ChainWriter implements Runnable {
     // owned by the writer thread
     private final List<Entry> pending = new ArrayList<>();
     private List<AuditRecord> lastAttempt;
+    private AuditCheckpoint lastCheckpoint; // carried by lastAttempt, or null
     private Tail tail; // null: unknown, reload before the next append
     private int failures;
     private int conflicts;
     private long lastWarn;
+    private long lastAppend = System.nanoTime() - LINGER_NANOS;
 
     ChainWriter(Store store, AuditKey key, String node, Clock clock, EntryQueue queue) {
         this.store = store;
@@ -92,6 +103,7 @@ final class ChainWriter implements Runnable {
         try {
             while (true) {
                 if (pending.isEmpty()) {
+                    linger();
                     boolean stopping = stopping();
                     List<Entry> got = queue.take(BATCH, stopping ? 0 : IDLE_WAIT_NANOS);
                     if (got.isEmpty()) {
@@ -165,9 +177,12 @@ final class ChainWriter implements Runnable {
                     return true;
                 }
             }
+            lastAppend = System.nanoTime();
             List<AuditRecord> batch = chain();
+            AuditCheckpoint checkpoint = checkpointFor(batch);
             lastAttempt = batch;
-            store.appendAudit(batch);
+            lastCheckpoint = checkpoint;
+            store.appendAudit(batch, checkpoint);
             committed(batch);
             return true;
         } catch (ConflictException e) {
@@ -193,13 +208,23 @@ final class ChainWriter implements Runnable {
         for (Entry e : pending) {
             seq++;
             long ms = e.time().toEpochMilli();
-            byte[] hash = AuditHashes.entryHash(prev, node, seq, ms, e.user(), e.operation(), e.keyRef(), e.outcome(),
+            byte[] hash = hasher.entryHash(prev, node, seq, ms, e.user(), e.operation(), e.keyRef(), e.outcome(),
                     e.remote());
             out.add(new AuditRecord(0, node, seq, Instant.ofEpochMilli(ms), e.user(), e.operation(), e.keyRef(),
                     e.outcome(), e.remote(), prev, hash));
             prev = hash;
         }
         return out;
+    }
+
+    /** The checkpoint a batch carries: at its last entry if that reaches the next multiple of 100. */
+    private AuditCheckpoint checkpointFor(List<AuditRecord> batch) {
+        AuditRecord last = batch.get(batch.size() - 1);
+        long signed = Math.max(0, checkpoints.lastSeq());
+        if (last.seq() / CHECKPOINT_EVERY <= signed / CHECKPOINT_EVERY) {
+            return null;
+        }
+        return checkpoints.sign(last.seq(), last.hash());
     }
 
     /** After a failed append: the entries of it the reloaded tail shows as stored. */
@@ -221,19 +246,18 @@ final class ChainWriter implements Runnable {
     private void committed(List<AuditRecord> stored) {
         AuditRecord last = stored.get(stored.size() - 1);
         tail = new Tail(last.seq(), last.hash());
+        if (lastCheckpoint != null && lastCheckpoint.seq() == last.seq()) {
+            checkpoints.assumeSigned(last.seq()); // it was in the same transaction
+        }
         pending.subList(0, stored.size()).clear();
         inFlight = pending.size();
         lastAttempt = null;
+        lastCheckpoint = null;
         if (failures > 0) {
             Log.info("audit log of node '" + node + "': storing again after " + failures + " failed attempts");
         }
         failures = 0;
         conflicts = 0;
-        for (AuditRecord r : stored) {
-            if (r.seq() % CHECKPOINT_EVERY == 0) {
-                checkpoints.sign(r.seq(), r.hash());
-            }
-        }
         checkpoints.send(this::warn);
         written.addAndGet(stored.size());
         markDone(stored.size());
@@ -241,7 +265,7 @@ final class ChainWriter implements Runnable {
 
     private void finalCheckpoint() {
         if (tail != null && tail.seq() > 0 && tail.seq() > checkpoints.lastSeq()) {
-            checkpoints.sign(tail.seq(), tail.hash());
+            checkpoints.signForSend(tail.seq(), tail.hash());
         }
         checkpoints.send(this::warn);
         if (checkpoints.unsent() > 0) {
@@ -251,6 +275,14 @@ final class ChainWriter implements Runnable {
 
     private boolean stopping() {
         return stopSignal.getCount() == 0;
+    }
+
+    /** Waits out the rest of {@link #LINGER_NANOS} since the last append began; a stop cuts it short. */
+    private void linger() throws InterruptedException {
+        long wait = lastAppend + LINGER_NANOS - System.nanoTime();
+        if (wait > 0 && !stopping()) {
+            stopSignal.await(wait, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Waits before the next try; a stop cuts the wait short, since close has a deadline. */

@@ -11,7 +11,8 @@ import keyward.store.AuditCheckpoint;
 import keyward.store.Store;
 
 /**
- * Signs one node's checkpoints and stores them, keeping up to {@link #MAX_UNSENT} that the store
+ * Signs one node's checkpoints. Most are stored by the writer in the transaction of the entries
+ * they cover; the one at stop is stored here, keeping up to {@link #MAX_UNSENT} that the store
  * refused for the next try. Owned by the audit writer thread; not thread-safe.
  */
 final class Checkpoints {
@@ -42,15 +43,26 @@ final class Checkpoints {
         lastSeq = Math.max(lastSeq, seq);
     }
 
-    /** Signs "node's chain reached seq with hash" now; stored by the next {@link #send}. Never throws. */
-    void sign(long seq, byte[] hash) {
+    /**
+     * Signs "node's chain reached seq with hash" now, for the caller to store with the entries it
+     * covers; null if it cannot be signed (logged: the entries go on without it). Never throws.
+     */
+    AuditCheckpoint sign(long seq, byte[] hash) {
         Instant time = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        byte[] signature;
         try {
-            signature = key.sign(AuditHashes.checkpointStatement(node, seq, hash, time.toEpochMilli()));
+            byte[] signature = key.sign(AuditHashes.checkpointStatement(node, seq, hash, time.toEpochMilli()));
+            return new AuditCheckpoint(node, seq, hash.clone(), signature, time);
         } catch (RuntimeException e) {
             // the entries are stored; a missing checkpoint must not hold up the ones after them
             Log.error("audit log of node '" + node + "': cannot sign the checkpoint at seq " + seq, e);
+            return null;
+        }
+    }
+
+    /** Signs a checkpoint to be stored on its own by the next {@link #send} (the one at stop). */
+    void signForSend(long seq, byte[] hash) {
+        AuditCheckpoint cp = sign(seq, hash);
+        if (cp == null) {
             return;
         }
         if (unsent.size() >= MAX_UNSENT) {
@@ -58,7 +70,7 @@ final class Checkpoints {
             Log.warn("audit log of node '" + node + "': checkpoint at seq " + unsent.pollFirst().seq()
                     + " could not be stored");
         }
-        unsent.addLast(new AuditCheckpoint(node, seq, hash.clone(), signature, time));
+        unsent.addLast(cp);
         lastSeq = Math.max(lastSeq, seq);
     }
 

@@ -1,8 +1,11 @@
 package keyward.crypto;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The pepper for API tokens: tokens are stored only as HMAC-SHA256(pepper, token), so a copy of
@@ -16,9 +19,21 @@ public final class Pepper {
     private static final int LENGTH = 32;
 
     private final Secret key;
+    /** Each thread's HMAC, keyed once: tokens are hashed on every request. */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
     private Pepper(Secret key) {
         this.key = key;
+    }
+
+    private Mac newMac() {
+        try {
+            Mac mac = Mac.getInstance(Hash.SHA256.hmacName);
+            mac.init(new SecretKeySpec(key.revealBytes(), Hash.SHA256.hmacName));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(Hash.SHA256.hmacName + " failed", e);
+        }
     }
 
     public static Pepper generate() {
@@ -48,7 +63,7 @@ public final class Pepper {
 
     /** The stored form of {@code token}: HMAC-SHA256(pepper, UTF-8 token), 32 bytes. */
     public byte[] hashToken(String token) {
-        return Macs.hmac(Hash.SHA256, key.revealBytes(), token.getBytes(StandardCharsets.UTF_8));
+        return macs.get().doFinal(token.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -93,7 +93,15 @@ public interface Store extends AutoCloseable {
     // ---- audit ----
 
     /** Appends entries in order, assigning positions. (node, seq) is unique: ALREADY_EXISTS on a clash. */
-    void appendAudit(List<AuditRecord> entries) throws ConflictException;
+    default void appendAudit(List<AuditRecord> entries) throws ConflictException {
+        appendAudit(entries, null);
+    }
+
+    /**
+     * Appends entries as {@link #appendAudit(List)} does and stores {@code checkpoint} (null: none)
+     * in the same atomic write: both are stored or neither.
+     */
+    void appendAudit(List<AuditRecord> entries, AuditCheckpoint checkpoint) throws ConflictException;
 
     List<AuditRecord> listAudit(AuditQuery query);
 

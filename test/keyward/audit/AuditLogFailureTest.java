@@ -116,16 +116,34 @@ class AuditLogFailureTest extends AuditFixture {
     }
 
     @Test
-    void checkpointTheStoreRefused_isStoredAfterTheNextAppend() {
-        AuditLog log = startLog(failFirst("putCheckpoint", false), "n1");
+    void checkpointOfAFailedAppend_isStoredWithItsRetry() {
+        AuditLog log = startLog(failFirst("appendAudit", false), "n1");
         record(log, 100, "alice");
-        assertTrue(log.flush(LONG));
-        assertEquals(List.of(), store.checkpoints("n1"));
-        record(log, 1, "bob");
         assertTrue(log.flush(LONG));
         assertEquals(List.of(100L), store.checkpoints("n1").stream().map(c -> c.seq()).toList());
         log.close();
+        assertEquals(List.of(100L), store.checkpoints("n1").stream().map(c -> c.seq()).toList());
+        assertTrue(verify().ok(), verify().message());
+    }
+
+    @Test
+    void checkpointOfAnAppendWhoseAnswerWasLost_countsAsStored() {
+        AuditLog log = startLog(failFirst("appendAudit", true), "n1");
+        record(log, 100, "alice");
+        assertTrue(log.flush(LONG));
+        record(log, 1, "bob");
+        log.close();
         assertEquals(List.of(100L, 101L), store.checkpoints("n1").stream().map(c -> c.seq()).toList());
+        assertTrue(verify().ok(), verify().message());
+    }
+
+    @Test
+    void checkpointAtStopTheStoreRefused_isWarnedAbout_andTheEntriesStay() {
+        AuditLog log = startLog(failFirst("putCheckpoint", false), "n1");
+        record(log, 5, "alice");
+        log.close();
+        assertEquals(5, log.written());
+        assertEquals(List.of(), store.checkpoints("n1"));
         assertTrue(verify().ok(), verify().message());
     }
 

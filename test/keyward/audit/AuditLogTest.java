@@ -137,7 +137,13 @@ class AuditLogTest extends AuditFixture {
     @Test
     void checkpoints_everyHundredEntriesAndAtClose_areSignedByTheAuditKey() {
         AuditLog log = startLog(store, "n1");
-        record(log, 250, "alice");
+        // a batch that reaches a multiple of 100 carries a checkpoint at its last entry: flushing at
+        // 100 and 200 makes those the ends of batches
+        record(log, 100, "alice");
+        assertTrue(log.flush(LONG));
+        record(log, 100, "alice");
+        assertTrue(log.flush(LONG));
+        record(log, 50, "alice");
         log.close();
         List<AuditCheckpoint> cps = store.checkpoints("n1");
         assertEquals(List.of(100L, 200L, 250L), cps.stream().map(AuditCheckpoint::seq).toList());
@@ -147,6 +153,20 @@ class AuditLogTest extends AuditFixture {
             assertTrue(AuditKey.verify(key.publicKey(), statement, cp.signature()));
             assertFalse(AuditKey.verify(AuditKey.generate().publicKey(), statement, cp.signature()));
         }
+    }
+
+    @Test
+    void checkpoints_comeAtLeastOncePer100Entries_andAtMostOncePerBatch() {
+        AuditLog log = startLog(store, "n1");
+        for (int i = 0; i < 10; i++) {
+            record(log, 97, "alice");
+            assertTrue(log.flush(LONG));
+        }
+        log.close();
+        List<Long> seqs = store.checkpoints("n1").stream().map(AuditCheckpoint::seq).toList();
+        // batches end at 97, 194, ..., 970: each one that passes a multiple of 100 is checkpointed
+        assertEquals(List.of(194L, 291L, 388L, 485L, 582L, 679L, 776L, 873L, 970L), seqs);
+        assertTrue(verify().ok(), verify().message());
     }
 
     @Test

@@ -26,7 +26,12 @@ class AuditVerifierTest extends AuditFixture {
     void writeTwoChains() {
         AuditLog log = startLog(store, NODE);
         AuditLog other = startLog(store, "other");
-        record(log, 250, "alice");
+        // flushed at 100 and 200, so that batches end there and carry checkpoints at 100 and 200
+        record(log, 100, "alice");
+        assertTrue(log.flush(java.time.Duration.ofSeconds(10)));
+        record(log, 100, "alice");
+        assertTrue(log.flush(java.time.Duration.ofSeconds(10)));
+        record(log, 50, "alice");
         record(other, 5, "bob");
         log.close();
         other.close();

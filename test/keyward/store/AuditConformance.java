@@ -88,4 +88,20 @@ public abstract class AuditConformance extends AccountConformance {
         assertEquals(c5.time(), listed.get(1).time());
         assertEquals(List.of(), store.checkpoints("n3"));
     }
+
+    @Test
+    void appendAudit_withACheckpoint_storesBoth_orOnAClashNeither() {
+        AuditCheckpoint c2 = new AuditCheckpoint("n1", 2, bytes(32), bytes(64), at(2));
+        store.appendAudit(List.of(audit("n1", 1, "alice", null), audit("n1", 2, "alice", null)), c2);
+        assertEquals(2, store.listAudit(all()).size());
+        List<AuditCheckpoint> listed = store.checkpoints("n1");
+        assertEquals(List.of(2L), listed.stream().map(AuditCheckpoint::seq).toList());
+        assertArrayEquals(c2.signature(), listed.get(0).signature());
+
+        AuditCheckpoint c3 = new AuditCheckpoint("n1", 3, bytes(32), bytes(64), at(3));
+        assertThrows(ConflictException.class,
+                () -> store.appendAudit(List.of(audit("n1", 3, "bob", null), audit("n1", 2, "bob", null)), c3));
+        assertEquals(2, store.listAudit(all()).size());
+        assertEquals(List.of(2L), store.checkpoints("n1").stream().map(AuditCheckpoint::seq).toList());
+    }
 }

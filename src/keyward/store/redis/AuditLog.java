@@ -39,8 +39,12 @@ final class AuditLog {
         this.keys = objects.keys();
     }
 
-    void append(List<AuditRecord> entries) throws ConflictException {
+    /** All entries (and the checkpoint, if any) in one write, or none. */
+    void append(List<AuditRecord> entries, AuditCheckpoint checkpoint) throws ConflictException {
         if (entries.isEmpty()) {
+            if (checkpoint != null) {
+                putCheckpoint(checkpoint);
+            }
             return;
         }
         Set<String> seen = new HashSet<>();
@@ -71,6 +75,11 @@ final class AuditLog {
                     Keywords.merge(index, Keywords.entries(List.of(Keywords.AUDIT_NODES), true, 0, keys.handle(marker)));
                     puts.add(new SealedObjects.Put(marker, Records.text(Records.AUDIT_NODE, a.node())));
                 }
+            }
+            if (checkpoint != null) {
+                Keywords.merge(index, Keywords.entries(List.of(Keywords.checkpoints(checkpoint.node())), true, 0,
+                        Long.toString(checkpoint.seq())));
+                puts.add(new SealedObjects.Put(checkpointName(checkpoint), Records.checkpoint(checkpoint)));
             }
             findex.append(v, index);
             return objects.write(v, checks, puts, pushes);
@@ -162,11 +171,14 @@ final class AuditLog {
     }
 
     void putCheckpoint(AuditCheckpoint c) {
-        String name = keys.object("checkpoint", c.node(), Long.toString(c.seq()));
         objects.withView(v -> {
             findex.append(v, Keywords.entries(List.of(Keywords.checkpoints(c.node())), true, 0, Long.toString(c.seq())));
-            return objects.write(v, List.of(), List.of(new SealedObjects.Put(name, Records.checkpoint(c))));
+            return objects.write(v, List.of(), List.of(new SealedObjects.Put(checkpointName(c), Records.checkpoint(c))));
         });
+    }
+
+    private String checkpointName(AuditCheckpoint c) {
+        return keys.object("checkpoint", c.node(), Long.toString(c.seq()));
     }
 
     List<AuditCheckpoint> checkpoints(String node) {

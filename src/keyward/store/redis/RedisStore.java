@@ -291,8 +291,8 @@ public final class RedisStore implements Store {
     // ---- audit ----
 
     @Override
-    public void appendAudit(List<AuditRecord> entries) throws ConflictException {
-        audit.append(entries);
+    public void appendAudit(List<AuditRecord> entries, AuditCheckpoint checkpoint) throws ConflictException {
+        audit.append(entries, checkpoint);
     }
 
     @Override

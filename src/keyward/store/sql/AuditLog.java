@@ -25,12 +25,18 @@ final class AuditLog {
         this.db = db;
     }
 
-    /** One transaction: all entries or none; positions follow the order given. */
-    void append(List<AuditRecord> entries) {
+    /** One transaction: all entries (and the checkpoint, if any) or none; positions follow the order given. */
+    void append(List<AuditRecord> entries, AuditCheckpoint checkpoint) {
         if (entries.isEmpty()) {
+            if (checkpoint != null) {
+                putCheckpoint(checkpoint);
+            }
             return;
         }
         entries.forEach(AuditLog::check);
+        if (checkpoint != null) {
+            checkCheckpoint(checkpoint);
+        }
         db.write("appendAudit", c -> {
             try (PreparedStatement ps = db.prepare(c, "INSERT INTO kw_audit (node, seq, time_ms, user_name, operation,"
                     + " key_ref, outcome, remote, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -48,11 +54,14 @@ final class AuditLog {
                     ps.addBatch();
                 }
                 ps.executeBatch();
-                return null;
             } catch (SQLException e) {
                 throw db.conflictIfUnique(e, ConflictException.Kind.ALREADY_EXISTS,
                         "audit entry of node " + entries.get(0).node() + " with a seq already stored");
             }
+            if (checkpoint != null) {
+                writeCheckpoint(c, checkpoint);
+            }
+            return null;
         });
     }
 
@@ -92,21 +101,27 @@ final class AuditLog {
     }
 
     void putCheckpoint(AuditCheckpoint cp) {
+        checkCheckpoint(cp);
+        db.once("putCheckpoint", true, c -> writeCheckpoint(c, cp));
+    }
+
+    private static void checkCheckpoint(AuditCheckpoint cp) {
         Limits.text("checkpoint node", cp.node(), Limits.NAME, false);
         Limits.bytes("checkpoint hash", cp.hash(), Limits.HASH, false);
         Limits.bytes("checkpoint signature", cp.signature(), Limits.HASH * 4, false);
+    }
+
+    private int writeCheckpoint(Connection c, AuditCheckpoint cp) throws SQLException {
         String sql = db.dialect.upsert("kw_audit_checkpoints", new String[] {"node", "seq"},
                 new String[] {"hash", "signature", "time_ms"});
-        db.once("putCheckpoint", true, c -> {
-            try (PreparedStatement ps = db.prepare(c, sql)) {
-                ps.setString(1, cp.node());
-                ps.setLong(2, cp.seq());
-                ps.setBytes(3, cp.hash());
-                ps.setBytes(4, cp.signature());
-                ps.setLong(5, cp.time().toEpochMilli());
-                return ps.executeUpdate();
-            }
-        });
+        try (PreparedStatement ps = db.prepare(c, sql)) {
+            ps.setString(1, cp.node());
+            ps.setLong(2, cp.seq());
+            ps.setBytes(3, cp.hash());
+            ps.setBytes(4, cp.signature());
+            ps.setLong(5, cp.time().toEpochMilli());
+            return ps.executeUpdate();
+        }
     }
 
     List<AuditCheckpoint> checkpoints(String node) {

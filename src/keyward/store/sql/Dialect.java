@@ -47,6 +47,14 @@ abstract class Dialect {
     }
 
     /** DDL for a placeholder: the types ID, NAME, TEXT, BLOB, HASH, BIGINT, INT, SERIAL; TABLE (a suffix); CREATE_INDEX. */
+    /**
+     * True if a failed statement leaves the transaction unusable until a rollback (PostgreSQL);
+     * elsewhere only the statement is undone and the transaction goes on.
+     */
+    boolean failedStatementAbortsTransaction() {
+        return false;
+    }
+
     abstract String ddl(String placeholder);
 
     /** A statement run first in a read transaction so that its queries share one snapshot, or null. */

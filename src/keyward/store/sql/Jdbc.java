@@ -26,11 +26,13 @@ final class Jdbc implements AutoCloseable {
     private final Pool writes;
     private final int queryTimeoutSeconds;
     private final long retryWithinNanos;
+    private final GroupCommit group; // the single writer's: null where writers run in parallel
 
     Jdbc(Dialect dialect, Pool reads, Pool writes, int timeoutMs) {
         this.dialect = dialect;
         this.reads = reads;
         this.writes = writes;
+        this.group = dialect.singleWriter() ? new GroupCommit(this, writes) : null;
         this.queryTimeoutSeconds = Math.max(1, (timeoutMs + 999) / 1000);
         this.retryWithinNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs / 4);
     }
@@ -50,14 +52,27 @@ final class Jdbc implements AutoCloseable {
         return run(reads, op, READ_TX, work);
     }
 
-    /** A write transaction, committed if {@code work} returns, rolled back if it throws. */
+    /**
+     * A write transaction, committed if {@code work} returns, rolled back if it throws. With a
+     * single writer, concurrent ones share a commit ({@link GroupCommit}); either way this returns
+     * only once the write is committed. {@code work} must leave the transaction to this class: it
+     * neither commits nor rolls back.
+     */
     <T> T write(String op, Work<T> work) {
-        return run(writes, op, WRITE_TX, work);
+        return group != null ? group.run(op, work, true) : run(writes, op, WRITE_TX, work);
     }
 
-    /** One statement in auto-commit mode. */
+    /** The single writer's group commit, or null where writers run in parallel. */
+    GroupCommit group() {
+        return group;
+    }
+
+    /** One statement in auto-commit mode (a write may share a group commit, as {@link #write} does). */
     <T> T once(String op, boolean write, Work<T> work) {
-        return write ? run(writes, op, WRITE, work) : run(reads, op, READ, work);
+        if (!write) {
+            return run(reads, op, READ, work);
+        }
+        return group != null ? group.run(op, work, false) : run(writes, op, WRITE, work);
     }
 
     /** Work on the write side that manages its own transactions and may be repeated (schema migration). */
@@ -147,7 +162,7 @@ final class Jdbc implements AutoCloseable {
     }
 
     /** Maps a failure; messages name the operation and the SQLState, never values. */
-    private RuntimeException failure(String op, Dialect.Failure f, SQLException e) {
+    RuntimeException failure(String op, Dialect.Failure f, SQLException e) {
         String where = dialect.kind() + ": " + op + " failed (SQLState " + e.getSQLState() + ", code " + e.getErrorCode() + ")";
         return switch (f) {
             case UNIQUE -> new ConflictException(ConflictException.Kind.ALREADY_EXISTS, op + ": already exists");

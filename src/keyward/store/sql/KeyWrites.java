@@ -43,7 +43,9 @@ final class KeyWrites {
             if (!db.unique(e)) {
                 throw e;
             }
-            c.rollback(); // PostgreSQL accepts no further statement in a failed transaction
+            if (db.dialect.failedStatementAbortsTransaction()) {
+                c.rollback(); // PostgreSQL accepts no further statement in a failed transaction
+            }
             throw exists(c, k.id())
                     ? new ConflictException(ConflictException.Kind.ALREADY_EXISTS, "key " + k.id() + " already exists")
                     : nameTaken(k);

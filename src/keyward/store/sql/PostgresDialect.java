@@ -26,6 +26,11 @@ final class PostgresDialect extends Dialect {
             "25006", "40P01", "40001");
 
     @Override
+    boolean failedStatementAbortsTransaction() {
+        return true;
+    }
+
+    @Override
     String kind() {
         return "postgresql";
     }

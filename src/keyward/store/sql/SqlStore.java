@@ -381,8 +381,8 @@ public final class SqlStore implements Store {
     // ---- audit ----
 
     @Override
-    public void appendAudit(List<AuditRecord> entries) throws ConflictException {
-        audit.append(entries);
+    public void appendAudit(List<AuditRecord> entries, AuditCheckpoint checkpoint) throws ConflictException {
+        audit.append(entries, checkpoint);
     }
 
     @Override
