@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import keyward.crypto.Algorithm;
 import keyward.crypto.Byok;
 import keyward.crypto.KeyMaterial;
@@ -63,7 +62,7 @@ public final class KeyService {
         Names.checkTags(t);
         Names.checkAttributes(a);
         Instant now = access.now();
-        String id = UUID.randomUUID().toString();
+        String id = Rand.uuidV7(now.toEpochMilli());
         int kid = Rand.kid();
         KeyVersion v = new KeyVersion(1, kid, access.kek.get().primary().id(), access.wrap(id, kid, m.secret()),
                 m.publicKey(), now);
