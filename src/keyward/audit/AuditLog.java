@@ -63,6 +63,12 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     }
 
     AuditLog(Store store, AuditKey key, String node, Clock clock, int capacity, Duration offerWait) {
+        this(store, key, node, clock, capacity, offerWait, ChainWriter.CHECKPOINT_EVERY, ChainWriter.CHECKPOINT_MAX_AGE);
+    }
+
+    /** With the checkpoint policy of {@link ChainWriter} set (tests use smaller ones). */
+    AuditLog(Store store, AuditKey key, String node, Clock clock, int capacity, Duration offerWait,
+             int checkpointEvery, Duration checkpointMaxAge) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(key, "audit key");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -73,7 +79,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         this.node = node;
         this.offerWaitNanos = offerWait.toNanos();
         this.queue = new EntryQueue(capacity);
-        this.writer = new ChainWriter(store, key, node, clock, queue);
+        this.writer = new ChainWriter(store, key, node, clock, queue, checkpointEvery, checkpointMaxAge);
         this.thread = new Thread(writer, "keyward-audit-writer");
         thread.setDaemon(true); // close() is the orderly way out; a stuck writer must not hold the JVM
     }

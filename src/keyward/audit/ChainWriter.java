@@ -18,9 +18,11 @@ import keyward.store.Store;
 /**
  * The audit writer thread's work. It takes up to {@link #BATCH} entries at a time, chains them
  * after the node's stored tail and appends them in one call (group commit). A batch that reaches
- * or passes a multiple of {@link #CHECKPOINT_EVERY} also carries a signed checkpoint at its last
- * entry, stored in the same transaction (so at least one per 100 entries and at most one per
- * batch, never a commit of its own); the chain's tail is signed again at stop.
+ * or passes a multiple of {@link #CHECKPOINT_EVERY} (1000) entries, or that comes more than
+ * {@link #CHECKPOINT_MAX_AGE} (60 s) after the last checkpoint, also carries a signed checkpoint at
+ * its last entry, stored in the same transaction: so at least one per 1000 entries and one a minute
+ * while entries come, at most one per batch, and never a commit of its own. When the queue is quiet,
+ * a tail older than that is signed on its own; so is the tail at stop.
  *
  * <p>Failures keep the chain continuous: while an append fails the batch is kept and retried
  * with backoff (100 ms doubling to 5 s) and nothing more is taken from the queue, so memory stays
@@ -40,7 +42,8 @@ final class ChainWriter implements Runnable {
      * costing a commit (an fsync on SQLite) per few entries. Requests never wait for it.
      */
     static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(Long.getLong("keyward.audit.lingerMs", 10));
-    static final int CHECKPOINT_EVERY = 100;
+    static final int CHECKPOINT_EVERY = 1000;
+    static final java.time.Duration CHECKPOINT_MAX_AGE = java.time.Duration.ofSeconds(60);
     private static final long MIN_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 5000;
     private static final int MAX_QUICK_CONFLICTS = 10;
@@ -56,6 +59,9 @@ final class ChainWriter implements Runnable {
     private final EntryQueue queue;
     private final Checkpoints checkpoints;
     private final AuditHashes.Hasher hasher = new AuditHashes.Hasher();
+    private final int checkpointEvery;
+    private final long checkpointMaxAgeNanos;
+    private long lastCheckpointNanos = System.nanoTime();
 
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
@@ -75,7 +81,13 @@ final class ChainWriter implements Runnable {
     private long lastWarn;
     private long lastAppend = System.nanoTime() - LINGER_NANOS;
 
-    ChainWriter(Store store, AuditKey key, String node, Clock clock, EntryQueue queue) {
+    ChainWriter(Store store, AuditKey key, String node, Clock clock, EntryQueue queue, int checkpointEvery,
+                java.time.Duration checkpointMaxAge) {
+        if (checkpointEvery < 1) {
+            throw new IllegalArgumentException("checkpoints must come every 1 or more entries");
+        }
+        this.checkpointEvery = checkpointEvery;
+        this.checkpointMaxAgeNanos = checkpointMaxAge.toNanos();
         this.store = store;
         this.node = node;
         this.queue = queue;
@@ -110,6 +122,7 @@ final class ChainWriter implements Runnable {
                         if (stopping) {
                             break;
                         }
+                        idleCheckpoint();
                         continue;
                     }
                     pending.addAll(got);
@@ -217,11 +230,16 @@ final class ChainWriter implements Runnable {
         return out;
     }
 
-    /** The checkpoint a batch carries: at its last entry if that reaches the next multiple of 100. */
+    /**
+     * The checkpoint a batch carries, at its last entry: if that reaches the next multiple of
+     * {@code checkpointEvery}, or if the last checkpoint is older than the maximum age.
+     */
     private AuditCheckpoint checkpointFor(List<AuditRecord> batch) {
         AuditRecord last = batch.get(batch.size() - 1);
         long signed = Math.max(0, checkpoints.lastSeq());
-        if (last.seq() / CHECKPOINT_EVERY <= signed / CHECKPOINT_EVERY) {
+        boolean reached = last.seq() / checkpointEvery > signed / checkpointEvery;
+        boolean old = System.nanoTime() - lastCheckpointNanos >= checkpointMaxAgeNanos;
+        if (last.seq() <= signed || !(reached || old)) {
             return null;
         }
         return checkpoints.sign(last.seq(), last.hash());
@@ -248,6 +266,7 @@ final class ChainWriter implements Runnable {
         tail = new Tail(last.seq(), last.hash());
         if (lastCheckpoint != null && lastCheckpoint.seq() == last.seq()) {
             checkpoints.assumeSigned(last.seq()); // it was in the same transaction
+            lastCheckpointNanos = System.nanoTime();
         }
         pending.subList(0, stored.size()).clear();
         inFlight = pending.size();
@@ -261,6 +280,16 @@ final class ChainWriter implements Runnable {
         checkpoints.send(this::warn);
         written.addAndGet(stored.size());
         markDone(stored.size());
+    }
+
+    /** Quiet now: signs the tail if it is newer than the last checkpoint, and that one is old. */
+    private void idleCheckpoint() {
+        if (tail != null && tail.seq() > Math.max(0, checkpoints.lastSeq())
+                && System.nanoTime() - lastCheckpointNanos >= checkpointMaxAgeNanos) {
+            checkpoints.signForSend(tail.seq(), tail.hash());
+            lastCheckpointNanos = System.nanoTime();
+        }
+        checkpoints.send(this::warn);
     }
 
     private void finalCheckpoint() {

@@ -57,7 +57,9 @@ abstract class AuditFixture {
 
     /** A started log; closed after the test if the test did not close it. */
     AuditLog startLog(Store on, String node) {
-        return started(new AuditLog(on, key, node, Clock.systemUTC()));
+        // a checkpoint per 100 entries (the default is 1000) keeps these tests small
+        return started(new AuditLog(on, key, node, Clock.systemUTC(), AuditLog.DEFAULT_CAPACITY, Duration.ofSeconds(1),
+                100, Duration.ofHours(1)));
     }
 
     AuditLog started(AuditLog log) {

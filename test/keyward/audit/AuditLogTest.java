@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import keyward.crypto.AuditKey;
 import keyward.store.AuditCheckpoint;
 import keyward.store.AuditRecord;
@@ -153,6 +155,36 @@ class AuditLogTest extends AuditFixture {
             assertTrue(AuditKey.verify(key.publicKey(), statement, cp.signature()));
             assertFalse(AuditKey.verify(AuditKey.generate().publicKey(), statement, cp.signature()));
         }
+    }
+
+    @Test
+    void checkpoints_byDefault_comeEvery1000Entries() {
+        AuditLog log = started(new AuditLog(store, key, "n1", Clock.systemUTC()));
+        record(log, 999, "alice");
+        assertTrue(log.flush(LONG));
+        assertEquals(List.of(), store.checkpoints("n1"));
+        record(log, 1, "alice");
+        assertTrue(log.flush(LONG));
+        assertEquals(List.of(1000L), store.checkpoints("n1").stream().map(AuditCheckpoint::seq).toList());
+    }
+
+    @Test
+    void aQuietTail_olderThanTheMaximumAge_isCheckpointedWithoutWaitingForMore() throws Exception {
+        AuditLog log = started(new AuditLog(store, key, "n1", Clock.systemUTC(), AuditLog.DEFAULT_CAPACITY,
+                Duration.ofSeconds(1), 1_000_000, Duration.ofMillis(50)));
+        Thread.sleep(60);
+        record(log, 3, "alice");
+        assertTrue(log.flush(LONG));
+        // the batch came after the maximum age: it carries one
+        assertEquals(List.of(3L), store.checkpoints("n1").stream().map(AuditCheckpoint::seq).toList());
+        record(log, 2, "bob");
+        assertTrue(log.flush(LONG));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (store.checkpoints("n1").size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(List.of(3L, 5L), store.checkpoints("n1").stream().map(AuditCheckpoint::seq).toList());
+        assertTrue(verify().ok(), verify().message());
     }
 
     @Test

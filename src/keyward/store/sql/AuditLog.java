@@ -159,16 +159,24 @@ final class AuditLog {
 
     private static void check(AuditRecord a) {
         Limits.text("audit node", a.node(), Limits.NAME, false);
-        String at = "audit entry " + a.node() + "/" + a.seq() + ": ";
         if (a.time() == null) {
-            throw new IllegalArgumentException(at + "time is required");
+            throw new IllegalArgumentException(at(a) + "time is required");
         }
-        Limits.text(at + "user", a.user(), Limits.NAME, true);
-        Limits.text(at + "operation", a.operation(), Limits.NAME, false);
-        Limits.text(at + "key reference", a.keyRef(), Limits.NAME, true);
-        Limits.text(at + "outcome", a.outcome(), Limits.NAME, false);
-        Limits.text(at + "remote address", a.remote(), Limits.NAME, true);
-        Limits.bytes(at + "previous hash", a.prevHash(), Limits.HASH, true);
-        Limits.bytes(at + "hash", a.hash(), Limits.HASH, false);
+        try {
+            Limits.text("user", a.user(), Limits.NAME, true);
+            Limits.text("operation", a.operation(), Limits.NAME, false);
+            Limits.text("key reference", a.keyRef(), Limits.NAME, true);
+            Limits.text("outcome", a.outcome(), Limits.NAME, false);
+            Limits.text("remote address", a.remote(), Limits.NAME, true);
+            Limits.bytes("previous hash", a.prevHash(), Limits.HASH, true);
+            Limits.bytes("hash", a.hash(), Limits.HASH, false);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(at(a) + e.getMessage(), e);
+        }
+    }
+
+    /** Names the entry in a message; built only on failure (every entry is checked). */
+    private static String at(AuditRecord a) {
+        return "audit entry " + a.node() + "/" + a.seq() + ": ";
     }
 }
