@@ -90,7 +90,9 @@ public final class Json {
 
     /** {@link #write} as UTF-8 bytes. */
     public static byte[] writeBytes(Object value) {
-        return write(value).getBytes(StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(1024); // a response body: fewer regrowths than write's 128
+        JsonWriter.write(out, value);
+        return out.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** The type of {@link #NULL}: one instance, prints as {@code null}. */

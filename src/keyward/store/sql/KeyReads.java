@@ -61,26 +61,68 @@ final class KeyReads {
         return out;
     }
 
-    /** Completes the rows with their children and builds the records, in the rows' order. */
+    /**
+     * The children of a set of keys in one round trip: versions, tags, attributes and grants as
+     * one UNION ALL, told apart by {@code kind} and padded to the same columns (the versions' s2
+     * repeats kek_id only to give the column a text type everywhere). Versions come in
+     * version order and tags in their stored order ({@code n}).
+     */
+    private static final String CHILDREN = "SELECT 0 AS kind, key_id, version AS n, kid AS m, kek_id AS s1,"
+            + " kek_id AS s2, wrapped AS b1, public_key AS b2, created_at AS t FROM kw_key_versions WHERE %1$s"
+            + " UNION ALL SELECT 1, key_id, pos, NULL, tag, NULL, NULL, NULL, NULL FROM kw_key_tags WHERE %1$s"
+            + " UNION ALL SELECT 2, key_id, NULL, NULL, name, value, NULL, NULL, NULL FROM kw_key_attributes WHERE %1$s"
+            + " UNION ALL SELECT 3, key_id, NULL, NULL, user_name, operations, NULL, NULL, NULL FROM kw_key_grants"
+            + " WHERE %1$s ORDER BY kind, key_id, n";
+
+    /**
+     * Completes the rows with their children and builds the records, in the rows' order. A
+     * database across the network gets one round trip ({@link #CHILDREN}); SQLite, in process,
+     * four plain queries, which it answers faster than the union it would have to sort.
+     */
     List<KeyRecord> complete(Connection c, Map<String, KeyRecord.Builder> rows) throws SQLException {
         if (rows.isEmpty()) {
             return List.of();
         }
         List<String> ids = new ArrayList<>(rows.keySet());
-        String in = " WHERE " + db.dialect.in("key_id", ids.size());
         Map<String, List<KeyVersion>> versions = new HashMap<>();
         Map<String, List<String>> tags = new HashMap<>();
         Map<String, Map<String, String>> attributes = new HashMap<>();
         Map<String, Map<String, Set<String>>> grants = new HashMap<>();
-        query(c, "SELECT key_id, version, kid, kek_id, wrapped, public_key, created_at FROM kw_key_versions" + in
-                + " ORDER BY key_id, version", ids, rs -> versions.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                .add(version(rs)));
-        query(c, "SELECT key_id, tag FROM kw_key_tags" + in + " ORDER BY key_id, pos", ids,
-                rs -> tags.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2)));
-        query(c, "SELECT key_id, name, value FROM kw_key_attributes" + in, ids,
-                rs -> attributes.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), rs.getString(3)));
-        query(c, "SELECT key_id, user_name, operations FROM kw_key_grants" + in, ids,
-                rs -> grants.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), operations(rs.getString(3))));
+        if (db.dialect.singleWriter()) {
+            String in = " WHERE " + db.dialect.in("key_id", ids.size());
+            query(c, "SELECT key_id, version, kid, kek_id, wrapped, public_key, created_at FROM kw_key_versions" + in
+                    + " ORDER BY key_id, version", ids, rs -> versions.computeIfAbsent(rs.getString(1),
+                    k -> new ArrayList<>()).add(version(rs)));
+            query(c, "SELECT key_id, tag FROM kw_key_tags" + in + " ORDER BY key_id, pos", ids,
+                    rs -> tags.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2)));
+            query(c, "SELECT key_id, name, value FROM kw_key_attributes" + in, ids, rs -> attributes.computeIfAbsent(
+                    rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), rs.getString(3)));
+            query(c, "SELECT key_id, user_name, operations FROM kw_key_grants" + in, ids, rs -> grants.computeIfAbsent(
+                    rs.getString(1), k -> new HashMap<>()).put(rs.getString(2), operations(rs.getString(3))));
+        } else {
+            String sql = CHILDREN.formatted(db.dialect.in("key_id", ids.size()));
+            try (PreparedStatement ps = db.prepare(c, sql)) {
+                int at = 1;
+                for (int i = 0; i < 4; i++) {
+                    at = db.dialect.bindIn(ps, at, ids);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String id = rs.getString("key_id");
+                        switch (rs.getInt("kind")) {
+                            case 0 -> versions.computeIfAbsent(id, k -> new ArrayList<>()).add(new KeyVersion(
+                                    rs.getInt("n"), rs.getInt("m"), rs.getString("s1"), rs.getBytes("b1"),
+                                    rs.getBytes("b2"), Jdbc.instant(rs, "t")));
+                            case 1 -> tags.computeIfAbsent(id, k -> new ArrayList<>()).add(rs.getString("s1"));
+                            case 2 -> attributes.computeIfAbsent(id, k -> new HashMap<>()).put(rs.getString("s1"),
+                                    rs.getString("s2"));
+                            default -> grants.computeIfAbsent(id, k -> new HashMap<>()).put(rs.getString("s1"),
+                                    operations(rs.getString("s2")));
+                        }
+                    }
+                }
+            }
+        }
         List<KeyRecord> out = new ArrayList<>(rows.size());
         for (KeyRecord.Builder b : rows.values()) {
             b.versions = versions.getOrDefault(b.id, List.of());
