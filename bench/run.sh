@@ -11,7 +11,7 @@
 #   knobs: BENCH_SECONDS (4) BENCH_WARMUP (2) BENCH_CONNECTIONS (32) BENCH_KEYS (100000)
 #          BENCH_KEYS_MYSQL (10000: filling MariaDB is the slowest step) BENCH_BACKENDS ("sqlite postgresql mysql redis-findex")
 #          BENCH_SCENARIOS (comma-separated; default all on SQLite, encrypt-64B,create-key,locate-tag elsewhere)
-#          BENCH_REPL_SECONDS (8, 0 skips the replication lag run) BENCH_REPL_RATE (50)
+#          BENCH_REPL_SECONDS (6, 0 skips the replication lag run) BENCH_REPL_RATE (50)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 T0=$(date +%s)
@@ -63,7 +63,7 @@ keyward() { java "${SERVER_OPTS[@]}" -cp "$KW_CP:$LIBS" keyward.Main "$@"; }
 measure_flags() { echo "--out=$RESULTS --warmup=$WARMUP --seconds=$SECONDS_EACH --connections=$CONNS"; }
 # the JIT needs about 8 s under load before the first scenario's window (Measure); the backends
 # after SQLite run only three scenarios, so they get a shorter server warm-up to keep within 5 minutes
-server_warmup() { [ "$1" = sqlite ] && echo 6 || echo 4; }
+server_warmup() { [ "$1" = sqlite ] && echo 6 || echo 3; }
 
 echo "bench: ${SECONDS_EACH}s per scenario after ${WARMUP}s warm-up, $CONNS connections; server JVM: ${SERVER_OPTS[*]}"
 
@@ -141,10 +141,10 @@ done
 
 mkdir -p bench/results
 # replication lag: two SQLite nodes in one JVM over pinned mTLS, steady key creation on one
-if [ "${BENCH_REPL_SECONDS:-8}" != 0 ]; then
-  echo "bench: replication lag (2 nodes, ${BENCH_REPL_SECONDS:-8} s at ${BENCH_REPL_RATE:-50} writes/s)"
+if [ "${BENCH_REPL_SECONDS:-6}" != 0 ]; then
+  echo "bench: replication lag (2 nodes, ${BENCH_REPL_SECONDS:-6} s at ${BENCH_REPL_RATE:-50} writes/s)"
   java "${CLIENT_OPTS[@]}" -Dsun.net.httpserver.nodelay=true -cp "$CP" keyward.bench.ReplicationLag \
-    "${BENCH_REPL_SECONDS:-8}" "${BENCH_REPL_RATE:-50}" 2>/dev/null | grep -v '^20[0-9][0-9]-' \
+    "${BENCH_REPL_SECONDS:-6}" "${BENCH_REPL_RATE:-50}" 2>/dev/null | grep -v '^20[0-9][0-9]-' \
     | tee "$WORK/replication.out" | grep -v '^{' || echo "bench: replication lag run failed"
   grep '^{' "$WORK/replication.out" > "bench/results/$STAMP-replication.json" 2>/dev/null || true
 fi
