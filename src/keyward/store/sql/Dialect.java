@@ -37,6 +37,11 @@ abstract class Dialect {
     /** Driver properties derived from the timeout; operator properties are applied over them. */
     abstract Properties driverDefaults(int timeoutMs);
 
+    /** True if opening a connection failed only because the database was busy: worth another try. */
+    boolean busyWhileOpening(SQLException e) {
+        return false;
+    }
+
     /** Session setup right after connecting. */
     void onConnect(Connection c) throws SQLException {
     }

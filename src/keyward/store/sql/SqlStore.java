@@ -64,9 +64,9 @@ public final class SqlStore implements Store {
         props.putAll(o.extra());
         this.kind = dialect.kind();
         this.timeoutMs = o.timeoutMs();
-        Pool reads = new Pool(kind, () -> connect(dialect, url, props), o.poolSize(), o.timeoutMs());
+        Pool reads = new Pool(kind, () -> connect(dialect, url, props, o.timeoutMs()), o.poolSize(), o.timeoutMs());
         Pool writes = !dialect.singleWriter() ? reads : new Pool(kind + " writer",
-                () -> connect(dialect, url, SqliteDialect.writer(props)), 1, o.timeoutMs());
+                () -> connect(dialect, url, SqliteDialect.writer(props), o.timeoutMs()), 1, o.timeoutMs());
         this.db = new Jdbc(dialect, reads, writes, o.timeoutMs());
         this.keyReads = new KeyReads(db);
         this.keyWrites = new KeyWrites(db, keyReads);
@@ -116,9 +116,31 @@ public final class SqlStore implements Store {
         return SqlOptions.sqlite(file);
     }
 
-    private static Connection connect(Dialect dialect, String url, Properties props) throws SQLException {
+    /**
+     * Opens a connection. SQLite can answer BUSY while opening (switching a new file to WAL takes
+     * a lock, before the busy timeout is in force), when several processes start at once: that is
+     * retried until {@code timeoutMs}.
+     */
+    private static Connection connect(Dialect dialect, String url, Properties props, int timeoutMs) throws SQLException {
         Driver driver = DriverManager.getDriver(url);
-        Connection c = driver.connect(url, props);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        Connection c;
+        while (true) {
+            try {
+                c = driver.connect(url, props);
+                break;
+            } catch (SQLException e) {
+                if (!dialect.busyWhileOpening(e) || System.nanoTime() - deadline >= 0) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(5 + java.util.concurrent.ThreadLocalRandom.current().nextInt(20));
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
         if (c == null) {
             throw new SQLException(dialect.kind() + ": the driver does not accept this database url", "08001");
         }

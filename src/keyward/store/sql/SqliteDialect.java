@@ -86,6 +86,11 @@ final class SqliteDialect extends Dialect {
                 || s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY);
     }
 
+    @Override
+    boolean busyWhileOpening(SQLException e) {
+        return e instanceof SQLiteException s && s.getResultCode().name().startsWith("SQLITE_BUSY");
+    }
+
     /** Busy past busy_timeout, a file that cannot be opened or written: the database is unavailable. */
     @Override
     boolean isUnavailable(SQLException e) {
