@@ -32,6 +32,8 @@ final class Locate {
 
     /** Counts are capped here: past it a source counts as "common", and common sources are equally good drivers. */
     private static final int COUNT_CAP = 5000;
+    /** Visibility is first counted only this far, in the same round trip as the tags. */
+    private static final int QUICK_CAP = 64;
 
     private final Jdbc db;
     private final KeyReads reads;
@@ -66,32 +68,45 @@ final class Locate {
 
     /**
      * Index of the source with the fewest rows: tags by position, then visibility (= tags.size()).
-     * Tags are counted first; visibility is then counted only up to the smallest tag count, so a
-     * rare tag is chosen without walking thousands of a busy owner's keys.
+     * One round trip counts the tags (up to {@link #COUNT_CAP}) and visibility up to
+     * {@link #QUICK_CAP}, which settles it whenever visibility is small or a tag is: a rare tag is
+     * then chosen without walking thousands of a busy owner's keys. Only when both are larger does
+     * a second count take visibility up to the smallest tag count.
      */
     private int smallest(Connection c, List<String> tags, String visibleTo) throws SQLException {
-        String capped = "(SELECT COUNT(*) FROM (SELECT 1 FROM %s WHERE %s = ? LIMIT %d) c%d)";
-        int best = 0;
-        long bestCount = COUNT_CAP;
-        if (!tags.isEmpty()) {
-            List<String> counts = new ArrayList<>();
-            for (int i = 0; i < tags.size(); i++) {
-                counts.add(capped.formatted("kw_key_tags", "tag", COUNT_CAP, i));
-            }
-            long[] n = counts(c, counts, new ArrayList<>(tags));
-            for (int i = 1; i < n.length; i++) {
-                best = n[i] < n[best] ? i : best;
-            }
-            bestCount = n[best];
+        List<String> counts = new ArrayList<>();
+        List<Object> params = new ArrayList<>(tags);
+        for (int i = 0; i < tags.size(); i++) {
+            counts.add(CAPPED.formatted("kw_key_tags", "tag", COUNT_CAP, i));
         }
+        if (visibleTo != null) {
+            counts.add(visible(QUICK_CAP));
+            params.addAll(List.of(visibleTo, visibleTo, "*"));
+        }
+        long[] n = counts(c, counts, params);
+        int best = 0;
+        for (int i = 1; i < tags.size(); i++) {
+            best = n[i] < n[best] ? i : best;
+        }
+        long bestCount = tags.isEmpty() ? COUNT_CAP : n[best];
         if (visibleTo == null) {
             return best;
         }
-        long cap = Math.min(COUNT_CAP, bestCount + 1);
-        String visible = capped.formatted("kw_keys", "owner", cap, 90) + " + " + capped.formatted("kw_key_grants",
-                "user_name", cap, 91) + " + " + capped.formatted("kw_key_grants", "user_name", cap, 92);
-        long v = counts(c, List.of(visible), new ArrayList<>(List.of(visibleTo, visibleTo, "*")))[0];
+        long v = n[tags.size()];
+        if (v >= QUICK_CAP && bestCount > QUICK_CAP) {
+            // both are large: count visibility up to the smallest tag count to tell which is smaller
+            long cap = Math.min(COUNT_CAP, bestCount + 1);
+            v = counts(c, List.of(visible(cap)), new ArrayList<>(List.of(visibleTo, visibleTo, "*")))[0];
+        }
         return tags.isEmpty() || v < bestCount ? tags.size() : best;
+    }
+
+    private static final String CAPPED = "(SELECT COUNT(*) FROM (SELECT 1 FROM %s WHERE %s = ? LIMIT %d) c%d)";
+
+    /** The keys visible to a user (owned, granted to them, granted to "*"), each counted up to {@code cap}. */
+    private static String visible(long cap) {
+        return "(" + CAPPED.formatted("kw_keys", "owner", cap, 90) + " + " + CAPPED.formatted("kw_key_grants",
+                "user_name", cap, 91) + " + " + CAPPED.formatted("kw_key_grants", "user_name", cap, 92) + ")";
     }
 
     private long[] counts(Connection c, List<String> counts, List<Object> params) throws SQLException {
