@@ -21,7 +21,6 @@ public final class Rand {
         return out;
     }
 
-    /** A random key id for a new key version; never 0, so that 0 can mean "none" in callers. */
     /**
      * A version 7 UUID (RFC 9562): 48 bits of Unix time in milliseconds, then 74 random bits from
      * the CSPRNG. Ids made one after another sort by time, so a new key's rows land at the end of
@@ -45,6 +44,7 @@ public final class Rand {
         return s.toString();
     }
 
+    /** A random key id for a new key version; never 0, so that 0 can mean "none" in callers. */
     public static int kid() {
         int kid;
         do {
