@@ -41,6 +41,17 @@ public final class Macs {
     }
 
     /** Raw HMAC, for the barrier's own derivations (key ids, token hashes). */
+    /** A new HMAC instance keyed with {@code key}, for a caller that keeps one per thread. */
+    static Mac keyed(Hash hash, byte[] key) {
+        try {
+            Mac mac = Mac.getInstance(hash.hmacName);
+            mac.init(new SecretKeySpec(key, hash.hmacName));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(hash.hmacName + " failed", e);
+        }
+    }
+
     static byte[] hmac(Hash hash, byte[] key, byte[] message) {
         try {
             Mac mac = MACS.get().get(hash);

@@ -1,11 +1,9 @@
 package keyward.crypto;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The pepper for API tokens: tokens are stored only as HMAC-SHA256(pepper, token), so a copy of
@@ -20,20 +18,11 @@ public final class Pepper {
 
     private final Secret key;
     /** Each thread's HMAC, keyed once: tokens are hashed on every request. */
-    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
+    private final ThreadLocal<Mac> macs;
 
     private Pepper(Secret key) {
         this.key = key;
-    }
-
-    private Mac newMac() {
-        try {
-            Mac mac = Mac.getInstance(Hash.SHA256.hmacName);
-            mac.init(new SecretKeySpec(key.revealBytes(), Hash.SHA256.hmacName));
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(Hash.SHA256.hmacName + " failed", e);
-        }
+        this.macs = ThreadLocal.withInitial(() -> Macs.keyed(Hash.SHA256, key.revealBytes()));
     }
 
     public static Pepper generate() {

@@ -77,8 +77,7 @@ final class AuditLog {
                 }
             }
             if (checkpoint != null) {
-                Keywords.merge(index, Keywords.entries(List.of(Keywords.checkpoints(checkpoint.node())), true, 0,
-                        Long.toString(checkpoint.seq())));
+                Keywords.merge(index, checkpointIndex(checkpoint));
                 puts.add(new SealedObjects.Put(checkpointName(checkpoint), Records.checkpoint(checkpoint)));
             }
             findex.append(v, index);
@@ -172,9 +171,14 @@ final class AuditLog {
 
     void putCheckpoint(AuditCheckpoint c) {
         objects.withView(v -> {
-            findex.append(v, Keywords.entries(List.of(Keywords.checkpoints(c.node())), true, 0, Long.toString(c.seq())));
+            findex.append(v, checkpointIndex(c));
             return objects.write(v, List.of(), List.of(new SealedObjects.Put(checkpointName(c), Records.checkpoint(c))));
         });
+    }
+
+    /** The index entry that lists a checkpoint under its node. */
+    private static Map<String, List<Findex.Entry>> checkpointIndex(AuditCheckpoint c) {
+        return Keywords.entries(List.of(Keywords.checkpoints(c.node())), true, 0, Long.toString(c.seq()));
     }
 
     private String checkpointName(AuditCheckpoint c) {

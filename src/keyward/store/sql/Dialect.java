@@ -37,6 +37,11 @@ abstract class Dialect {
     /** Driver properties derived from the timeout; operator properties are applied over them. */
     abstract Properties driverDefaults(int timeoutMs);
 
+    /** True for a database in this process (SQLite): a round trip costs a call, not a network exchange. */
+    boolean inProcess() {
+        return false;
+    }
+
     /** True if opening a connection failed only because the database was busy: worth another try. */
     boolean busyWhileOpening(SQLException e) {
         return false;

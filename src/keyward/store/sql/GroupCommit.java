@@ -47,27 +47,14 @@ final class GroupCommit {
         }
     }
 
-    /** The whole batch failed: {@code cause} is what every unit of it throws. */
-    private static final class BatchFailed extends Exception {
-        private static final long serialVersionUID = 1L;
-        final transient RuntimeException cause;
-
-        BatchFailed(RuntimeException cause) {
-            super(null, null, false, false);
-            this.cause = cause;
-        }
-    }
-
     private final Jdbc db;
-    private final Pool writes;
     private final ConcurrentLinkedQueue<Unit> queue = new ConcurrentLinkedQueue<>();
     private final Object monitor = new Object();
     private boolean leading; // guarded by monitor
     private long batches; // guarded by monitor
 
-    GroupCommit(Jdbc db, Pool writes) {
+    GroupCommit(Jdbc db) {
         this.db = db;
-        this.writes = writes;
     }
 
     /**
@@ -144,8 +131,6 @@ final class GroupCommit {
         Error fatal = null;
         try {
             runBatch(batch, results, failures);
-        } catch (BatchFailed e) {
-            all = e.cause;
         } catch (RuntimeException e) {
             all = e;
         } catch (Error e) {
@@ -171,38 +156,19 @@ final class GroupCommit {
         }
     }
 
-    private void runBatch(List<Unit> batch, Object[] results, Throwable[] failures) throws BatchFailed {
-        String op = batch.size() == 1 ? batch.get(0).op : "group of " + batch.size() + " writes";
-        try (Pool.Lease lease = writes.borrow()) {
-            Connection c = lease.connection();
-            try {
-                if (batch.size() == 1 && !batch.get(0).transaction) {
-                    results[0] = batch.get(0).work.run(c);
-                    return;
-                }
-                c.setAutoCommit(false);
-                if (batch.size() == 1) {
-                    results[0] = batch.get(0).work.run(c);
-                } else {
-                    for (int i = 0; i < batch.size(); i++) {
-                        runUnit(c, batch.get(i), i, results, failures);
-                    }
-                }
-                c.commit();
-                c.setAutoCommit(true);
-            } catch (SQLException e) {
-                Dialect.Failure f = db.dialect.classify(e);
-                if (f == Dialect.Failure.UNAVAILABLE) {
-                    lease.broken(); // closing ends the transaction; a rollback could wait out another timeout
-                } else {
-                    rollback(c, lease);
-                }
-                throw new BatchFailed(db.failure(op, f, e));
-            } catch (RuntimeException | Error e) {
-                rollback(c, lease);
-                throw e;
-            }
+    /** The batch through {@link Jdbc}: one transaction, its failures mapped and rolled back there. */
+    private void runBatch(List<Unit> batch, Object[] results, Throwable[] failures) {
+        if (batch.size() == 1) {
+            Unit u = batch.get(0);
+            results[0] = db.onWriter(u.op, u.transaction, u.work);
+            return;
         }
+        db.onWriter("group of " + batch.size() + " writes", true, c -> {
+            for (int i = 0; i < batch.size(); i++) {
+                runUnit(c, batch.get(i), i, results, failures);
+            }
+            return null;
+        });
     }
 
     /**
@@ -231,16 +197,5 @@ final class GroupCommit {
     private static void undo(Connection c, Savepoint sp) throws SQLException {
         c.rollback(sp);
         c.releaseSavepoint(sp);
-    }
-
-    private static void rollback(Connection c, Pool.Lease lease) {
-        try {
-            if (!c.getAutoCommit()) {
-                c.rollback();
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException | RuntimeException e) {
-            lease.broken();
-        }
     }
 }

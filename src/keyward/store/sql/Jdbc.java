@@ -32,7 +32,7 @@ final class Jdbc implements AutoCloseable {
         this.dialect = dialect;
         this.reads = reads;
         this.writes = writes;
-        this.group = dialect.singleWriter() ? new GroupCommit(this, writes) : null;
+        this.group = dialect.singleWriter() ? new GroupCommit(this) : null;
         this.queryTimeoutSeconds = Math.max(1, (timeoutMs + 999) / 1000);
         this.retryWithinNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs / 4);
     }
@@ -73,6 +73,11 @@ final class Jdbc implements AutoCloseable {
             return run(reads, op, READ, work);
         }
         return group != null ? group.run(op, work, false) : run(writes, op, WRITE, work);
+    }
+
+    /** On the writer connection, past the group commit: for {@link GroupCommit}, which batches into this. */
+    <T> T onWriter(String op, boolean transaction, Work<T> work) {
+        return run(writes, op, transaction ? WRITE_TX : WRITE, work);
     }
 
     /** Work on the write side that manages its own transactions and may be repeated (schema migration). */

@@ -88,7 +88,7 @@ final class KeyReads {
         Map<String, List<String>> tags = new HashMap<>();
         Map<String, Map<String, String>> attributes = new HashMap<>();
         Map<String, Map<String, Set<String>>> grants = new HashMap<>();
-        if (db.dialect.singleWriter()) {
+        if (db.dialect.inProcess()) {
             String in = " WHERE " + db.dialect.in("key_id", ids.size());
             query(c, "SELECT key_id, version, kid, kek_id, wrapped, public_key, created_at FROM kw_key_versions" + in
                     + " ORDER BY key_id, version", ids, rs -> versions.computeIfAbsent(rs.getString(1),

@@ -87,6 +87,11 @@ final class SqliteDialect extends Dialect {
     }
 
     @Override
+    boolean inProcess() {
+        return true;
+    }
+
+    @Override
     boolean busyWhileOpening(SQLException e) {
         return e instanceof SQLiteException s && s.getResultCode().name().startsWith("SQLITE_BUSY");
     }
