@@ -16,28 +16,28 @@ record Route(String method, String[] segments, String operation, boolean authent
         return new Route(method, pattern.substring(1).split("/"), operation, authenticated, handler);
     }
 
-    /** Captured segments if the path matches, else null. */
+    /** Captured segments if the path matches, else null. Allocates only for a match. */
     String[] match(String[] path) {
         if (path.length != segments.length) {
             return null;
         }
         int captures = 0;
-        for (String s : segments) {
-            if (s.startsWith("{")) {
-                captures++;
-            }
-        }
-        String[] out = new String[captures];
-        int c = 0;
         for (int i = 0; i < segments.length; i++) {
             String s = segments[i];
             if (s.startsWith("{")) {
                 if (path[i].isEmpty()) {
                     return null;
                 }
-                out[c++] = path[i];
+                captures++;
             } else if (!s.equals(path[i])) {
                 return null;
+            }
+        }
+        String[] out = new String[captures];
+        int c = 0;
+        for (int i = 0; i < segments.length; i++) {
+            if (segments[i].startsWith("{")) {
+                out[c++] = path[i];
             }
         }
         return out;

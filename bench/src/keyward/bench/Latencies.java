@@ -22,6 +22,17 @@ final class Latencies {
         sorted = false;
     }
 
+    /** Adds every latency {@code other} recorded. */
+    void addAll(Latencies other) {
+        for (int i = 0; i < other.count; i++) {
+            if (count == micros.length) {
+                micros = Arrays.copyOf(micros, micros.length * 2);
+            }
+            micros[count++] = other.micros[i];
+        }
+        sorted = false;
+    }
+
     int count() {
         return count;
     }

@@ -53,6 +53,15 @@ final class Load {
         double perSecond() {
             return completed / seconds;
         }
+
+        /** Both windows as one: counts and seconds added, latencies merged, the first error kept. */
+        Result plus(Result other) {
+            Latencies all = new Latencies();
+            all.addAll(latencies);
+            all.addAll(other.latencies);
+            return new Result(completed + other.completed, errors + other.errors, seconds + other.seconds, all,
+                    firstError != null ? firstError : other.firstError);
+        }
     }
 
     private final InetSocketAddress address;

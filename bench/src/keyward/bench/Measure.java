@@ -26,22 +26,36 @@ import keyward.json.Json;
  *         [--keys=100000] [--server-warmup=6] [--warmup=2] [--seconds=5] [--connections=32]
  *         -- java ... keyward.Main server ...
  * Measure --label=ceiling-aes --ceiling --out=FILE --log=FILE -- java ... keyward.bench.Bench ceiling --aes
+ * Measure --label=sqlite ... [--paired-rounds=4] -- java ... keyward.Main server ... -- java ... Bench ceiling --aes
  * </pre>
+ *
+ * <p>With a second command (the AES ceiling) after a second {@code --}, both servers run side by
+ * side and the first scenario is measured paired: in rounds that alternate between the ceiling
+ * and the server (ceiling first in even rounds, last in odd ones), so that the drift of a shared
+ * machine, which moves throughput by a quarter within a minute, falls on both sides of the ratio
+ * alike. The server's row then carries the ceiling's rate over the same rounds.
  */
 final class Measure {
     private final Map<String, String> opts = new LinkedHashMap<>();
     private final List<String> command = new ArrayList<>();
+    private final List<String> pairedCeiling = new ArrayList<>();
 
     private Measure(String[] args) {
-        int dashes = Arrays.asList(args).indexOf("--");
+        List<String> all = Arrays.asList(args);
+        int dashes = all.indexOf("--");
         if (dashes < 0) {
             throw new IllegalArgumentException("Measure: the server command follows '--'");
         }
-        for (String a : Arrays.asList(args).subList(0, dashes)) {
+        for (String a : all.subList(0, dashes)) {
             int eq = a.indexOf('=');
             opts.put(eq < 0 ? a.substring(2) : a.substring(2, eq), eq < 0 ? "true" : a.substring(eq + 1));
         }
-        command.addAll(Arrays.asList(args).subList(dashes + 1, args.length));
+        List<String> rest = all.subList(dashes + 1, all.size());
+        int second = rest.indexOf("--");
+        command.addAll(second < 0 ? rest : rest.subList(0, second));
+        if (second >= 0) {
+            pairedCeiling.addAll(rest.subList(second + 1, rest.size()));
+        }
     }
 
     static void main(String[] args) throws Exception {
@@ -64,7 +78,10 @@ final class Measure {
         Duration warmup = Duration.ofMillis((long) (Double.parseDouble(opt("warmup", "2")) * 1000));
         Duration seconds = Duration.ofMillis((long) (Double.parseDouble(opt("seconds", "5")) * 1000));
         int connections = Integer.parseInt(opt("connections", "32"));
-        try (ServerProcess server = ServerProcess.start(command, Path.of(opt("log", null)))) {
+        Path log = Path.of(opt("log", null));
+        try (ServerProcess server = ServerProcess.start(command, log);
+             ServerProcess ceilingServer = pairedCeiling.isEmpty() ? null
+                     : ServerProcess.start(pairedCeiling, log.resolveSibling(log.getFileName() + ".ceiling"))) {
             long readyMs = server.awaitReady(60_000);
             System.err.printf(Locale.ROOT, "%s: ready in %d ms (port %d)%n", label, readyMs, server.port);
             List<Scenarios.Scenario> scenarios = new ArrayList<>();
@@ -82,9 +99,19 @@ final class Measure {
             Duration serverWarmup = Duration.ofMillis((long) (Double.parseDouble(opt("server-warmup", "6")) * 1000));
             Load.run(new InetSocketAddress("127.0.0.1", server.port), scenarios.get(0).requests(), connections,
                     serverWarmup, Duration.ZERO, Load.Window.NONE);
+            Paired paired = null;
+            if (ceilingServer != null) {
+                ceilingServer.awaitReady(60_000);
+                Scenarios.Scenario c = Scenarios.ceiling(ceilingServer.port);
+                // the ceiling's JIT gets its warm-up too (its code is small: 3 s under load is ample)
+                Load.run(new InetSocketAddress("127.0.0.1", ceilingServer.port), c.requests(), connections,
+                        Duration.ofSeconds(3), Duration.ZERO, Load.Window.NONE);
+                paired = new Paired(ceilingServer, c, Integer.parseInt(opt("paired-rounds", "4")));
+            }
             double peak = 0;
             for (Scenarios.Scenario sc : scenarios) {
-                Map<String, Object> row = measure(server, label, sc, connections, warmup, seconds);
+                Map<String, Object> row = measure(server, label, sc, connections, warmup, seconds, paired);
+                paired = null; // the first scenario only
                 peak = Math.max(peak, (Double) row.get("peak_rss_mb"));
                 append(out, row);
             }
@@ -99,10 +126,19 @@ final class Measure {
         }
     }
 
-    private static Map<String, Object> measure(ServerProcess server, String label, Scenarios.Scenario sc,
-                                               int runConnections, Duration warmup, Duration seconds) throws IOException {
-        int connections = sc.connections() > 0 ? sc.connections() : runConnections;
-        boolean reset = server.resetPeak();
+    /** The ceiling a scenario is measured in alternation with, in {@code rounds} rounds. */
+    private record Paired(ServerProcess ceiling, Scenarios.Scenario scenario, int rounds) {
+    }
+
+    /** A measured window and the server's CPU time in it. */
+    private record Window(Load.Result result, long cpuMillis) {
+        Window plus(Window other) {
+            return new Window(result.plus(other.result), cpuMillis + other.cpuMillis);
+        }
+    }
+
+    private static Window window(ServerProcess server, Scenarios.Scenario sc, int connections, Duration warmup,
+                                 Duration seconds) throws IOException {
         long[] cpu = new long[2];
         Load.Result r = Load.run(new InetSocketAddress("127.0.0.1", server.port), sc.requests(), connections, warmup,
                 seconds, new Load.Window() {
@@ -116,6 +152,38 @@ final class Measure {
                         cpu[1] = server.cpuMillis();
                     }
                 });
+        return new Window(r, cpu[1] - cpu[0]);
+    }
+
+    private static Map<String, Object> measure(ServerProcess server, String label, Scenarios.Scenario sc,
+                                               int runConnections, Duration warmup, Duration seconds,
+                                               Paired paired) throws IOException {
+        int connections = sc.connections() > 0 ? sc.connections() : runConnections;
+        boolean reset = server.resetPeak();
+        Window w;
+        Window ceiling = null;
+        if (paired == null) {
+            w = window(server, sc, connections, warmup, seconds);
+        } else {
+            // each side gets `seconds` in all, in short windows after a short warm-up of their own
+            // connections; the order alternates so that a steady drift cancels out
+            Duration each = seconds.dividedBy(paired.rounds());
+            Duration settle = Duration.ofMillis(500);
+            w = null;
+            for (int round = 0; round < paired.rounds(); round++) {
+                Window c = null;
+                if (round % 2 == 0) {
+                    c = window(paired.ceiling(), paired.scenario(), connections, settle, each);
+                }
+                Window k = window(server, sc, connections, settle, each);
+                if (c == null) {
+                    c = window(paired.ceiling(), paired.scenario(), connections, settle, each);
+                }
+                w = w == null ? k : w.plus(k);
+                ceiling = ceiling == null ? c : ceiling.plus(c);
+            }
+        }
+        Load.Result r = w.result();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("kind", "scenario");
         row.put("backend", label);
@@ -134,7 +202,18 @@ final class Measure {
         row.put("peak_rss_mb", round(server.peakRssMb()));
         row.put("peak_rss_is_per_scenario", reset);
         // the server's CPU time per request: steadier than throughput on a machine shared with others
-        row.put("server_cpu_us_per_request", r.completed() == 0 ? 0.0 : round((cpu[1] - cpu[0]) * 1000.0 / r.completed()));
+        row.put("server_cpu_us_per_request", r.completed() == 0 ? 0.0 : round(w.cpuMillis() * 1000.0 / r.completed()));
+        if (ceiling != null) {
+            Load.Result c = ceiling.result();
+            row.put("paired_rounds", (long) paired.rounds());
+            row.put("paired_ceiling_requests_per_s", round(c.perSecond()));
+            row.put("paired_ceiling_p99_ms", c.latencies().quantileMillis(0.99));
+            row.put("paired_ceiling_cpu_us_per_request",
+                    c.completed() == 0 ? 0.0 : round(ceiling.cpuMillis() * 1000.0 / c.completed()));
+            System.err.printf(Locale.ROOT, "  %-10s %-18s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  (the AES ceiling, in"
+                    + " %d rounds alternating with %s)%n", "ceiling", sc.name(), c.perSecond(),
+                    c.latencies().quantileMillis(0.5), c.latencies().quantileMillis(0.99), paired.rounds(), label);
+        }
         row.put("latency_histogram", r.latencies().histogram());
         if (r.firstError() != null) {
             row.put("first_error", r.firstError());

@@ -68,7 +68,15 @@ final class Report {
                         r.get("backend"), r.get("scenario"), (long) num(r, "connections"), rps,
                         items > 1 ? String.format(Locale.ROOT, "%.0f", num(r, "items_per_s")) : "",
                         num(r, "p50_ms"), num(r, "p99_ms"), num(r, "peak_rss_mb"), num(r, "server_cpu_us_per_request"),
-                        ratio(rps, bare), ratio(rps, aes), num(r, "errors") > 0 ? "  errors: " + r.get("errors") : "");
+                        ratio(rps, bare), pairedRatio(r, aes), num(r, "errors") > 0 ? "  errors: " + r.get("errors") : "");
+            }
+        }
+        for (Map<String, Object> r : rows) {
+            if (r.containsKey("paired_ceiling_requests_per_s")) {
+                out.printf(Locale.ROOT, "* %s %s against the AES ceiling measured in %d rounds alternating with it:"
+                        + " %.0f req/s, p99 %.2f ms, %.0f cpu us/rq%n", r.get("backend"), r.get("scenario"),
+                        (long) num(r, "paired_rounds"), num(r, "paired_ceiling_requests_per_s"),
+                        num(r, "paired_ceiling_p99_ms"), num(r, "paired_ceiling_cpu_us_per_request"));
             }
         }
         out.println();
@@ -88,11 +96,7 @@ final class Report {
         return meanRate(rows, backend);
     }
 
-    /**
-     * The mean requests/s of a backend's scenario rows: a ceiling is measured before the backends
-     * and again right after SQLite, so that drift on a shared machine between the two (minutes
-     * apart) weighs on both sides of a ratio alike. Null if it was not measured.
-     */
+    /** The mean requests/s of a backend's scenario rows; null if it was not measured. */
     static Double meanRate(List<Map<String, Object>> rows, String backend) {
         double sum = 0;
         int n = 0;
@@ -103,6 +107,21 @@ final class Report {
             }
         }
         return n == 0 ? null : sum / n;
+    }
+
+    /**
+     * The ratio of a row to the AES ceiling: to the ceiling measured in alternation with it where
+     * there is one (marked *), else to the mean of the ceiling's own runs.
+     */
+    private static String pairedRatio(Map<String, Object> r, Double aes) {
+        Double paired = pairedCeiling(r);
+        return paired == null ? ratio(num(r, "requests_per_s"), aes) : ratio(num(r, "requests_per_s"), paired) + "*";
+    }
+
+    /** The rate of the AES ceiling measured in alternation with this row, or null. */
+    static Double pairedCeiling(Map<String, Object> r) {
+        double v = num(r, "paired_ceiling_requests_per_s");
+        return Double.isNaN(v) ? null : v;
     }
 
     private static String ratio(double rps, Double ceiling) {

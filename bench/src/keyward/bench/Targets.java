@@ -19,11 +19,12 @@ final class Targets {
 
     List<Map<String, Object>> check() {
         Map<String, Object> enc = scenario("sqlite", "encrypt-64B");
-        Double aes = Report.meanRate(rows, Report.AES);
+        Double paired = enc == null ? null : Report.pairedCeiling(enc);
+        Double aes = paired != null ? paired : Report.meanRate(rows, Report.AES);
         if (enc != null && aes != null) {
             double ratio = Report.num(enc, "requests_per_s") / aes;
-            add("encrypt 64 B at " + (long) Report.num(enc, "connections") + " connections / bare+AES-GCM ceiling",
-                    ratio, ">= 0.80", ratio >= 0.8);
+            add("encrypt 64 B at " + (long) Report.num(enc, "connections") + " connections / bare+AES-GCM ceiling"
+                    + (paired != null ? " (alternating)" : ""), ratio, ">= 0.80", ratio >= 0.8);
             add("encrypt 64 B p99 (ms)", Report.num(enc, "p99_ms"), "< 5", Report.num(enc, "p99_ms") < 5);
         }
         Map<String, Object> batch = scenario("sqlite", "batch-encrypt-100");

@@ -5,8 +5,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import keyward.store.AuditCheckpoint;
 import keyward.store.AuditQuery;
 import keyward.store.AuditRecord;
@@ -38,26 +41,13 @@ final class AuditLog {
             checkCheckpoint(checkpoint);
         }
         db.write("appendAudit", c -> {
-            try (PreparedStatement ps = db.prepare(c, "INSERT INTO kw_audit (node, seq, time_ms, user_name, operation,"
-                    + " key_ref, outcome, remote, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                for (AuditRecord a : entries) {
-                    ps.setString(1, a.node());
-                    ps.setLong(2, a.seq());
-                    ps.setLong(3, a.time().toEpochMilli());
-                    Jdbc.setText(ps, 4, a.user());
-                    ps.setString(5, a.operation());
-                    Jdbc.setText(ps, 6, a.keyRef());
-                    ps.setString(7, a.outcome());
-                    Jdbc.setText(ps, 8, a.remote());
-                    Jdbc.setBytes(ps, 9, a.prevHash());
-                    ps.setBytes(10, a.hash());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+            try {
+                insert(c, entries);
             } catch (SQLException e) {
                 throw db.conflictIfUnique(e, ConflictException.Kind.ALREADY_EXISTS,
                         "audit entry of node " + entries.get(0).node() + " with a seq already stored");
             }
+            writeRanges(c, entries);
             if (checkpoint != null) {
                 writeCheckpoint(c, checkpoint);
             }
@@ -65,21 +55,159 @@ final class AuditLog {
         });
     }
 
+    /** Rows per INSERT statement: one statement per row costs a third more per entry on SQLite. */
+    private static final int ROWS_PER_INSERT = 32;
+
+    private static final String INSERT = "INSERT INTO kw_audit (node, seq, time_ms, user_name, operation, key_ref,"
+            + " outcome, remote, prev_hash, hash) VALUES ";
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /**
+     * Inserts in the order given: whole chunks of {@link #ROWS_PER_INSERT} rows in one multi-row
+     * statement each, the rest row by row (so there are two statement texts, not one per size).
+     */
+    private void insert(Connection c, List<AuditRecord> entries) throws SQLException {
+        int whole = entries.size() - entries.size() % ROWS_PER_INSERT;
+        if (whole > 0) {
+            try (PreparedStatement ps = db.prepare(c, INSERT + String.join(", ", java.util.Collections.nCopies(
+                    ROWS_PER_INSERT, ROW)))) {
+                for (int i = 0; i < whole; i += ROWS_PER_INSERT) {
+                    for (int j = 0; j < ROWS_PER_INSERT; j++) {
+                        bind(ps, 10 * j, entries.get(i + j));
+                    }
+                    ps.executeUpdate();
+                }
+            }
+        }
+        if (whole < entries.size()) {
+            try (PreparedStatement ps = db.prepare(c, INSERT + ROW)) {
+                for (AuditRecord a : entries.subList(whole, entries.size())) {
+                    bind(ps, 0, a);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+
+    private static void bind(PreparedStatement ps, int at, AuditRecord a) throws SQLException {
+        ps.setString(at + 1, a.node());
+        ps.setLong(at + 2, a.seq());
+        ps.setLong(at + 3, a.time().toEpochMilli());
+        Jdbc.setText(ps, at + 4, a.user());
+        ps.setString(at + 5, a.operation());
+        Jdbc.setText(ps, at + 6, a.keyRef());
+        ps.setString(at + 7, a.outcome());
+        Jdbc.setText(ps, at + 8, a.remote());
+        Jdbc.setBytes(ps, at + 9, a.prevHash());
+        ps.setBytes(at + 10, a.hash());
+    }
+
+    /**
+     * Stores, for each key and each user among {@code entries} (just inserted), the range of
+     * positions that holds their entries: per node, the positions of the seqs written. A range may
+     * cover more than its ref's entries (listings filter), never fewer.
+     */
+    private void writeRanges(Connection c, List<AuditRecord> entries) throws SQLException {
+        Map<String, long[]> seqs = new HashMap<>();
+        for (AuditRecord a : entries) {
+            long[] r = seqs.computeIfAbsent(a.node(), n -> new long[] {a.seq(), a.seq()});
+            r[0] = Math.min(r[0], a.seq());
+            r[1] = Math.max(r[1], a.seq());
+        }
+        try (PreparedStatement ps = db.prepare(c, RANGES)) {
+            for (Map.Entry<String, long[]> e : seqs.entrySet()) {
+                for (int i = 0; i < 2; i++) {
+                    ps.setString(3 * i + 1, e.getKey());
+                    ps.setLong(3 * i + 2, e.getValue()[0]);
+                    ps.setLong(3 * i + 3, e.getValue()[1]);
+                }
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static final String RANGES = "INSERT INTO kw_audit_refs (kind, ref, first_position, last_position)"
+            + " SELECT 'key', key_ref, MIN(position), MAX(position) FROM kw_audit"
+            + " WHERE node = ? AND seq BETWEEN ? AND ? AND key_ref IS NOT NULL GROUP BY key_ref"
+            + " UNION ALL SELECT 'user', user_name, MIN(position), MAX(position) FROM kw_audit"
+            + " WHERE node = ? AND seq BETWEEN ? AND ? AND user_name IS NOT NULL GROUP BY user_name";
+
+    /** How many position ranges one listing query scans at most. */
+    private static final int RANGES_PER_QUERY = 32;
+
     List<AuditRecord> list(AuditQuery q) {
         if (q.limit() < 1 || q.limit() > MAX_LIST) {
             throw new IllegalArgumentException("audit limit must be 1.." + MAX_LIST);
         }
-        StringBuilder sql = new StringBuilder(COLUMNS).append(" WHERE position > ?");
+        StringBuilder where = new StringBuilder();
         List<Object> params = new ArrayList<>();
-        params.add(q.afterPosition());
         for (String[] f : new String[][] {{"node", q.node()}, {"key_ref", q.keyRef()}, {"user_name", q.user()}}) {
             if (f[1] != null) {
-                sql.append(" AND ").append(f[0]).append(" = ?");
+                where.append(" AND ").append(f[0]).append(" = ?");
                 params.add(f[1]);
             }
         }
-        sql.append(" ORDER BY position LIMIT ").append(q.limit());
-        return db.once("listAudit", false, c -> entries(c, sql.toString(), params));
+        if (q.keyRef() == null && q.user() == null) {
+            List<Object> all = new ArrayList<>();
+            all.add(q.afterPosition());
+            all.addAll(params);
+            String sql = COLUMNS + " WHERE position > ?" + where + " ORDER BY position LIMIT " + q.limit();
+            return db.once("listAudit", false, c -> entries(c, sql, all));
+        }
+        String kind = q.keyRef() != null ? "key" : "user";
+        String ref = q.keyRef() != null ? q.keyRef() : q.user();
+        return db.once("listAudit", false, c -> listByRanges(c, q, kind, ref, where.toString(), params));
+    }
+
+    /**
+     * A listing filtered by key or user: the ref's position ranges after the cursor, in order of
+     * their first position, are scanned a few at a time until {@code limit} entries are found and no
+     * range left can start before the last of them. Ranges of several nodes may overlap: entries are
+     * kept by position, once each.
+     */
+    private List<AuditRecord> listByRanges(Connection c, AuditQuery q, String kind, String ref, String where,
+                                           List<Object> filters) throws SQLException {
+        TreeMap<Long, AuditRecord> found = new TreeMap<>();
+        long[] from = {Long.MIN_VALUE, Long.MIN_VALUE}; // keyset: (first, last) of the last range read
+        while (true) {
+            List<long[]> ranges = new ArrayList<>();
+            try (PreparedStatement ps = db.prepare(c, "SELECT first_position, last_position FROM kw_audit_refs"
+                    + " WHERE kind = ? AND ref = ? AND last_position > ?"
+                    + " AND (first_position > ? OR (first_position = ? AND last_position > ?))"
+                    + " ORDER BY first_position, last_position LIMIT " + RANGES_PER_QUERY)) {
+                KeyReads.bind(ps, List.of(kind, ref, q.afterPosition(), from[0], from[0], from[1]));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long first = rs.getLong(1);
+                        if (found.size() >= q.limit() && first > found.lastKey()) {
+                            break; // every later range starts after the entries already found
+                        }
+                        ranges.add(new long[] {first, rs.getLong(2)});
+                    }
+                }
+            }
+            if (ranges.isEmpty()) {
+                return new ArrayList<>(found.values());
+            }
+            from = ranges.get(ranges.size() - 1);
+            StringBuilder sql = new StringBuilder(COLUMNS).append(" WHERE position > ? AND (");
+            List<Object> params = new ArrayList<>();
+            params.add(q.afterPosition());
+            for (int i = 0; i < ranges.size(); i++) {
+                sql.append(i == 0 ? "" : " OR ").append("position BETWEEN ? AND ?");
+                params.add(ranges.get(i)[0]);
+                params.add(ranges.get(i)[1]);
+            }
+            sql.append(')').append(where).append(" ORDER BY position LIMIT ").append(q.limit());
+            params.addAll(filters);
+            for (AuditRecord a : entries(c, sql.toString(), params)) {
+                found.put(a.position(), a);
+            }
+            while (found.size() > q.limit()) {
+                found.pollLastEntry();
+            }
+        }
     }
 
     Optional<AuditRecord> last(String node) {

@@ -56,7 +56,6 @@ abstract class Dialect {
         return false;
     }
 
-    /** DDL for a placeholder: the types ID, NAME, TEXT, BLOB, HASH, BIGINT, INT, SERIAL; TABLE (a suffix); CREATE_INDEX. */
     /**
      * True if a failed statement leaves the transaction unusable until a rollback (PostgreSQL);
      * elsewhere only the statement is undone and the transaction goes on.
@@ -65,7 +64,16 @@ abstract class Dialect {
         return false;
     }
 
+    /**
+     * DDL for a placeholder: the types ID, NAME, TEXT, BLOB, HASH, BIGINT, INT, SERIAL; TABLE (a
+     * suffix); CREATE_INDEX; POSITION_BUCKET (an audit position divided by 10,000, as an integer).
+     */
     abstract String ddl(String placeholder);
+
+    /** Drops an index if it is there. */
+    String dropIndex(String index, String table) {
+        return "DROP INDEX IF EXISTS " + index;
+    }
 
     /** A statement run first in a read transaction so that its queries share one snapshot, or null. */
     String snapshotStatement() {
@@ -82,8 +90,11 @@ abstract class Dialect {
     void unlockSchema(Connection c) throws SQLException {
     }
 
-    /** True for a DDL error that means the object is already there (a step redone after a crash). */
-    boolean alreadyExists(SQLException e) {
+    /**
+     * True for a DDL error that means the statement's work is already done (a step redone after a
+     * crash): the object it creates is there, or the one it drops is gone.
+     */
+    boolean alreadyApplied(SQLException e) {
         return false;
     }
 

@@ -78,9 +78,29 @@ final class Migrations {
                             + " doc {BLOB} NOT NULL, tombstone {INT} NOT NULL, updated_at {BIGINT} NOT NULL,"
                             + " PRIMARY KEY (kind, object_id)){TABLE}",
                     "CREATE TABLE IF NOT EXISTS kw_repl_vector (origin {ID} NOT NULL PRIMARY KEY,"
-                            + " change_id {ID} NOT NULL, trimmed {ID}){TABLE}")));
+                            + " change_id {ID} NOT NULL, trimmed {ID}){TABLE}")),
+            // Audit entries are written on every request: three secondary indexes made each one five
+            // B-tree inserts. Now each append also stores, per key and per user in it, the range of
+            // positions holding their entries (kw_audit_refs: one row per batch, not per entry), and a
+            // filtered listing scans those ranges (AuditLog). Existing entries get ranges of at most
+            // 10,000 positions. A listing by node pages through positions and filters;
+            // kw_audit_node_seq_uq still finds a node's last entry.
+            new Step(3, "audit: position ranges per key and user instead of three indexes", List.of(
+                    "CREATE TABLE IF NOT EXISTS kw_audit_refs (kind {NAME} NOT NULL, ref {NAME} NOT NULL,"
+                            + " first_position {BIGINT} NOT NULL, last_position {BIGINT} NOT NULL){TABLE}",
+                    "{CREATE_INDEX} kw_audit_refs_ref ON kw_audit_refs (kind, ref, last_position)",
+                    "INSERT INTO kw_audit_refs (kind, ref, first_position, last_position) SELECT 'key', key_ref,"
+                            + " MIN(position), MAX(position) FROM kw_audit WHERE key_ref IS NOT NULL"
+                            + " GROUP BY key_ref, {POSITION_BUCKET}",
+                    "INSERT INTO kw_audit_refs (kind, ref, first_position, last_position) SELECT 'user', user_name,"
+                            + " MIN(position), MAX(position) FROM kw_audit WHERE user_name IS NOT NULL"
+                            + " GROUP BY user_name, {POSITION_BUCKET}",
+                    "{DROP_INDEX kw_audit_node ON kw_audit}",
+                    "{DROP_INDEX kw_audit_key ON kw_audit}",
+                    "{DROP_INDEX kw_audit_user ON kw_audit}")));
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Z_]+)}");
+    /** {@code {TYPE}}, or {@code {DROP_INDEX index ON table}}. */
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Z_]+)(?: (\\w+) ON (\\w+))?}");
 
     private Migrations() {
     }
@@ -159,7 +179,7 @@ final class Migrations {
             try {
                 exec(c, db, sql);
             } catch (SQLException e) {
-                if (!db.dialect.alreadyExists(e)) {
+                if (!db.dialect.alreadyApplied(e)) {
                     throw e;
                 }
             }
@@ -190,7 +210,8 @@ final class Migrations {
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(d.ddl(m.group(1))));
+            String sql = m.group(2) == null ? d.ddl(m.group(1)) : d.dropIndex(m.group(2), m.group(3));
+            m.appendReplacement(out, Matcher.quoteReplacement(sql));
         }
         return m.appendTail(out).toString();
     }

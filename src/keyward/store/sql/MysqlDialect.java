@@ -57,6 +57,7 @@ final class MysqlDialect extends Dialect {
             case "INT" -> "INT";
             case "SERIAL" -> "BIGINT AUTO_INCREMENT PRIMARY KEY";
             case "CREATE_INDEX" -> "CREATE INDEX";
+            case "POSITION_BUCKET" -> "position DIV 10000";
             case "TABLE" -> " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
             default -> throw new IllegalArgumentException("unknown DDL placeholder " + placeholder);
         };
@@ -102,10 +103,19 @@ final class MysqlDialect extends Dialect {
         }
     }
 
-    /** 1050 table exists, 1061 duplicate key name: the step got that far before an interruption. */
+    /**
+     * 1050 table exists, 1061 duplicate key name, 1091 no such key to drop: the step got that far
+     * before an interruption.
+     */
     @Override
-    boolean alreadyExists(SQLException e) {
-        return e.getErrorCode() == 1050 || e.getErrorCode() == 1061;
+    boolean alreadyApplied(SQLException e) {
+        return e.getErrorCode() == 1050 || e.getErrorCode() == 1061 || e.getErrorCode() == 1091;
+    }
+
+    /** MySQL has no {@code DROP INDEX IF EXISTS} (MariaDB has): a missing index is error 1091. */
+    @Override
+    String dropIndex(String index, String table) {
+        return "DROP INDEX " + index + " ON " + table;
     }
 
     @Override

@@ -51,6 +51,7 @@ final class SqliteDialect extends Dialect {
             case "SERIAL" -> "INTEGER PRIMARY KEY AUTOINCREMENT";
             case "TABLE" -> "";
             case "CREATE_INDEX" -> "CREATE INDEX IF NOT EXISTS";
+            case "POSITION_BUCKET" -> "position / 10000";
             default -> throw new IllegalArgumentException("unknown DDL placeholder " + placeholder);
         };
     }
