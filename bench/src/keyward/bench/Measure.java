@@ -30,7 +30,8 @@ import keyward.json.Json;
  * </pre>
  *
  * <p>With a second command (the AES ceiling) after a second {@code --}, both servers run side by
- * side and the first scenario is measured paired: in rounds that alternate between the ceiling
+ * side and the first scenario, if it is encrypt-64B (the ceiling's own request), is measured paired:
+ * in rounds that alternate between the ceiling
  * and the server (ceiling first in even rounds, last in odd ones), so that the drift of a shared
  * machine, which moves throughput by a quarter within a minute, falls on both sides of the ratio
  * alike. The server's row then carries the ceiling's rate over the same rounds.
@@ -100,7 +101,7 @@ final class Measure {
             Load.run(new InetSocketAddress("127.0.0.1", server.port), scenarios.get(0).requests(), connections,
                     serverWarmup, Duration.ZERO, Load.Window.NONE);
             Paired paired = null;
-            if (ceilingServer != null) {
+            if (ceilingServer != null && scenarios.get(0).name().equals("encrypt-64B")) {
                 ceilingServer.awaitReady(60_000);
                 Scenarios.Scenario c = Scenarios.ceiling(ceilingServer.port);
                 // the ceiling's JIT gets its warm-up too (its code is small: 3 s under load is ample)
@@ -159,6 +160,9 @@ final class Measure {
                                                int runConnections, Duration warmup, Duration seconds,
                                                Paired paired) throws IOException {
         int connections = sc.connections() > 0 ? sc.connections() : runConnections;
+        if (warmup.getSeconds() < sc.minWarmupSeconds()) {
+            warmup = Duration.ofSeconds(sc.minWarmupSeconds());
+        }
         boolean reset = server.resetPeak();
         Window w;
         Window ceiling = null;
