@@ -29,6 +29,28 @@ public abstract class AuditConformance extends AccountConformance {
         assertTrue(listed.get(0).position() > 0);
     }
 
+    /** 70 entries: two multi-row statements of 32 and six single rows on SQL; one order everywhere. */
+    @Test
+    void appendAudit_largeBatch_keepsTheOrderGiven_andRefusesARepeatAnywhereInIt() {
+        java.util.List<AuditRecord> batch = new java.util.ArrayList<>();
+        for (int i = 1; i <= 70; i++) {
+            batch.add(audit(i % 2 == 0 ? "n1" : "n2", (i + 1) / 2, i % 3 == 0 ? "bob" : "alice", "k" + i % 4));
+        }
+        store.appendAudit(batch);
+        List<AuditRecord> listed = store.listAudit(all());
+        assertEquals(batch, listed);
+        for (int i = 1; i < listed.size(); i++) {
+            assertTrue(listed.get(i).position() > listed.get(i - 1).position(), "positions ascend");
+        }
+        java.util.List<AuditRecord> clash = new java.util.ArrayList<>();
+        for (int i = 36; i <= 100; i++) {
+            clash.add(audit("n3", i, null, null));
+        }
+        clash.add(audit("n1", 35, null, null)); // stored above: refused, and with it the 65 new ones
+        assertThrows(ConflictException.class, () -> store.appendAudit(clash));
+        assertEquals(70, store.listAudit(all()).size());
+    }
+
     @Test
     void appendAudit_repeatedNodeAndSeq_isRefused_andNothingOfTheBatchIsStored() {
         store.appendAudit(List.of(audit("n1", 1, "alice", null)));
