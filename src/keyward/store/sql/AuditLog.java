@@ -22,6 +22,21 @@ final class AuditLog {
             + " remote, prev_hash, hash FROM kw_audit";
     private static final int MAX_LIST = 10_000;
 
+    /** Rows per INSERT statement: one statement per row costs a third more per entry on SQLite. */
+    private static final int ROWS_PER_INSERT = 32;
+    private static final String INSERT = "INSERT INTO kw_audit (node, seq, time_ms, user_name, operation, key_ref,"
+            + " outcome, remote, prev_hash, hash) VALUES ";
+    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** Per key and per user, the positions of a node's entries in a seq range ({@link #writeRanges}). */
+    private static final String RANGES = "INSERT INTO kw_audit_refs (kind, ref, first_position, last_position)"
+            + " SELECT 'key', key_ref, MIN(position), MAX(position) FROM kw_audit"
+            + " WHERE node = ? AND seq BETWEEN ? AND ? AND key_ref IS NOT NULL GROUP BY key_ref"
+            + " UNION ALL SELECT 'user', user_name, MIN(position), MAX(position) FROM kw_audit"
+            + " WHERE node = ? AND seq BETWEEN ? AND ? AND user_name IS NOT NULL GROUP BY user_name";
+    /** How many position ranges one listing query scans at most. */
+    private static final int RANGES_PER_QUERY = 32;
+
     private final Jdbc db;
 
     AuditLog(Jdbc db) {
@@ -54,13 +69,6 @@ final class AuditLog {
             return null;
         });
     }
-
-    /** Rows per INSERT statement: one statement per row costs a third more per entry on SQLite. */
-    private static final int ROWS_PER_INSERT = 32;
-
-    private static final String INSERT = "INSERT INTO kw_audit (node, seq, time_ms, user_name, operation, key_ref,"
-            + " outcome, remote, prev_hash, hash) VALUES ";
-    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /**
      * Inserts in the order given: whole chunks of {@link #ROWS_PER_INSERT} rows in one multi-row
@@ -126,15 +134,6 @@ final class AuditLog {
             }
         }
     }
-
-    private static final String RANGES = "INSERT INTO kw_audit_refs (kind, ref, first_position, last_position)"
-            + " SELECT 'key', key_ref, MIN(position), MAX(position) FROM kw_audit"
-            + " WHERE node = ? AND seq BETWEEN ? AND ? AND key_ref IS NOT NULL GROUP BY key_ref"
-            + " UNION ALL SELECT 'user', user_name, MIN(position), MAX(position) FROM kw_audit"
-            + " WHERE node = ? AND seq BETWEEN ? AND ? AND user_name IS NOT NULL GROUP BY user_name";
-
-    /** How many position ranges one listing query scans at most. */
-    private static final int RANGES_PER_QUERY = 32;
 
     List<AuditRecord> list(AuditQuery q) {
         if (q.limit() < 1 || q.limit() > MAX_LIST) {
