@@ -33,7 +33,8 @@ import keyward.json.Json;
  * side and the first scenario, if it is encrypt-64B (the ceiling's own request), is measured
  * paired: in rounds that alternate between the ceiling and the server (ceiling first in even
  * rounds, last in odd ones), so that the drift of a shared machine, which moves throughput by a
- * quarter within a minute, falls on both sides of the ratio alike. The server's row then carries the ceiling's rate over the same rounds.
+ * quarter within a minute, falls on both sides of the ratio alike. The server's row then carries
+ * the ceiling's rate over the same rounds.
  */
 final class Measure {
     private final Map<String, String> opts = new LinkedHashMap<>();
