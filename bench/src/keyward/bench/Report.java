@@ -125,7 +125,7 @@ final class Report {
     }
 
     private static String ratio(double rps, Double ceiling) {
-        return ceiling == null || ceiling == 0 ? "-" : String.format(Locale.ROOT, "%.2f", rps / ceiling);
+        return ceiling == null || ceiling == 0 ? "-" : String.format(Locale.ROOT, "%.3f", rps / ceiling);
     }
 
     static double num(Map<String, Object> r, String field) {

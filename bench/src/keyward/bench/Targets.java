@@ -63,8 +63,10 @@ final class Targets {
             Object met = t.get("met") == Json.NULL ? null : t.get("met");
             String mark = met == null ? "" : Boolean.TRUE.equals(met) ? "ok" : "MISS";
             String want = met == null ? "for comparison; the target, on sqlite and postgresql, is" : "want";
-            ps.printf(Locale.ROOT, "  %-4s %-70s %10.2f  (%s %s)%n", mark, t.get("target"), (Double) t.get("value"), want,
-                    t.get("want"));
+            // a ratio of 0.798 must not print as the 0.80 it misses
+            String value = !(t.get("value") instanceof Double v) ? "-"
+                    : String.format(Locale.ROOT, Math.abs(v) < 10 ? "%.3f" : "%.2f", v);
+            ps.printf(Locale.ROOT, "  %-4s %-70s %10s  (%s %s)%n", mark, t.get("target"), value, want, t.get("want"));
         }
     }
 
@@ -90,7 +92,7 @@ final class Targets {
     private void add(String target, double value, String want, Boolean met) {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("target", target);
-        t.put("value", Double.isNaN(value) ? null : Math.round(value * 100) / 100.0);
+        t.put("value", Double.isNaN(value) ? null : Math.round(value * 1000) / 1000.0);
         t.put("want", want);
         t.put("met", met == null ? Json.NULL : met);
         out.add(t);
