@@ -115,6 +115,32 @@ public final class TestDatabases {
         admin(MYSQL_ADMIN, "root", "DROP DATABASE IF EXISTS " + nameOf(url));
     }
 
+    /** A check that needs a database of its own. */
+    @FunctionalInterface
+    public interface OnDatabase {
+        void run(SqlOptions options) throws Exception;
+    }
+
+    /** Runs {@code check} on a new, empty PostgreSQL database, dropped afterwards. */
+    public static void onNewPostgres(OnDatabase check) throws Exception {
+        String url = createPostgresDatabase();
+        try {
+            check.run(options(url));
+        } finally {
+            dropPostgresDatabase(url);
+        }
+    }
+
+    /** Runs {@code check} on a new, empty MariaDB database, dropped afterwards. */
+    public static void onNewMariadb(OnDatabase check) throws Exception {
+        String url = createMysqlDatabase();
+        try {
+            check.run(options(url));
+        } finally {
+            dropMysqlDatabase(url);
+        }
+    }
+
     /** The Redis URL, after checking that Redis answers. */
     public static String redisUrl() {
         requireRedis();

@@ -31,22 +31,12 @@ class AuditRangesTest {
 
     @Test
     void postgres_overlappingRanges_listEachEntryOnce_inOrder() throws Exception {
-        String url = TestDatabases.createPostgresDatabase();
-        try {
-            check(TestDatabases.options(url));
-        } finally {
-            TestDatabases.dropPostgresDatabase(url);
-        }
+        TestDatabases.onNewPostgres(AuditRangesTest::check);
     }
 
     @Test
     void mariadb_overlappingRanges_listEachEntryOnce_inOrder() throws Exception {
-        String url = TestDatabases.createMysqlDatabase();
-        try {
-            check(TestDatabases.options(url));
-        } finally {
-            TestDatabases.dropMysqlDatabase(url);
-        }
+        TestDatabases.onNewMariadb(AuditRangesTest::check);
     }
 
     private static void check(SqlOptions o) throws Exception {

@@ -35,42 +35,22 @@ class MigrationsTest {
 
     @Test
     void postgres_fourInstancesStartingTogether_migrateExactlyOnce() throws Exception {
-        String url = TestDatabases.createPostgresDatabase();
-        try {
-            startTogether(TestDatabases.options(url));
-        } finally {
-            TestDatabases.dropPostgresDatabase(url);
-        }
+        TestDatabases.onNewPostgres(MigrationsTest::startTogether);
     }
 
     @Test
     void mariadb_fourInstancesStartingTogether_migrateExactlyOnce() throws Exception {
-        String url = TestDatabases.createMysqlDatabase();
-        try {
-            startTogether(TestDatabases.options(url));
-        } finally {
-            TestDatabases.dropMysqlDatabase(url);
-        }
+        TestDatabases.onNewMariadb(MigrationsTest::startTogether);
     }
 
     @Test
     void postgres_open_waitsForAnotherInstancesMigration_pastTheStatementTimeout() throws Exception {
-        String url = TestDatabases.createPostgresDatabase();
-        try {
-            waitsForTheLock(TestDatabases.options(url), "SELECT pg_advisory_lock(" + 0x6b65797761726400L + ")");
-        } finally {
-            TestDatabases.dropPostgresDatabase(url);
-        }
+        TestDatabases.onNewPostgres(o -> waitsForTheLock(o, "SELECT pg_advisory_lock(" + 0x6b65797761726400L + ")"));
     }
 
     @Test
     void mariadb_open_waitsForAnotherInstancesMigration_pastTheStatementTimeout() throws Exception {
-        String url = TestDatabases.createMysqlDatabase();
-        try {
-            waitsForTheLock(TestDatabases.options(url), "SELECT GET_LOCK('keyward_migrate', 5)");
-        } finally {
-            TestDatabases.dropMysqlDatabase(url);
-        }
+        TestDatabases.onNewMariadb(o -> waitsForTheLock(o, "SELECT GET_LOCK('keyward_migrate', 5)"));
     }
 
     /** Another session holds the schema lock for 1.5 s; a store with a 1 s timeout still opens, after it. */
