@@ -123,21 +123,19 @@ public final class TestDatabases {
 
     /** Runs {@code check} on a new, empty PostgreSQL database, dropped afterwards. */
     public static void onNewPostgres(OnDatabase check) throws Exception {
-        String url = createPostgresDatabase();
-        try {
-            check.run(options(url));
-        } finally {
-            dropPostgresDatabase(url);
-        }
+        onNew(createPostgresDatabase(), TestDatabases::dropPostgresDatabase, check);
     }
 
     /** Runs {@code check} on a new, empty MariaDB database, dropped afterwards. */
     public static void onNewMariadb(OnDatabase check) throws Exception {
-        String url = createMysqlDatabase();
+        onNew(createMysqlDatabase(), TestDatabases::dropMysqlDatabase, check);
+    }
+
+    private static void onNew(String url, java.util.function.Consumer<String> drop, OnDatabase check) throws Exception {
         try {
             check.run(options(url));
         } finally {
-            dropMysqlDatabase(url);
+            drop.accept(url);
         }
     }
 
