@@ -3,7 +3,7 @@ PREFIX ?= /usr
 DESTDIR ?=
 SYSCONFDIR ?= /etc
 
-.PHONY: build run test bench clean deps install dist
+.PHONY: build run test bench bench-audit clean deps install dist
 build:
 	./build.sh compile
 
@@ -25,6 +25,10 @@ clean:
 # PostgreSQL, MariaDB and Redis are up; about 4 minutes (docs/performance.md)
 bench: build
 	./build.sh bench
+
+# What one audit entry costs the SQLite store, by how many keys a batch names (docs/performance.md)
+bench-audit: build
+	./build.sh bench audit-append
 
 # ---- install and dist: they copy what `make build` made and never compile, so that they can run
 # as root on a tree built by a user. DESTDIR stages the tree for packaging.

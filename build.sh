@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Keyward build: fetch pinned jars (checked against deps.sha256), compile, package, test.
-#   ./build.sh deps | compile | test [TEST-SELECTOR...] | bench | clean
+#   ./build.sh deps | compile | test [TEST-SELECTOR...] | bench [BENCH-COMMAND...] | clean
 # The Makefile is the front door; this script holds the logic.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -97,7 +97,11 @@ bench() { # make bench: the load generator against build/keyward.jar, then bench
   rm -rf "$OUT/bench-classes"; mkdir -p "$OUT/bench-classes"
   find bench/src -name '*.java' > "$OUT/bench-sources.txt"
   javac "${JAVAC_FLAGS[@]}" -cp "$OUT/keyward.jar:$LIB/*" -d "$OUT/bench-classes" @"$OUT/bench-sources.txt"
-  bench/run.sh
+  if [ $# -gt 0 ]; then # one Bench command (make bench-audit), not the whole run
+    java -Xmx1g -XX:+UseSerialGC -cp "$OUT/bench-classes:$OUT/keyward.jar:$LIB/*" keyward.bench.Bench "$@"
+  else
+    bench/run.sh
+  fi
 }
 
 case "${1:-compile}" in
@@ -105,6 +109,6 @@ case "${1:-compile}" in
   compile) compile ;;
   test) shift; run_tests "$@" ;;
   clean) rm -rf "$OUT" bin/keyward ;;
-  bench) bench ;;
-  *) die "usage: build.sh deps|compile|test [class...]|bench|clean" ;;
+  bench) shift; bench "$@" ;;
+  *) die "usage: build.sh deps|compile|test [class...]|bench [command...]|clean" ;;
 esac

@@ -8,7 +8,9 @@ import java.util.Arrays;
  *   <li>{@code ceiling --port=N [--aes]}: the bare com.sun.net.httpserver server ({@link Ceiling});</li>
  *   <li>{@code fill --keys=N <keyward flags>}: many keys through the core ({@link Fill});</li>
  *   <li>{@code measure ... -- <server command>}: one server under load ({@link Measure});</li>
- *   <li>{@code report RESULTS.jsonl OUT.json}: the table, the ratios and the JSON ({@link Report}).</li>
+ *   <li>{@code report RESULTS.jsonl OUT.json}: the table, the ratios and the JSON ({@link Report});</li>
+ *   <li>{@code audit-append [--batch=N] [--keys=N,M]}: the SQLite store's cost per audit entry ({@link AuditAppend},
+ *       {@code make bench-audit}).</li>
  * </ul>
  */
 public final class Bench {
@@ -17,7 +19,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: Bench ceiling|fill|measure|report ...");
+            System.err.println("usage: Bench ceiling|fill|measure|report|audit-append ...");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -26,6 +28,7 @@ public final class Bench {
             case "fill" -> Fill.main(rest);
             case "measure" -> Measure.main(rest);
             case "report" -> Report.main(rest);
+            case "audit-append" -> AuditAppend.main(rest);
             default -> {
                 System.err.println("Bench: unknown command '" + args[0] + "'");
                 System.exit(2);

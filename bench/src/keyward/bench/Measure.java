@@ -17,8 +17,9 @@ import keyward.json.Json;
 
 /**
  * One server under load: starts it (the command after {@code --}, given {@code --port=N}), times
- * start to a 200 from /ready, warms it up with the first scenario's requests (unrecorded: that
- * time is the JIT's), runs the scenarios one after another, and appends one JSON object per
+ * start to a 200 from /ready, warms it up with the first scenario's requests until its JIT settles
+ * ({@link #warmUp}; unrecorded: that time is the JIT's), runs the scenarios one after another, and
+ * appends one JSON object per
  * scenario, and one for the server, as lines to the {@code --out} file.
  *
  * <pre>
@@ -95,18 +96,16 @@ final class Measure {
                     scenarios.add(s.build(name));
                 }
             }
-            // the JIT compiles the common path (HTTP, JSON, auth, audit) once per process: for about 8 s under
+            // the JIT compiles the common path (HTTP, JSON, auth, audit) once per process: for 8-10 s under
             // load on two cores, as C2's CPU time shows; that cost belongs in no scenario's numbers
             Duration serverWarmup = Duration.ofMillis((long) (Double.parseDouble(opt("server-warmup", "6")) * 1000));
-            Load.run(new InetSocketAddress("127.0.0.1", server.port), scenarios.get(0).requests(), connections,
-                    serverWarmup, Duration.ZERO, Load.Window.NONE);
+            warmUp(label, server, scenarios.get(0), connections, serverWarmup);
             Paired paired = null;
             if (ceilingServer != null && scenarios.get(0).name().equals("encrypt-64B")) {
                 ceilingServer.awaitReady(60_000);
                 Scenarios.Scenario c = Scenarios.ceiling(ceilingServer.port);
-                // the ceiling's JIT gets its warm-up too (its code is small: 3 s under load is ample)
-                Load.run(new InetSocketAddress("127.0.0.1", ceilingServer.port), c.requests(), connections,
-                        Duration.ofSeconds(3), Duration.ZERO, Load.Window.NONE);
+                // the ceiling's JIT gets its warm-up too, the same way (its code is small: it settles sooner)
+                warmUp("ceiling", ceilingServer, c, connections, Duration.ofSeconds(3));
                 paired = new Paired(ceilingServer, c, Integer.parseInt(opt("paired-rounds", "4")));
             }
             double peak = 0;
@@ -125,6 +124,44 @@ final class Measure {
             srv.put("peak_rss_mb", round(peak));
             append(out, srv);
         }
+    }
+
+    /** Longest a warm-up goes on past its minimum while the JIT is still busy. */
+    private static final Duration WARMUP_EXTRA = Duration.ofSeconds(6);
+    /** The JIT counts as settled when its threads used less than this share of one burst's time. */
+    private static final double COMPILER_QUIET = 0.05;
+
+    /**
+     * Warms {@code server} up with {@code sc}'s requests in bursts of one second, each on fresh
+     * connections, for at least {@code min}, then until the JIT compilers used less than
+     * {@link #COMPILER_QUIET} of a burst (at most {@link #WARMUP_EXTRA} more). Why bursts: C2
+     * compiles the hot path under one steady load, then throws much of it away at the first
+     * connections closed and opened (the JDK's read loop, the dispatcher's accept path), and
+     * recompiles it, a second or two of compiler time, in whatever window comes next. A server
+     * that has run a while has seen both; so should the one measured.
+     */
+    private static void warmUp(String label, ServerProcess server, Scenarios.Scenario sc, int connections,
+                               Duration min) throws IOException {
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", server.port);
+        Duration burst = Duration.ofSeconds(1);
+        long start = System.nanoTime();
+        long minNanos = min.toNanos();
+        long maxNanos = minNanos + WARMUP_EXTRA.toNanos();
+        long compiler = server.compilerCpuMillis();
+        long lastBurstCompilerMs;
+        long elapsed;
+        boolean settled = false;
+        do {
+            long t0 = System.nanoTime();
+            Load.run(address, sc.requests(), connections, burst, Duration.ZERO, Load.Window.NONE);
+            long now = server.compilerCpuMillis();
+            lastBurstCompilerMs = now - compiler;
+            compiler = now;
+            elapsed = System.nanoTime() - start;
+            settled = lastBurstCompilerMs < COMPILER_QUIET * (System.nanoTime() - t0) / 1e6;
+        } while (elapsed < (settled ? minNanos : maxNanos));
+        System.err.printf(Locale.ROOT, "%s: warmed up in %.1f s; the JIT used %d ms of the last burst%s%n", label,
+                elapsed / 1e9, lastBurstCompilerMs, settled ? "" : " (still busy: measuring anyway)");
     }
 
     /** The ceiling a scenario is measured in alternation with, in {@code rounds} rounds. */

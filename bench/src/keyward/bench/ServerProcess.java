@@ -84,6 +84,30 @@ final class ServerProcess implements AutoCloseable {
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 1000 / CLOCK_TICKS_PER_SECOND;
     }
 
+    /**
+     * CPU time the JIT compiler threads have used, in milliseconds: while it still grows by much,
+     * the server is not yet running the code it will run for good ({@link Measure#warmUp}).
+     */
+    long compilerCpuMillis() throws IOException {
+        long ticks = 0;
+        try (var tasks = Files.list(proc("task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(t.resolve("stat"), StandardCharsets.US_ASCII);
+                } catch (IOException gone) {
+                    continue; // the thread ended meanwhile
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                }
+            }
+        }
+        return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
+    }
+
     private long statusKb(String field) throws IOException {
         for (String line : Files.readAllLines(proc("status"), StandardCharsets.US_ASCII)) {
             if (line.startsWith(field)) {

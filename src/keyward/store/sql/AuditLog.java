@@ -28,6 +28,26 @@ final class AuditLog {
             + " outcome, remote, prev_hash, hash) VALUES ";
     private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+    /**
+     * A node's entries get their key and user ranges once this many of them wait for ranges, or
+     * once the first waiting one is {@link #RANGES_MAX_AGE_NANOS} old: not per batch, since a
+     * batch naming many keys then wrote a row per key into a random page of the refs index each
+     * time (30 µs per entry with 2,000 keys, `make bench-audit`). Listings scan the waiting tail
+     * ({@link #listByRanges}).
+     */
+    static final int RANGES_EVERY = 16_384;
+    static final long RANGES_MAX_AGE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    /**
+     * The kind of a node's mark in kw_audit_refs: {@code ref} is the node, {@code last_position}
+     * the last seq whose entry has its ranges. A node without one wrote ranges with every batch
+     * (schema 3 before marks), so all of its entries have them.
+     */
+    private static final String MARK = "node";
+    private static final String NEW_MARK = "INSERT INTO kw_audit_refs (kind, ref, first_position, last_position)"
+            + " VALUES ('" + MARK + "', ?, 0, ?)";
+    private static final String MOVE_MARK = "UPDATE kw_audit_refs SET last_position = ? WHERE kind = '" + MARK + "'"
+            + " AND ref = ? AND last_position < ?";
+
     /** Per key and per user, the positions of a node's entries in a seq range ({@link #writeRanges}). */
     private static final String RANGES = "INSERT INTO kw_audit_refs (kind, ref, first_position, last_position)"
             + " SELECT 'key', key_ref, MIN(position), MAX(position) FROM kw_audit"
@@ -37,7 +57,12 @@ final class AuditLog {
     /** How many position ranges one listing query scans at most. */
     private static final int RANGES_PER_QUERY = 32;
 
+    /** A node's mark as this process last stored or read it, and since when entries after it wait. */
+    private record Mark(long seq, long sinceNanos) {
+    }
+
     private final Jdbc db;
+    private final Map<String, Mark> marks = new java.util.concurrent.ConcurrentHashMap<>();
 
     AuditLog(Jdbc db) {
         this.db = db;
@@ -55,20 +80,71 @@ final class AuditLog {
         if (checkpoint != null) {
             checkCheckpoint(checkpoint);
         }
-        db.write("appendAudit", c -> {
+        Map<String, long[]> seqs = seqRanges(entries);
+        Map<String, Mark> moved = db.write("appendAudit", c -> {
             try {
                 insert(c, entries);
             } catch (SQLException e) {
                 throw db.conflictIfUnique(e, ConflictException.Kind.ALREADY_EXISTS,
                         "audit entry of node " + entries.get(0).node() + " with a seq already stored");
             }
-            writeRanges(c, entries);
+            Map<String, Mark> next = new HashMap<>();
+            for (Map.Entry<String, long[]> e : seqs.entrySet()) {
+                next.put(e.getKey(), coverIfDue(c, e.getKey(), e.getValue()[0], e.getValue()[1]));
+            }
             if (checkpoint != null) {
                 writeCheckpoint(c, checkpoint);
             }
-            return null;
+            return next;
         });
+        marks.putAll(moved); // only once committed
     }
+
+    /** Per node among {@code entries}: its lowest and highest seq. */
+    private static Map<String, long[]> seqRanges(List<AuditRecord> entries) {
+        Map<String, long[]> seqs = new HashMap<>();
+        for (AuditRecord a : entries) {
+            long[] r = seqs.computeIfAbsent(a.node(), n -> new long[] {a.seq(), a.seq()});
+            r[0] = Math.min(r[0], a.seq());
+            r[1] = Math.max(r[1], a.seq());
+        }
+        return seqs;
+    }
+
+    /**
+     * In the append's transaction, after its entries {@code lo..hi} of {@code node}: writes the
+     * ranges of every entry after the node's mark and moves the mark to {@code hi} when enough
+     * entries wait or the first has waited long enough. A node seen for the first time gets its
+     * mark just before {@code lo}. Returns the mark as it will stand once committed.
+     */
+    private Mark coverIfDue(Connection c, String node, long lo, long hi) throws SQLException {
+        Mark mark = marks.get(node);
+        long now = System.nanoTime();
+        if (mark == null) {
+            Long stored = storedMarks(c, node).get(node);
+            if (stored == null) {
+                try (PreparedStatement ps = db.prepare(c, NEW_MARK)) {
+                    ps.setString(1, node);
+                    ps.setLong(2, lo - 1);
+                    ps.executeUpdate();
+                }
+                stored = lo - 1;
+            }
+            mark = new Mark(stored, now);
+        }
+        if (hi <= mark.seq() || (hi - mark.seq() < RANGES_EVERY && now - mark.sinceNanos() < RANGES_MAX_AGE_NANOS)) {
+            return mark;
+        }
+        writeRanges(c, node, mark.seq() + 1, hi);
+        try (PreparedStatement ps = db.prepare(c, MOVE_MARK)) {
+            ps.setLong(1, hi);
+            ps.setString(2, node);
+            ps.setLong(3, hi);
+            ps.executeUpdate();
+        }
+        return new Mark(hi, now);
+    }
+
 
     /**
      * Inserts in the order given: whole chunks of {@link #ROWS_PER_INSERT} rows in one multi-row
@@ -112,26 +188,18 @@ final class AuditLog {
     }
 
     /**
-     * Stores, for each key and each user among {@code entries} (just inserted), the range of
-     * positions that holds their entries: per node, the positions of the seqs written. A range may
-     * cover more than its ref's entries (listings filter), never fewer.
+     * Stores, for each key and each user among the entries {@code from..to} of {@code node}, the
+     * range of positions that holds theirs. A range may cover more than its ref's entries (listings
+     * filter), never fewer.
      */
-    private void writeRanges(Connection c, List<AuditRecord> entries) throws SQLException {
-        Map<String, long[]> seqs = new HashMap<>();
-        for (AuditRecord a : entries) {
-            long[] r = seqs.computeIfAbsent(a.node(), n -> new long[] {a.seq(), a.seq()});
-            r[0] = Math.min(r[0], a.seq());
-            r[1] = Math.max(r[1], a.seq());
-        }
+    private void writeRanges(Connection c, String node, long from, long to) throws SQLException {
         try (PreparedStatement ps = db.prepare(c, RANGES)) {
-            for (Map.Entry<String, long[]> e : seqs.entrySet()) {
-                for (int i = 0; i < 2; i++) {
-                    ps.setString(3 * i + 1, e.getKey());
-                    ps.setLong(3 * i + 2, e.getValue()[0]);
-                    ps.setLong(3 * i + 3, e.getValue()[1]);
-                }
-                ps.executeUpdate();
+            for (int i = 0; i < 2; i++) {
+                ps.setString(3 * i + 1, node);
+                ps.setLong(3 * i + 2, from);
+                ps.setLong(3 * i + 3, to);
             }
+            ps.executeUpdate();
         }
     }
 
@@ -160,14 +228,23 @@ final class AuditLog {
     }
 
     /**
-     * A listing filtered by key or user: the ref's position ranges after the cursor, in order of
-     * their first position, are scanned a few at a time until {@code limit} entries are found and no
-     * range left can start before the last of them. Ranges of several nodes may overlap: entries are
-     * kept by position, once each.
+     * A listing filtered by key or user. First each node's entries after its mark, which have no
+     * ranges yet (at most {@link #RANGES_EVERY} or {@link #RANGES_MAX_AGE_NANOS}'s worth per node),
+     * read through the (node, seq) index: before the ranges, since a mark only moves forward and
+     * together with the ranges it covers. Then the ref's position ranges after the cursor, in order
+     * of their first position, a few at a time until {@code limit} entries are found and no range
+     * left can start before the last of them. Ranges of several nodes may overlap, and a tail may
+     * meet ranges written meanwhile: entries are kept by position, once each.
      */
     private List<AuditRecord> listByRanges(Connection c, AuditQuery q, String kind, String ref, String where,
                                            List<Object> filters) throws SQLException {
         TreeMap<Long, AuditRecord> found = new TreeMap<>();
+        for (Map.Entry<String, Long> mark : storedMarks(c, q.node()).entrySet()) {
+            List<Object> params = new ArrayList<>(List.of(mark.getKey(), mark.getValue(), q.afterPosition()));
+            params.addAll(filters);
+            keep(found, entries(c, COLUMNS + " WHERE node = ? AND seq > ? AND position > ?" + where
+                    + " ORDER BY position LIMIT " + q.limit(), params), q.limit());
+        }
         long[] from = {Long.MIN_VALUE, Long.MIN_VALUE}; // keyset: (first, last) of the last range read
         while (true) {
             List<long[]> ranges = new ArrayList<>();
@@ -200,13 +277,35 @@ final class AuditLog {
             }
             sql.append(')').append(where).append(" ORDER BY position LIMIT ").append(q.limit());
             params.addAll(filters);
-            for (AuditRecord a : entries(c, sql.toString(), params)) {
-                found.put(a.position(), a);
+            keep(found, entries(c, sql.toString(), params), q.limit());
+        }
+    }
+
+    /** Adds {@code entries} to {@code found} by position and keeps the first {@code limit}. */
+    private static void keep(TreeMap<Long, AuditRecord> found, List<AuditRecord> entries, int limit) {
+        for (AuditRecord a : entries) {
+            found.put(a.position(), a);
+        }
+        while (found.size() > limit) {
+            found.pollLastEntry();
+        }
+    }
+
+    /** Every node's mark (or only {@code node}'s, if not null), as stored. */
+    private Map<String, Long> storedMarks(Connection c, String node) throws SQLException {
+        Map<String, Long> out = new TreeMap<>();
+        try (PreparedStatement ps = db.prepare(c, "SELECT ref, last_position FROM kw_audit_refs WHERE kind = '" + MARK + "'"
+                + (node == null ? "" : " AND ref = ?"))) {
+            if (node != null) {
+                ps.setString(1, node);
             }
-            while (found.size() > q.limit()) {
-                found.pollLastEntry();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
             }
         }
+        return out;
     }
 
     Optional<AuditRecord> last(String node) {
