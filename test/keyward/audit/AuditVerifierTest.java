@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import keyward.crypto.AuditKey;
 import keyward.store.AuditRecord;
+import keyward.store.sql.AuditTamper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +17,6 @@ import org.junit.jupiter.api.Test;
 class AuditVerifierTest extends AuditFixture {
 
     private static final String NODE = "host:9998";
-    private static final String[] COLUMNS = {"node", "seq", "time_ms", "user_name", "operation", "key_ref", "outcome",
-        "remote", "prev_hash", "hash"};
 
     @BeforeEach
     void writeTwoChains() {
@@ -60,46 +56,50 @@ class AuditVerifierTest extends AuditFixture {
         long p = position(17);
         String at = "node 'host:9998' entry seq 17 (position " + p + "): ";
         Object[][] edits = {
-            {"user_name", "mallory"}, {"operation", "decrypt"}, {"key_ref", "key-99"}, {"key_ref", null},
-            {"outcome", "denied"}, {"remote", "10.6.6.6"}, {"remote", null}, {"time_ms", 0L}, {"hash", new byte[32]},
+            {"user", "mallory"}, {"operation", "decrypt"}, {"key", "key-99"}, {"key", null},
+            {"outcome", "denied"}, {"remote", "10.6.6.6"}, {"remote", null}, {"time", 0L}, {"hash", new byte[32]},
         };
         for (Object[] edit : edits) {
-            Object original = column(p, (String) edit[0]);
-            sql("UPDATE kw_audit SET " + edit[0] + " = ? WHERE position = ?", edit[1], p);
+            AuditRecord original = entry(NODE, 17);
+            rewrite(p, r -> with(r, (String) edit[0], edit[1]));
             assertBroken(at + "hash does not match its contents");
-            sql("UPDATE kw_audit SET " + edit[0] + " = ? WHERE position = ?", original, p);
+            rewrite(p, r -> original);
             assertTrue(verify().ok(), "after restoring " + edit[0]);
         }
-        sql("UPDATE kw_audit SET prev_hash = ? WHERE position = ?", new byte[32], p);
+        rewrite(p, r -> with(r, "prev", new byte[32]));
         assertBroken(at + "previous hash does not match entry seq 16");
     }
 
     @Test
     void deletedEntry_isFoundAsAGap() throws Exception {
-        sql("DELETE FROM kw_audit WHERE node = ? AND seq = 17", NODE);
+        rewrite(position(17), r -> null);
         assertBroken("node 'host:9998' entry seq 17 is missing (gap after 16; next is seq 18 at position "
                 + position(18) + ")");
     }
 
     @Test
     void deletedFirstEntry_isFound() throws Exception {
-        sql("DELETE FROM kw_audit WHERE node = ? AND seq = 1", NODE);
+        rewrite(position(1), r -> null);
         assertBroken("node 'host:9998' entry seq 1 is missing (the chain starts with seq 2 at position "
                 + position(2) + ")");
     }
 
     @Test
-    void twoRowsSwappedWhole_areFoundOutOfOrder() throws Exception {
+    void twoEntriesSwappedWhole_areFoundOutOfOrder() throws Exception {
         long p17 = position(17);
-        long p18 = position(18);
-        swap(p17, p18, COLUMNS);
+        AuditTamper.swap(dbFile(), p17, position(18));
         assertBroken("node 'host:9998' entry seq 17 is missing (gap after 16; next is seq 18 at position " + p17 + ")");
     }
 
     @Test
-    void twoRowsWithTheirContentsSwapped_areFound() throws Exception {
+    void twoEntriesWithTheirContentsSwapped_areFound() throws Exception {
         long p17 = position(17);
-        swap(p17, position(18), new String[] {"time_ms", "user_name", "key_ref", "remote"});
+        AuditRecord a = entry(NODE, 17);
+        AuditRecord b = entry(NODE, 18);
+        for (String field : new String[] {"time", "user", "key", "remote"}) {
+            rewrite(p17, r -> with(r, field, value(b, field)));
+            rewrite(position(18), r -> with(r, field, value(a, field)));
+        }
         assertBroken("node 'host:9998' entry seq 17 (position " + p17 + "): hash does not match its contents");
     }
 
@@ -110,8 +110,8 @@ class AuditVerifierTest extends AuditFixture {
             String user = r.seq() == 150 ? "mallory" : r.user();
             byte[] hash = AuditHashes.entryHash(prev, NODE, r.seq(), r.time().toEpochMilli(), user, r.operation(),
                     r.keyRef(), r.outcome(), r.remote());
-            sql("UPDATE kw_audit SET user_name = ?, prev_hash = ?, hash = ? WHERE position = ?", user, prev, hash,
-                    r.position());
+            byte[] before = prev;
+            rewrite(r.position(), x -> with(with(with(x, "user", user), "prev", before), "hash", hash));
             prev = hash;
         }
         assertBroken("node 'host:9998' entry seq 200 (position " + position(200)
@@ -120,14 +120,14 @@ class AuditVerifierTest extends AuditFixture {
 
     @Test
     void deletedLastEntry_isCaughtByTheCloseCheckpoint() throws Exception {
-        sql("DELETE FROM kw_audit WHERE node = ? AND seq = 250", NODE);
+        rewrite(position(250), r -> null);
         assertBroken("node 'host:9998' entry seq 250 is missing (the chain ends at seq 249 but a signed checkpoint"
                 + " names seq 250)");
     }
 
     @Test
     void deletedCheckpointedEntry_isFound() throws Exception {
-        sql("DELETE FROM kw_audit WHERE node = ? AND seq = 200", NODE);
+        rewrite(position(200), r -> null);
         assertBroken("node 'host:9998' entry seq 200 is missing (gap after 199; next is seq 201 at position "
                 + position(201) + ")");
     }
@@ -148,7 +148,7 @@ class AuditVerifierTest extends AuditFixture {
 
     @Test
     void tamperingInTheSecondNode_namesThatNode() throws Exception {
-        sql("UPDATE kw_audit SET outcome = 'ok!' WHERE node = 'other' AND seq = 3");
+        rewrite(entry("other", 3).position(), r -> with(r, "outcome", "ok!"));
         assertBroken("node 'other' entry seq 3 (position " + entry("other", 3).position()
                 + "): hash does not match its contents");
     }
@@ -164,48 +164,30 @@ class AuditVerifierTest extends AuditFixture {
         assertEquals(List.of("checked 10000 audit entries (node 'big')"), lines);
     }
 
-    private Object column(long position, String name) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile().toAbsolutePath());
-             PreparedStatement ps = c.prepareStatement("SELECT " + name + " FROM kw_audit WHERE position = ?")) {
-            ps.setLong(1, position);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getObject(1);
-            }
-        }
+    private void rewrite(long position, java.util.function.UnaryOperator<AuditRecord> change) throws Exception {
+        AuditTamper.rewrite(dbFile(), position, change);
     }
 
-    /** Swaps the given columns of two rows, in one transaction; seq is parked first as (node, seq) is unique. */
-    private void swap(long a, long b, String[] columns) throws Exception {
-        Object[] va = new Object[columns.length];
-        Object[] vb = new Object[columns.length];
-        for (int i = 0; i < columns.length; i++) {
-            va[i] = column(a, columns[i]);
-            vb[i] = column(b, columns[i]);
-        }
-        StringBuilder set = new StringBuilder();
-        for (String col : columns) {
-            set.append(set.length() == 0 ? "" : ", ").append(col).append(" = ?");
-        }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dbFile().toAbsolutePath())) {
-            c.setAutoCommit(false);
-            if (List.of(columns).contains("seq")) {
-                try (PreparedStatement park = c.prepareStatement("UPDATE kw_audit SET seq = -seq WHERE position = ?")) {
-                    park.setLong(1, a);
-                    park.executeUpdate();
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE kw_audit SET " + set + " WHERE position = ?")) {
-                for (Object[] row : new Object[][] {{b, va}, {a, vb}}) {
-                    Object[] values = (Object[]) row[1];
-                    for (int i = 0; i < values.length; i++) {
-                        ps.setObject(i + 1, values[i]);
-                    }
-                    ps.setLong(values.length + 1, (Long) row[0]);
-                    ps.executeUpdate();
-                }
-            }
-            c.commit();
-        }
+    /** {@code r} with one field changed, named as in the API. */
+    private static AuditRecord with(AuditRecord r, String field, Object v) {
+        return new AuditRecord(r.position(), r.node(), r.seq(),
+                field.equals("time") ? Instant.ofEpochMilli((Long) v) : r.time(),
+                field.equals("user") ? (String) v : r.user(),
+                field.equals("operation") ? (String) v : r.operation(),
+                field.equals("key") ? (String) v : r.keyRef(),
+                field.equals("outcome") ? (String) v : r.outcome(),
+                field.equals("remote") ? (String) v : r.remote(),
+                field.equals("prev") ? (byte[]) v : r.prevHash(),
+                field.equals("hash") ? (byte[]) v : r.hash());
+    }
+
+    private static Object value(AuditRecord r, String field) {
+        return switch (field) {
+            case "time" -> r.time().toEpochMilli();
+            case "user" -> r.user();
+            case "key" -> r.keyRef();
+            case "remote" -> r.remote();
+            default -> throw new IllegalArgumentException(field);
+        };
     }
 }

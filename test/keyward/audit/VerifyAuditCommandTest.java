@@ -7,13 +7,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.time.Clock;
 import keyward.cli.Cli;
 import keyward.crypto.AuditKey;
+import keyward.store.AuditRecord;
 import keyward.store.Store;
+import keyward.store.sql.AuditTamper;
 import keyward.store.sql.SqlOptions;
 import keyward.store.sql.SqlStore;
 import org.junit.jupiter.api.Test;
@@ -57,11 +56,8 @@ class VerifyAuditCommandTest {
         try (Store store = SqlStore.open(SqlOptions.sqlite(data.resolve("keyward.db")))) {
             store.open();
             long position = AuditFixture.entries(store, "host:9998").get(6).position();
-            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + data.resolve("keyward.db"));
-                 PreparedStatement ps = c.prepareStatement("UPDATE kw_audit SET user_name = 'mallory' WHERE position = ?")) {
-                ps.setLong(1, position);
-                assertEquals(1, ps.executeUpdate());
-            }
+            AuditTamper.rewrite(data.resolve("keyward.db"), position, r -> new AuditRecord(r.position(), r.node(), r.seq(),
+                    r.time(), "mallory", r.operation(), r.keyRef(), r.outcome(), r.remote(), r.prevHash(), r.hash()));
             assertEquals(1, run("verify-audit", "--data-dir", data.toString()));
             assertTrue(out().contains("node 'host:9998' entry seq 7 (position " + position
                     + "): hash does not match its contents"), out());

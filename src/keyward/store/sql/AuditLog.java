@@ -14,6 +14,7 @@ import keyward.store.AuditCheckpoint;
 import keyward.store.AuditQuery;
 import keyward.store.AuditRecord;
 import keyward.store.ConflictException;
+import keyward.store.StoreException;
 
 /** The audit entries (append-only, one hash chain per node) and their signed checkpoints. */
 final class AuditLog {
@@ -22,11 +23,8 @@ final class AuditLog {
             + " remote, prev_hash, hash FROM kw_audit";
     private static final int MAX_LIST = 10_000;
 
-    /** Rows per INSERT statement: one statement per row costs a third more per entry on SQLite. */
-    private static final int ROWS_PER_INSERT = 32;
-    private static final String INSERT = "INSERT INTO kw_audit (node, seq, time_ms, user_name, operation, key_ref,"
-            + " outcome, remote, prev_hash, hash) VALUES ";
-    private static final String ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_BLOCK = "INSERT INTO kw_audit_blocks (node, first_seq, last_seq, data)"
+            + " VALUES (?, ?, ?, ?)";
 
     /**
      * A node's entries get their key and user ranges once this many of them wait for ranges, or
@@ -54,15 +52,22 @@ final class AuditLog {
             + " WHERE node = ? AND seq BETWEEN ? AND ? AND key_ref IS NOT NULL GROUP BY key_ref"
             + " UNION ALL SELECT 'user', user_name, MIN(position), MAX(position) FROM kw_audit"
             + " WHERE node = ? AND seq BETWEEN ? AND ? AND user_name IS NOT NULL GROUP BY user_name";
+    /** How many blocks one listing query reads at most. */
+    private static final int BLOCKS_PER_QUERY = 8;
     /** How many position ranges one listing query scans at most. */
     private static final int RANGES_PER_QUERY = 32;
 
-    /** A node's mark as this process last stored or read it, and since when entries after it wait. */
-    private record Mark(long seq, long sinceNanos) {
+    /**
+     * A node's mark as this process last stored or read it, since when entries after it wait, and
+     * their key and user ranges if this process appended every one of them (else null: covering
+     * them reads their blocks back).
+     */
+    private record Mark(long seq, long sinceNanos, Refs waiting) {
     }
 
     private final Jdbc db;
     private final Map<String, Mark> marks = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile long base = -1; // read once: see base()
 
     AuditLog(Jdbc db) {
         this.db = db;
@@ -81,23 +86,39 @@ final class AuditLog {
             checkCheckpoint(checkpoint);
         }
         Map<String, long[]> seqs = seqRanges(entries);
-        Map<String, Mark> moved = db.write("appendAudit", c -> {
-            try {
-                insert(c, entries);
-            } catch (SQLException e) {
-                throw db.conflictIfUnique(e, ConflictException.Kind.ALREADY_EXISTS,
-                        "audit entry of node " + entries.get(0).node() + " with a seq already stored");
+        Map<String, Refs> batch = new HashMap<>();
+        Map<String, Mark> next;
+        try {
+            next = db.write("appendAudit", c -> {
+                batch.clear(); // a retried transaction starts over
+                try {
+                    insertBlocks(c, entries, batch);
+                } catch (SQLException e) {
+                    throw db.conflictIfUnique(e, ConflictException.Kind.ALREADY_EXISTS,
+                            "audit entry of node " + entries.get(0).node() + " with a seq already stored");
+                }
+                Map<String, Mark> marked = new HashMap<>();
+                for (Map.Entry<String, long[]> e : seqs.entrySet()) {
+                    String node = e.getKey();
+                    marked.put(node, coverIfDue(c, node, e.getValue()[0], e.getValue()[1], batch.get(node)));
+                }
+                if (checkpoint != null) {
+                    writeCheckpoint(c, checkpoint);
+                }
+                return marked;
+            });
+        } catch (ConflictException e) {
+            seqs.keySet().forEach(marks::remove); // another writer's entries: the next covering reads the blocks
+            throw e;
+        }
+        // only once committed: a covered node starts afresh, the others keep this batch's refs waiting
+        for (Map.Entry<String, Mark> e : next.entrySet()) {
+            Mark m = e.getValue();
+            if (m.waiting() != null && m.waiting() != Refs.COVERED) {
+                m.waiting().addAll(batch.get(e.getKey()));
             }
-            Map<String, Mark> next = new HashMap<>();
-            for (Map.Entry<String, long[]> e : seqs.entrySet()) {
-                next.put(e.getKey(), coverIfDue(c, e.getKey(), e.getValue()[0], e.getValue()[1]));
-            }
-            if (checkpoint != null) {
-                writeCheckpoint(c, checkpoint);
-            }
-            return next;
-        });
-        marks.putAll(moved); // only once committed
+            marks.put(e.getKey(), m.waiting() == Refs.COVERED ? new Mark(m.seq(), m.sinceNanos(), new Refs()) : m);
+        }
     }
 
     /** Per node among {@code entries}: its lowest and highest seq. */
@@ -112,12 +133,13 @@ final class AuditLog {
     }
 
     /**
-     * In the append's transaction, after its entries {@code lo..hi} of {@code node}: writes the
-     * ranges of every entry after the node's mark and moves the mark to {@code hi} when enough
-     * entries wait or the first has waited long enough. A node seen for the first time gets its
-     * mark just before {@code lo}. Returns the mark as it will stand once committed.
+     * In the append's transaction, after its entries {@code lo..hi} of {@code node} (whose key and
+     * user ranges are {@code batch}): when enough entries wait after the node's mark or the first
+     * has waited long enough, writes the ranges of all of them and moves the mark to {@code hi}. A
+     * node seen for the first time gets its mark just before {@code lo}. Returns the mark as it will
+     * stand once committed, with {@link Refs#COVERED} if it moved.
      */
-    private Mark coverIfDue(Connection c, String node, long lo, long hi) throws SQLException {
+    private Mark coverIfDue(Connection c, String node, long lo, long hi, Refs batch) throws SQLException {
         Mark mark = marks.get(node);
         long now = System.nanoTime();
         if (mark == null) {
@@ -130,61 +152,136 @@ final class AuditLog {
                 }
                 stored = lo - 1;
             }
-            mark = new Mark(stored, now);
+            // the refs of what waits are known only if nothing waits before this append
+            mark = new Mark(stored, now, stored == lo - 1 ? new Refs() : null);
         }
         if (hi <= mark.seq() || (hi - mark.seq() < RANGES_EVERY && now - mark.sinceNanos() < RANGES_MAX_AGE_NANOS)) {
             return mark;
         }
-        writeRanges(c, node, mark.seq() + 1, hi);
+        if (mark.waiting() != null) {
+            Refs all = new Refs();
+            all.addAll(mark.waiting());
+            all.addAll(batch);
+            insertRanges(c, all);
+        } else {
+            writeRanges(c, node, mark.seq() + 1, hi);
+        }
         try (PreparedStatement ps = db.prepare(c, MOVE_MARK)) {
             ps.setLong(1, hi);
             ps.setString(2, node);
             ps.setLong(3, hi);
             ps.executeUpdate();
         }
-        return new Mark(hi, now);
+        return new Mark(hi, now, Refs.COVERED);
     }
-
 
     /**
-     * Inserts in the order given: whole chunks of {@link #ROWS_PER_INSERT} rows in one multi-row
-     * statement each, the rest row by row (so there are two statement texts, not one per size).
+     * Per key and per user among some entries of a node: the first and last position of theirs.
+     * Not thread-safe; a node's appends come one at a time from its audit writer.
      */
-    private void insert(Connection c, List<AuditRecord> entries) throws SQLException {
-        int whole = entries.size() - entries.size() % ROWS_PER_INSERT;
-        if (whole > 0) {
-            try (PreparedStatement ps = db.prepare(c, INSERT + String.join(", ", java.util.Collections.nCopies(
-                    ROWS_PER_INSERT, ROW)))) {
-                for (int i = 0; i < whole; i += ROWS_PER_INSERT) {
-                    for (int j = 0; j < ROWS_PER_INSERT; j++) {
-                        bind(ps, 10 * j, entries.get(i + j));
-                    }
-                    ps.executeUpdate();
-                }
+    private static final class Refs {
+        /** Marks a node whose mark just moved: nothing waits. */
+        static final Refs COVERED = new Refs();
+        final Map<String, long[]> keys = new HashMap<>();
+        final Map<String, long[]> users = new HashMap<>();
+
+        void add(AuditRecord a, long position) {
+            if (a.keyRef() != null) {
+                widen(keys, a.keyRef(), position, position);
+            }
+            if (a.user() != null) {
+                widen(users, a.user(), position, position);
             }
         }
-        if (whole < entries.size()) {
-            try (PreparedStatement ps = db.prepare(c, INSERT + ROW)) {
-                for (AuditRecord a : entries.subList(whole, entries.size())) {
-                    bind(ps, 0, a);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+
+        void addAll(Refs other) {
+            if (other != null) {
+                other.keys.forEach((ref, r) -> widen(keys, ref, r[0], r[1]));
+                other.users.forEach((ref, r) -> widen(users, ref, r[0], r[1]));
+            }
+        }
+
+        private static void widen(Map<String, long[]> m, String ref, long first, long last) {
+            long[] r = m.get(ref);
+            if (r == null) {
+                m.put(ref, new long[] {first, last});
+            } else {
+                r[0] = Math.min(r[0], first);
+                r[1] = Math.max(r[1], last);
             }
         }
     }
 
-    private static void bind(PreparedStatement ps, int at, AuditRecord a) throws SQLException {
-        ps.setString(at + 1, a.node());
-        ps.setLong(at + 2, a.seq());
-        ps.setLong(at + 3, a.time().toEpochMilli());
-        Jdbc.setText(ps, at + 4, a.user());
-        ps.setString(at + 5, a.operation());
-        Jdbc.setText(ps, at + 6, a.keyRef());
-        ps.setString(at + 7, a.outcome());
-        Jdbc.setText(ps, at + 8, a.remote());
-        Jdbc.setBytes(ps, at + 9, a.prevHash());
-        ps.setBytes(at + 10, a.hash());
+    /**
+     * Stores {@code entries} in the order given as blocks: one per run of one node's entries with
+     * rising seqs, of at most {@link AuditBlock#MAX_ENTRIES}. A run whose seqs meet ones its node
+     * already has (in a block or from before blocks) is refused with ALREADY_EXISTS, which the
+     * audit writer reads as another process writing under the same node name; two such processes
+     * starting blocks at the same seq at once meet the unique (node, first_seq).
+     */
+    private void insertBlocks(Connection c, List<AuditRecord> entries, Map<String, Refs> refs) throws SQLException {
+        long base = base(c);
+        try (PreparedStatement ps = db.prepare(c, INSERT_BLOCK);
+             PreparedStatement inserted = db.prepare(c, "SELECT position FROM kw_audit_blocks WHERE node = ? AND first_seq = ?")) {
+            int from = 0;
+            while (from < entries.size()) {
+                String node = entries.get(from).node();
+                int to = from + 1;
+                while (to < entries.size() && to - from < AuditBlock.MAX_ENTRIES && entries.get(to).node().equals(node)
+                        && entries.get(to).seq() > entries.get(to - 1).seq()) {
+                    to++;
+                }
+                List<AuditRecord> run = entries.subList(from, to);
+                long first = run.get(0).seq();
+                long last = run.get(run.size() - 1).seq();
+                if (stored(c, node, first, last)) {
+                    throw new ConflictException(ConflictException.Kind.ALREADY_EXISTS,
+                            "audit entry of node " + node + " with a seq already stored");
+                }
+                ps.setString(1, node);
+                ps.setLong(2, first);
+                ps.setLong(3, last);
+                ps.setBytes(4, AuditBlock.encode(run));
+                ps.executeUpdate();
+                inserted.setString(1, node);
+                inserted.setLong(2, first);
+                long position;
+                try (ResultSet rs = inserted.executeQuery()) {
+                    rs.next();
+                    position = firstPosition(base, rs.getLong(1));
+                }
+                Refs r = refs.computeIfAbsent(node, n -> new Refs());
+                for (AuditRecord a : run) {
+                    r.add(a, position++);
+                }
+                from = to;
+            }
+        }
+    }
+
+    /**
+     * Whether {@code node} has an entry with a seq in {@code first..last}. Its blocks never overlap,
+     * so only the last one starting at or before {@code last} can reach into the span.
+     */
+    private boolean stored(Connection c, String node, long first, long last) throws SQLException {
+        try (PreparedStatement ps = db.prepare(c, "SELECT last_seq FROM kw_audit_blocks WHERE node = ? AND first_seq <= ?"
+                + " ORDER BY first_seq DESC LIMIT 1")) {
+            ps.setString(1, node);
+            ps.setLong(2, last);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getLong(1) >= first) {
+                    return true;
+                }
+            }
+        }
+        try (PreparedStatement ps = db.prepare(c, "SELECT 1 FROM kw_audit WHERE node = ? AND seq BETWEEN ? AND ?")) {
+            ps.setString(1, node);
+            ps.setLong(2, first);
+            ps.setLong(3, last);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /**
@@ -193,7 +290,7 @@ final class AuditLog {
      * filter), never fewer.
      */
     private void writeRanges(Connection c, String node, long from, long to) throws SQLException {
-        try (PreparedStatement ps = db.prepare(c, RANGES)) {
+        try (PreparedStatement ps = db.prepare(c, RANGES)) { // entries stored before blocks
             for (int i = 0; i < 2; i++) {
                 ps.setString(3 * i + 1, node);
                 ps.setLong(3 * i + 2, from);
@@ -201,6 +298,84 @@ final class AuditLog {
             }
             ps.executeUpdate();
         }
+        Refs refs = new Refs();
+        for (AuditRecord a : nodeBlocks(c, node, from, to)) {
+            if (a.seq() >= from && a.seq() <= to) {
+                refs.add(a, a.position());
+            }
+        }
+        insertRanges(c, refs);
+    }
+
+    private void insertRanges(Connection c, Refs refs) throws SQLException {
+        if (refs.keys.isEmpty() && refs.users.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = db.prepare(c, "INSERT INTO kw_audit_refs (kind, ref, first_position, last_position)"
+                + " VALUES (?, ?, ?, ?)")) {
+            for (String kind : new String[] {"key", "user"}) {
+                for (Map.Entry<String, long[]> e : (kind.equals("key") ? refs.keys : refs.users).entrySet()) {
+                    ps.setString(1, kind);
+                    ps.setString(2, e.getKey());
+                    ps.setLong(3, e.getValue()[0]);
+                    ps.setLong(4, e.getValue()[1]);
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * The entries of {@code node}'s blocks that may hold seqs {@code from..to} (and perhaps a few
+     * more around them), in order: a block holding {@code from} starts at most
+     * {@link AuditBlock#MAX_ENTRIES} before it.
+     */
+    private List<AuditRecord> nodeBlocks(Connection c, String node, long from, long to) throws SQLException {
+        return blocks(c, "SELECT position, node, data FROM kw_audit_blocks WHERE node = ? AND first_seq > ?"
+                + " AND first_seq <= ? ORDER BY position", List.of(node, from - AuditBlock.MAX_ENTRIES, to));
+    }
+
+    /** The entries of the blocks {@code sql} selects (position, node, data), in its order. */
+    private List<AuditRecord> blocks(Connection c, String sql, List<Object> params) throws SQLException {
+        long base = base(c);
+        List<AuditRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepare(c, sql)) {
+            KeyReads.bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long block = rs.getLong(1);
+                    out.addAll(AuditBlock.decode(block, rs.getString(2), firstPosition(base, block), rs.getBytes(3)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Positions of entries in blocks start here; every entry stored before blocks is below it. */
+    private long base(Connection c) throws SQLException {
+        long b = base;
+        if (b < 0) {
+            try (PreparedStatement ps = db.prepare(c, "SELECT base FROM kw_audit_block_base");
+                 ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StoreException(db.dialect.kind() + ": the audit block base is missing (schema 4)");
+                }
+                b = rs.getLong(1);
+            }
+            base = b;
+        }
+        return b;
+    }
+
+    /** The position of the first entry of block {@code block}: each block has room for {@link AuditBlock#MAX_ENTRIES}. */
+    private static long firstPosition(long base, long block) {
+        return base + block * AuditBlock.MAX_ENTRIES;
+    }
+
+    /** The block that holds (or would hold) the entry at {@code position}, not below 0. */
+    private static long blockOf(long base, long position) {
+        return position < base ? 0 : (position - base) / AuditBlock.MAX_ENTRIES;
     }
 
     List<AuditRecord> list(AuditQuery q) {
@@ -220,7 +395,10 @@ final class AuditLog {
             all.add(q.afterPosition());
             all.addAll(params);
             String sql = COLUMNS + " WHERE position > ?" + where + " ORDER BY position LIMIT " + q.limit();
-            return db.once("listAudit", false, c -> entries(c, sql, all));
+            return db.once("listAudit", false, c -> {
+                List<AuditRecord> out = q.afterPosition() < base(c) ? entries(c, sql, all) : new ArrayList<>();
+                return out.size() < q.limit() ? listBlocks(c, q, out) : out;
+            });
         }
         String kind = q.keyRef() != null ? "key" : "user";
         String ref = q.keyRef() != null ? q.keyRef() : q.user();
@@ -244,6 +422,9 @@ final class AuditLog {
             params.addAll(filters);
             keep(found, entries(c, COLUMNS + " WHERE node = ? AND seq > ? AND position > ?" + where
                     + " ORDER BY position LIMIT " + q.limit(), params), q.limit());
+            long after = mark.getValue();
+            keep(found, nodeBlocks(c, mark.getKey(), after + 1, Long.MAX_VALUE).stream()
+                    .filter(a -> a.seq() > after && a.position() > q.afterPosition() && matches(q, a)).toList(), q.limit());
         }
         long[] from = {Long.MIN_VALUE, Long.MIN_VALUE}; // keyset: (first, last) of the last range read
         while (true) {
@@ -267,18 +448,76 @@ final class AuditLog {
                 return new ArrayList<>(found.values());
             }
             from = ranges.get(ranges.size() - 1);
+            long base = base(c);
             StringBuilder sql = new StringBuilder(COLUMNS).append(" WHERE position > ? AND (");
             List<Object> params = new ArrayList<>();
             params.add(q.afterPosition());
-            for (int i = 0; i < ranges.size(); i++) {
-                sql.append(i == 0 ? "" : " OR ").append("position BETWEEN ? AND ?");
-                params.add(ranges.get(i)[0]);
-                params.add(ranges.get(i)[1]);
+            for (long[] r : ranges) {
+                if (r[0] < base) { // entries stored before blocks
+                    sql.append(params.size() == 1 ? "" : " OR ").append("position BETWEEN ? AND ?");
+                    params.add(r[0]);
+                    params.add(Math.min(r[1], base - 1));
+                }
+                if (r[1] >= base && !(found.size() >= q.limit() && r[0] > found.lastKey())) {
+                    List<Object> blockParams = new ArrayList<>(List.of(blockOf(base, Math.max(r[0], base)), blockOf(base, r[1])));
+                    if (q.node() != null) {
+                        blockParams.add(q.node());
+                    }
+                    keep(found, blocks(c, "SELECT position, node, data FROM kw_audit_blocks WHERE position BETWEEN ? AND ?"
+                            + (q.node() != null ? " AND node = ?" : "") + " ORDER BY position", blockParams).stream()
+                            .filter(a -> a.position() >= r[0] && a.position() <= r[1] && a.position() > q.afterPosition()
+                                    && matches(q, a)).toList(), q.limit());
+                }
             }
-            sql.append(')').append(where).append(" ORDER BY position LIMIT ").append(q.limit());
-            params.addAll(filters);
-            keep(found, entries(c, sql.toString(), params), q.limit());
+            if (params.size() > 1) {
+                sql.append(')').append(where).append(" ORDER BY position LIMIT ").append(q.limit());
+                params.addAll(filters);
+                keep(found, entries(c, sql.toString(), params), q.limit());
+            }
         }
+    }
+
+    /** Whether {@code a} passes the query's node, key and user filters. */
+    private static boolean matches(AuditQuery q, AuditRecord a) {
+        return (q.node() == null || q.node().equals(a.node())) && (q.keyRef() == null || q.keyRef().equals(a.keyRef()))
+                && (q.user() == null || q.user().equals(a.user()));
+    }
+
+    /**
+     * Adds to {@code out} (the entries stored before blocks, in order) those of blocks after the
+     * query's cursor that pass its filters, a few blocks at a time, up to its limit.
+     */
+    private List<AuditRecord> listBlocks(Connection c, AuditQuery q, List<AuditRecord> out) throws SQLException {
+        long base = base(c);
+        long next = blockOf(base, q.afterPosition());
+        while (out.size() < q.limit()) {
+            List<Object> params = new ArrayList<>(List.of(next));
+            if (q.node() != null) {
+                params.add(q.node());
+            }
+            long last = -1;
+            int blocks = 0;
+            try (PreparedStatement ps = db.prepare(c, "SELECT position, node, data FROM kw_audit_blocks WHERE position >= ?"
+                    + (q.node() != null ? " AND node = ?" : "") + " ORDER BY position LIMIT " + BLOCKS_PER_QUERY)) {
+                KeyReads.bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next() && out.size() < q.limit()) {
+                        last = rs.getLong(1);
+                        blocks++;
+                        for (AuditRecord a : AuditBlock.decode(last, rs.getString(2), firstPosition(base, last), rs.getBytes(3))) {
+                            if (a.position() > q.afterPosition() && matches(q, a) && out.size() < q.limit()) {
+                                out.add(a);
+                            }
+                        }
+                    }
+                }
+            }
+            if (blocks < BLOCKS_PER_QUERY) {
+                break;
+            }
+            next = last + 1;
+        }
+        return out;
     }
 
     /** Adds {@code entries} to {@code found} by position and keeps the first {@code limit}. */
@@ -309,14 +548,21 @@ final class AuditLog {
     }
 
     Optional<AuditRecord> last(String node) {
-        return db.once("lastAudit", false,
-                c -> entries(c, COLUMNS + " WHERE node = ? ORDER BY seq DESC LIMIT 1", List.of(node))).stream().findFirst();
+        return db.once("lastAudit", false, c -> {
+            List<AuditRecord> block = blocks(c, "SELECT position, node, data FROM kw_audit_blocks WHERE node = ?"
+                    + " ORDER BY first_seq DESC LIMIT 1", List.of(node));
+            if (!block.isEmpty()) {
+                return Optional.of(block.get(block.size() - 1));
+            }
+            return entries(c, COLUMNS + " WHERE node = ? ORDER BY seq DESC LIMIT 1", List.of(node)).stream().findFirst();
+        });
     }
 
     List<String> nodes() {
         return db.once("auditNodes", false, c -> {
             List<String> out = new ArrayList<>();
-            try (PreparedStatement ps = db.prepare(c, "SELECT DISTINCT node FROM kw_audit ORDER BY node");
+            try (PreparedStatement ps = db.prepare(c, "SELECT node FROM kw_audit UNION SELECT node FROM kw_audit_blocks"
+                    + " ORDER BY node");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1));

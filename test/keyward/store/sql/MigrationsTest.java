@@ -169,6 +169,53 @@ class MigrationsTest {
     @Test
     void sqlite_upgradeFromVersion2_keepsAuditListingsByKeyAndUser() throws Exception {
         SqlOptions o = SqlOptions.sqlite(dir.resolve("kw.db"));
+        version2WithAudit(o);
+        try (SqlStore s = SqlStore.open(o)) {
+            s.open();
+            List<keyward.store.AuditRecord> rare = s.listAudit(new keyward.store.AuditQuery(0, 100, null, "rare", null));
+            assertEquals(25, rare.size());
+            assertEquals(1000L, rare.get(0).seq());
+            assertEquals(25_000L, rare.get(24).seq());
+            List<keyward.store.AuditRecord> bob = s.listAudit(new keyward.store.AuditQuery(9_990, 5, null, null, "bob"));
+            assertEquals(List.of(9_993L, 9_996L, 9_999L, 10_002L, 10_005L), bob.stream().map(keyward.store.AuditRecord::seq).toList());
+        }
+    }
+
+    /**
+     * Entries stored one per row before schema 4 stay where they are, and those appended after in
+     * blocks follow them: positions keep rising, the chain continues, listings span both, and a
+     * seq the older rows hold is refused.
+     */
+    @Test
+    void sqlite_upgradeToBlocks_appendsAfterTheOlderRows() throws Exception {
+        SqlOptions o = SqlOptions.sqlite(dir.resolve("kw.db"));
+        version2WithAudit(o);
+        try (SqlStore s = SqlStore.open(o)) {
+            s.open();
+            assertEquals("25001", query(o, "SELECT base FROM kw_audit_block_base"));
+            assertEquals(25_000L, s.lastAudit("n1").orElseThrow().seq());
+            List<keyward.store.AuditRecord> more = new java.util.ArrayList<>();
+            for (int i = 25_001; i <= 25_010; i++) {
+                more.add(new keyward.store.AuditRecord(0, "n1", i, java.time.Instant.ofEpochMilli(i), "bob", "encrypt",
+                        "rare", "ok", null, null, new byte[] {1}));
+            }
+            s.appendAudit(more);
+            assertEquals(25_010L, s.lastAudit("n1").orElseThrow().seq());
+            List<keyward.store.AuditRecord> tail = s.listAudit(new keyward.store.AuditQuery(24_995, 100, null, null, null));
+            assertEquals(java.util.stream.LongStream.rangeClosed(24_996, 25_010).boxed().toList(),
+                    tail.stream().map(keyward.store.AuditRecord::seq).toList());
+            assertTrue(tail.get(5).position() > 25_000, "block positions come after the older rows");
+            List<keyward.store.AuditRecord> rare = s.listAudit(new keyward.store.AuditQuery(0, 100, "n1", "rare", null));
+            assertEquals(35, rare.size());
+            assertEquals(25_000L, rare.get(24).seq());
+            assertEquals(25_010L, rare.get(34).seq());
+            assertThrows(keyward.store.ConflictException.class, () -> s.appendAudit(List.of(new keyward.store.AuditRecord(
+                    0, "n1", 24_999, java.time.Instant.EPOCH, null, "encrypt", null, "ok", null, null, new byte[] {2}))));
+        }
+    }
+
+    /** A database at schema version 2 whose node n1 has 25,000 audit entries, one per row. */
+    private static void version2WithAudit(SqlOptions o) throws SQLException {
         Dialect d = Dialect.of("sqlite");
         try (Connection c = SqlTestSupport.connect(o); Statement st = c.createStatement()) {
             st.execute(Migrations.expand("CREATE TABLE kw_schema_version (version {INT} NOT NULL PRIMARY KEY,"
@@ -185,15 +232,6 @@ class MigrationsTest {
                         + (i % 1000 == 0 ? "rare" : "common") + "', 'ok', x'00')");
             }
             st.executeBatch();
-        }
-        try (SqlStore s = SqlStore.open(o)) {
-            s.open();
-            List<keyward.store.AuditRecord> rare = s.listAudit(new keyward.store.AuditQuery(0, 100, null, "rare", null));
-            assertEquals(25, rare.size());
-            assertEquals(1000L, rare.get(0).seq());
-            assertEquals(25_000L, rare.get(24).seq());
-            List<keyward.store.AuditRecord> bob = s.listAudit(new keyward.store.AuditQuery(9_990, 5, null, null, "bob"));
-            assertEquals(List.of(9_993L, 9_996L, 9_999L, 10_002L, 10_005L), bob.stream().map(keyward.store.AuditRecord::seq).toList());
         }
     }
 

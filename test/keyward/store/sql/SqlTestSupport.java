@@ -10,7 +10,8 @@ import java.util.Properties;
 final class SqlTestSupport {
 
     private static final String[] TABLES = {"kw_key_versions", "kw_key_tags", "kw_key_attributes", "kw_key_grants",
-        "kw_keys", "kw_tokens", "kw_users", "kw_audit", "kw_audit_refs", "kw_audit_checkpoints", "kw_meta", "kw_leases"};
+        "kw_keys", "kw_tokens", "kw_users", "kw_audit", "kw_audit_blocks", "kw_audit_refs", "kw_audit_checkpoints", "kw_meta",
+        "kw_leases"};
 
     private SqlTestSupport() {
     }
