@@ -72,10 +72,10 @@ echo "bench: ${SECONDS_EACH}s per scenario after ${WARMUP}s warm-up, $CONNS conn
 
 # ---- the ceiling: same load generator, same JVM flags, nothing but com.sun.net.httpserver
 # shellcheck disable=SC2046
-bench measure --label=ceiling-bare --ceiling --server-warmup=1 $(measure_flags) --log="$WORK/ceiling-bare.log" \
+bench measure --label=ceiling-bare --ceiling --server-warmup=3 $(measure_flags) --log="$WORK/ceiling-bare.log" \
   -- java "${SERVER_OPTS[@]}" -cp "$CP" keyward.bench.Bench ceiling
 # shellcheck disable=SC2046
-bench measure --label=ceiling-aes-gcm --ceiling --server-warmup=1 $(measure_flags) --log="$WORK/ceiling-aes.log" \
+bench measure --label=ceiling-aes-gcm --ceiling --server-warmup=3 $(measure_flags) --log="$WORK/ceiling-aes.log" \
   -- java "${SERVER_OPTS[@]}" -cp "$CP" keyward.bench.Bench ceiling --aes
 
 # run_backend TYPE KEYS SCENARIOS FLAGS...: init a fresh data dir, fill it, measure the server on it

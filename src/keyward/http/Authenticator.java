@@ -2,10 +2,8 @@ package keyward.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsExchange;
-import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.Locale;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import keyward.core.ErrorCode;
 import keyward.core.KwException;
@@ -41,11 +39,14 @@ final class Authenticator {
     }
 
     /**
+     * The caller, from its bearer token or client certificate; {@code remote} is its address as
+     * the request's handling reads it once (null if unknown), for the failure backoff.
+     *
      * @throws KwException unauthenticated (401) for missing or bad credentials, too_many_requests
      *                     (429, with Retry-After set) while the caller's address is blocked
      */
-    Principal authenticate(HttpExchange ex) {
-        String address = address(ex);
+    Principal authenticate(HttpExchange ex, String remote) {
+        String address = remote == null ? "unknown" : remote;
         long blocked = backoff.blockedMillis(address);
         if (blocked > 0) {
             ex.getResponseHeaders().set("Retry-After", Long.toString((blocked + 999) / 1000));
@@ -67,8 +68,7 @@ final class Authenticator {
     }
 
     private static String bearerToken(String header) {
-        if (header.length() <= BEARER.length()
-                || !header.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
+        if (header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             throw unauthenticated();
         }
         return header.substring(BEARER.length()).trim();
@@ -98,11 +98,6 @@ final class Authenticator {
         } catch (KwException e) {
             throw unauthenticated();
         }
-    }
-
-    private static String address(HttpExchange ex) {
-        InetSocketAddress remote = ex.getRemoteAddress();
-        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
     }
 
     private static KwException unauthenticated() {

@@ -117,12 +117,16 @@ public final class HttpApi implements AutoCloseable {
                 write(ex, errorReply(new KwException(ErrorCode.UNAVAILABLE, "the server is shutting down"), rid));
                 return;
             }
+            String remote = remote(ex);
             String method = ex.getRequestMethod();
             String[] path = splitPath(ex.getRequestURI().getRawPath());
-            TreeSet<String> allowed = new TreeSet<>();
-            Router.Match m = path == null ? null : router.find(method, path, allowed);
+            Router.Match m = path == null ? null : router.find(method, path, null);
             Reply reply;
             if (m == null) {
+                TreeSet<String> allowed = new TreeSet<>();
+                if (path != null) {
+                    router.find(method, path, allowed);
+                }
                 if (!allowed.isEmpty()) {
                     ex.getResponseHeaders().add("Allow", String.join(", ", allowed));
                     reply = errorReply(new KwException(ErrorCode.METHOD_NOT_ALLOWED,
@@ -140,7 +144,7 @@ public final class HttpApi implements AutoCloseable {
                     byte[] body = readBody(ex);
                     Call call = new Call(ex, m.params(), body);
                     if (route.authenticated()) {
-                        Principal p = authenticator.authenticate(ex);
+                        Principal p = authenticator.authenticate(ex, remote);
                         call.principal = p;
                         user = p.user();
                     }
@@ -152,7 +156,7 @@ public final class HttpApi implements AutoCloseable {
             status = reply.status();
             if (audited) {
                 String outcome = status < 400 ? "ok" : errorCodeOf(reply);
-                audit.record(user, operation, keyRef, outcome, remote(ex));
+                audit.record(user, operation, keyRef, outcome, remote);
             }
             write(ex, reply);
         } catch (IOException | RuntimeException e) {
@@ -184,8 +188,10 @@ public final class HttpApi implements AutoCloseable {
         return "error";
     }
 
+    /** The caller's address as text, or null if unknown; read once per request (each read allocates). */
     private static String remote(HttpExchange ex) {
-        return ex.getRemoteAddress() == null ? "" : ex.getRemoteAddress().getAddress().getHostAddress();
+        java.net.InetSocketAddress a = ex.getRemoteAddress();
+        return a == null || a.getAddress() == null ? null : a.getAddress().getHostAddress();
     }
 
     static Reply errorReply(Throwable t, String rid) {

@@ -25,7 +25,7 @@ final class Router {
         rs.forEach(this::add);
     }
 
-    /** The match, or null with {@code allowed} filled when only the method differs. */
+    /** The match, or null with {@code allowed} (if not null) filled when only the method differs. */
     Match find(String method, String[] path, TreeSet<String> allowed) {
         for (Route r : bySize.getOrDefault(path.length, List.of())) {
             String[] params = r.match(path);
@@ -33,7 +33,9 @@ final class Router {
                 if (r.method().equals(method)) {
                     return new Match(r, params);
                 }
-                allowed.add(r.method());
+                if (allowed != null) {
+                    allowed.add(r.method());
+                }
             }
         }
         return null;
