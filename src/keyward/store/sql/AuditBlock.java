@@ -16,10 +16,13 @@ import keyward.store.StoreException;
  * per entry cost it hundreds; the hash chain inside is unchanged, so an edited, removed or
  * reordered entry is found as before.
  *
- * <p>Layout: a version byte, the entry count (int), then per entry its seq and time (longs), user,
- * operation, key, outcome and remote address (a short byte length, -1 for none, then UTF-8), the
- * previous hash (a tag: 0 none, 1 the hash of the entry before it in the block, 2 a byte length and
- * the bytes) and its hash (a byte length and the bytes). An entry's position is the block's first
+ * <p>Layout: a version byte, the entry count (int), then per entry: a flags byte (bit 0: its seq is
+ * the one before plus one; bits 1-5: its user, operation, key, outcome, remote address is the entry
+ * before's), its seq (a long) unless it follows, its time as milliseconds after the entry before's
+ * (the first's: after 0; a zigzag varint), each text not repeated (a short byte length, -1 for
+ * none, then UTF-8), the previous hash (a tag: 0 none, 1 the hash of the entry before it in the
+ * block, 2 a byte length and the bytes) and its hash (a byte length and the bytes). A run of one
+ * client's requests takes about 40 bytes an entry. An entry's position is the block's first
  * position plus its index.
  */
 final class AuditBlock {
@@ -30,36 +33,61 @@ final class AuditBlock {
     private static final byte NO_PREV = 0;
     private static final byte PREV_IN_BLOCK = 1;
     private static final byte PREV_GIVEN = 2;
+    /** Entry flags: its seq is the one before plus one (else it follows as a long). */
+    private static final int SEQ_FOLLOWS = 1;
+    /** Entry flags, shifted left by the text's index: that text is the entry before's. */
+    private static final int SAME_TEXT = 2;
+    private static final int ALL_FLAGS = 0x3F;
 
     private AuditBlock() {
     }
 
     /** {@code entries}: 1 to {@link #MAX_ENTRIES} of one node, as checked by the caller. */
     static byte[] encode(List<AuditRecord> entries) {
-        Out out = new Out(entries.size() * 176 + 8);
+        Out out = new Out(entries.size() * 48 + 64);
         out.put(VERSION);
         out.putInt(entries.size());
-        byte[] before = null;
+        AuditRecord before = null;
         for (AuditRecord a : entries) {
-            out.putLong(a.seq());
-            out.putLong(a.time().toEpochMilli());
-            out.text(a.user());
-            out.text(a.operation());
-            out.text(a.keyRef());
-            out.text(a.outcome());
-            out.text(a.remote());
+            String[] texts = texts(a);
+            String[] earlier = before == null ? null : texts(before);
+            int flags = 0;
+            if (before != null && a.seq() == before.seq() + 1) {
+                flags |= SEQ_FOLLOWS;
+            }
+            for (int t = 0; t < texts.length; t++) {
+                if (earlier != null && java.util.Objects.equals(texts[t], earlier[t])) {
+                    flags |= SAME_TEXT << t;
+                }
+            }
+            out.put(flags);
+            if ((flags & SEQ_FOLLOWS) == 0) {
+                out.putLong(a.seq());
+            }
+            long time = a.time().toEpochMilli();
+            out.putVarLong(time - (before == null ? 0 : before.time().toEpochMilli()));
+            for (int t = 0; t < texts.length; t++) {
+                if ((flags & (SAME_TEXT << t)) == 0) {
+                    out.text(texts[t]);
+                }
+            }
             if (a.prevHash() == null) {
                 out.put(NO_PREV);
-            } else if (before != null && Arrays.equals(before, a.prevHash())) {
+            } else if (before != null && Arrays.equals(before.hash(), a.prevHash())) {
                 out.put(PREV_IN_BLOCK);
             } else {
                 out.put(PREV_GIVEN);
                 out.hash(a.prevHash());
             }
             out.hash(a.hash());
-            before = a.hash();
+            before = a;
         }
         return Arrays.copyOf(out.buf, out.size);
+    }
+
+    /** The text fields in their order in the block: user, operation, key, outcome, remote address. */
+    private static String[] texts(AuditRecord a) {
+        return new String[] {a.user(), a.operation(), a.keyRef(), a.outcome(), a.remote()};
     }
 
     /** A growing big-endian byte buffer (what DataOutputStream writes, without its locks and copies). */
@@ -124,6 +152,16 @@ final class AuditBlock {
             }
         }
 
+        /** Zigzag, then 7 bits a byte, low bits first (a time a few ms after the last: one byte). */
+        void putVarLong(long v) {
+            long z = (v << 1) ^ (v >> 63);
+            while ((z & ~0x7FL) != 0) {
+                put((int) ((z & 0x7F) | 0x80));
+                z >>>= 7;
+            }
+            put((int) z);
+        }
+
         void hash(byte[] h) {
             put(h.length);
             room(h.length);
@@ -145,14 +183,21 @@ final class AuditBlock {
             }
             List<AuditRecord> out = new ArrayList<>(count);
             byte[] before = null;
+            long seq = 0;
+            long time = 0;
+            String[] texts = new String[5];
             for (int i = 0; i < count; i++) {
-                long seq = in.getLong();
-                Instant time = Instant.ofEpochMilli(in.getLong());
-                String user = text(in);
-                String operation = text(in);
-                String keyRef = text(in);
-                String outcome = text(in);
-                String remote = text(in);
+                int flags = in.get() & 0xff;
+                if ((flags & ~ALL_FLAGS) != 0 || (i == 0 && flags != 0)) {
+                    throw new IllegalArgumentException("bad flags");
+                }
+                seq = (flags & SEQ_FOLLOWS) != 0 ? seq + 1 : in.getLong();
+                time += varLong(in);
+                for (int t = 0; t < texts.length; t++) {
+                    if ((flags & (SAME_TEXT << t)) == 0) {
+                        texts[t] = text(in);
+                    }
+                }
                 byte tag = in.get();
                 byte[] prev = switch (tag) {
                     case NO_PREV -> null;
@@ -166,8 +211,8 @@ final class AuditBlock {
                     default -> throw new IllegalArgumentException("bad previous-hash tag");
                 };
                 byte[] hash = hash(in);
-                out.add(new AuditRecord(firstEntryPosition + i, node, seq, time, user, operation, keyRef, outcome,
-                        remote, prev, hash));
+                out.add(new AuditRecord(firstEntryPosition + i, node, seq, Instant.ofEpochMilli(time), texts[0], texts[1],
+                        texts[2], texts[3], texts[4], prev, hash));
                 before = hash;
             }
             if (in.hasRemaining()) {
@@ -178,6 +223,20 @@ final class AuditBlock {
             // a damaged row must name itself, never stop a listing with a bare parse error
             throw new StoreException("audit block " + position + " of node " + node + " is unreadable ("
                     + (e.getMessage() == null ? "cut short" : e.getMessage()) + ")");
+        }
+    }
+
+    private static long varLong(ByteBuffer in) {
+        long z = 0;
+        for (int shift = 0; ; shift += 7) {
+            if (shift > 63) {
+                throw new IllegalArgumentException("bad number");
+            }
+            int b = in.get() & 0xff;
+            z |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return (z >>> 1) ^ -(z & 1);
+            }
         }
     }
 

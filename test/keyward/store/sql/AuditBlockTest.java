@@ -52,6 +52,27 @@ class AuditBlockTest {
     }
 
     @Test
+    void aRunOfOneClientsRequests_takesAbout40BytesAnEntry() {
+        List<AuditRecord> in = new ArrayList<>();
+        byte[] prev = hash(-1);
+        for (int i = 0; i < 1000; i++) {
+            byte[] h = hash(i);
+            in.add(new AuditRecord(0, "n1", 5000 + i, Instant.ofEpochMilli(1_700_000_000_000L + i / 30), "app", "encrypt",
+                    "0190f4c2-7a1b-7c3d-9e8f-0123456789ab", "ok", "10.1.2.3", prev, h));
+            prev = h;
+        }
+        byte[] block = AuditBlock.encode(in);
+        assertTrue(block.length < 1000 * 40, block.length + " bytes");
+        assertEquals(in.stream().map(AuditBlockTest::withoutPosition).toList(),
+                AuditBlock.decode(1, "n1", 0, block).stream().map(AuditBlockTest::withoutPosition).toList());
+    }
+
+    private static AuditRecord withoutPosition(AuditRecord a) {
+        return new AuditRecord(0, a.node(), a.seq(), a.time(), a.user(), a.operation(), a.keyRef(), a.outcome(),
+                a.remote(), a.prevHash(), a.hash());
+    }
+
+    @Test
     void damagedBytes_failAsAStoreErrorNamingTheBlock_neverAnythingElse() {
         List<AuditRecord> in = List.of(entry(10, 1, "alice", "k", "10.0.0.1", null, hash(1)),
                 entry(11, 2, "bob", "k", null, hash(1), hash(2)));
