@@ -14,7 +14,6 @@ import keyward.store.AuditCheckpoint;
 import keyward.store.AuditQuery;
 import keyward.store.AuditRecord;
 import keyward.store.ConflictException;
-import keyward.store.StoreException;
 
 /** The audit entries (append-only, one hash chain per node) and their signed checkpoints. */
 final class AuditLog {
@@ -22,9 +21,6 @@ final class AuditLog {
     private static final String COLUMNS = "SELECT position, node, seq, time_ms, user_name, operation, key_ref, outcome,"
             + " remote, prev_hash, hash FROM kw_audit";
     private static final int MAX_LIST = 10_000;
-
-    private static final String INSERT_BLOCK = "INSERT INTO kw_audit_blocks (node, first_seq, last_seq, data)"
-            + " VALUES (?, ?, ?, ?)";
 
     /**
      * A node's entries get their key and user ranges once this many of them wait for ranges, or
@@ -52,8 +48,6 @@ final class AuditLog {
             + " WHERE node = ? AND seq BETWEEN ? AND ? AND key_ref IS NOT NULL GROUP BY key_ref"
             + " UNION ALL SELECT 'user', user_name, MIN(position), MAX(position) FROM kw_audit"
             + " WHERE node = ? AND seq BETWEEN ? AND ? AND user_name IS NOT NULL GROUP BY user_name";
-    /** How many blocks one listing query reads at most. */
-    private static final int BLOCKS_PER_QUERY = 8;
     /** How many position ranges one listing query scans at most. */
     private static final int RANGES_PER_QUERY = 32;
 
@@ -67,10 +61,11 @@ final class AuditLog {
 
     private final Jdbc db;
     private final Map<String, Mark> marks = new java.util.concurrent.ConcurrentHashMap<>();
-    private volatile long base = -1; // read once: see base()
+    private final AuditBlocks blocks;
 
     AuditLog(Jdbc db) {
         this.db = db;
+        this.blocks = new AuditBlocks(db);
     }
 
     /** One transaction: all entries (and the checkpoint, if any) or none; positions follow the order given. */
@@ -92,7 +87,7 @@ final class AuditLog {
             next = db.write("appendAudit", c -> {
                 batch.clear(); // a retried transaction starts over
                 try {
-                    insertBlocks(c, entries, batch);
+                    blocks.insert(c, entries, (a, position) -> batch.computeIfAbsent(a.node(), n -> new Refs()).add(a, position));
                 } catch (SQLException e) {
                     throw db.conflictIfUnique(e, ConflictException.Kind.ALREADY_EXISTS,
                             "audit entry of node " + entries.get(0).node() + " with a seq already stored");
@@ -213,78 +208,6 @@ final class AuditLog {
     }
 
     /**
-     * Stores {@code entries} in the order given as blocks: one per run of one node's entries with
-     * rising seqs, of at most {@link AuditBlock#MAX_ENTRIES}. A run whose seqs meet ones its node
-     * already has (in a block or from before blocks) is refused with ALREADY_EXISTS, which the
-     * audit writer reads as another process writing under the same node name; two such processes
-     * starting blocks at the same seq at once meet the unique (node, first_seq).
-     */
-    private void insertBlocks(Connection c, List<AuditRecord> entries, Map<String, Refs> refs) throws SQLException {
-        long base = base(c);
-        try (PreparedStatement ps = db.prepare(c, INSERT_BLOCK);
-             PreparedStatement inserted = db.prepare(c, "SELECT position FROM kw_audit_blocks WHERE node = ? AND first_seq = ?")) {
-            int from = 0;
-            while (from < entries.size()) {
-                String node = entries.get(from).node();
-                int to = from + 1;
-                while (to < entries.size() && to - from < AuditBlock.MAX_ENTRIES && entries.get(to).node().equals(node)
-                        && entries.get(to).seq() > entries.get(to - 1).seq()) {
-                    to++;
-                }
-                List<AuditRecord> run = entries.subList(from, to);
-                long first = run.get(0).seq();
-                long last = run.get(run.size() - 1).seq();
-                if (stored(c, node, first, last)) {
-                    throw new ConflictException(ConflictException.Kind.ALREADY_EXISTS,
-                            "audit entry of node " + node + " with a seq already stored");
-                }
-                ps.setString(1, node);
-                ps.setLong(2, first);
-                ps.setLong(3, last);
-                ps.setBytes(4, AuditBlock.encode(run));
-                ps.executeUpdate();
-                inserted.setString(1, node);
-                inserted.setLong(2, first);
-                long position;
-                try (ResultSet rs = inserted.executeQuery()) {
-                    rs.next();
-                    position = firstPosition(base, rs.getLong(1));
-                }
-                Refs r = refs.computeIfAbsent(node, n -> new Refs());
-                for (AuditRecord a : run) {
-                    r.add(a, position++);
-                }
-                from = to;
-            }
-        }
-    }
-
-    /**
-     * Whether {@code node} has an entry with a seq in {@code first..last}. Its blocks never overlap,
-     * so only the last one starting at or before {@code last} can reach into the span.
-     */
-    private boolean stored(Connection c, String node, long first, long last) throws SQLException {
-        try (PreparedStatement ps = db.prepare(c, "SELECT last_seq FROM kw_audit_blocks WHERE node = ? AND first_seq <= ?"
-                + " ORDER BY first_seq DESC LIMIT 1")) {
-            ps.setString(1, node);
-            ps.setLong(2, last);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && rs.getLong(1) >= first) {
-                    return true;
-                }
-            }
-        }
-        try (PreparedStatement ps = db.prepare(c, "SELECT 1 FROM kw_audit WHERE node = ? AND seq BETWEEN ? AND ?")) {
-            ps.setString(1, node);
-            ps.setLong(2, first);
-            ps.setLong(3, last);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
-    /**
      * Stores, for each key and each user among the entries {@code from..to} of {@code node}, the
      * range of positions that holds theirs. A range may cover more than its ref's entries (listings
      * filter), never fewer.
@@ -299,7 +222,7 @@ final class AuditLog {
             ps.executeUpdate();
         }
         Refs refs = new Refs();
-        for (AuditRecord a : nodeBlocks(c, node, from, to)) {
+        for (AuditRecord a : blocks.ofNode(c, node, from, to)) {
             if (a.seq() >= from && a.seq() <= to) {
                 refs.add(a, a.position());
             }
@@ -326,58 +249,6 @@ final class AuditLog {
         }
     }
 
-    /**
-     * The entries of {@code node}'s blocks that may hold seqs {@code from..to} (and perhaps a few
-     * more around them), in order: a block holding {@code from} starts at most
-     * {@link AuditBlock#MAX_ENTRIES} before it.
-     */
-    private List<AuditRecord> nodeBlocks(Connection c, String node, long from, long to) throws SQLException {
-        return blocks(c, "SELECT position, node, data FROM kw_audit_blocks WHERE node = ? AND first_seq > ?"
-                + " AND first_seq <= ? ORDER BY position", List.of(node, from - AuditBlock.MAX_ENTRIES, to));
-    }
-
-    /** The entries of the blocks {@code sql} selects (position, node, data), in its order. */
-    private List<AuditRecord> blocks(Connection c, String sql, List<Object> params) throws SQLException {
-        long base = base(c);
-        List<AuditRecord> out = new ArrayList<>();
-        try (PreparedStatement ps = db.prepare(c, sql)) {
-            KeyReads.bind(ps, params);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long block = rs.getLong(1);
-                    out.addAll(AuditBlock.decode(block, rs.getString(2), firstPosition(base, block), rs.getBytes(3)));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Positions of entries in blocks start here; every entry stored before blocks is below it. */
-    private long base(Connection c) throws SQLException {
-        long b = base;
-        if (b < 0) {
-            try (PreparedStatement ps = db.prepare(c, "SELECT base FROM kw_audit_block_base");
-                 ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new StoreException(db.dialect.kind() + ": the audit block base is missing (schema 4)");
-                }
-                b = rs.getLong(1);
-            }
-            base = b;
-        }
-        return b;
-    }
-
-    /** The position of the first entry of block {@code block}: each block has room for {@link AuditBlock#MAX_ENTRIES}. */
-    private static long firstPosition(long base, long block) {
-        return base + block * AuditBlock.MAX_ENTRIES;
-    }
-
-    /** The block that holds (or would hold) the entry at {@code position}, not below 0. */
-    private static long blockOf(long base, long position) {
-        return position < base ? 0 : (position - base) / AuditBlock.MAX_ENTRIES;
-    }
-
     List<AuditRecord> list(AuditQuery q) {
         if (q.limit() < 1 || q.limit() > MAX_LIST) {
             throw new IllegalArgumentException("audit limit must be 1.." + MAX_LIST);
@@ -396,8 +267,8 @@ final class AuditLog {
             all.addAll(params);
             String sql = COLUMNS + " WHERE position > ?" + where + " ORDER BY position LIMIT " + q.limit();
             return db.once("listAudit", false, c -> {
-                List<AuditRecord> out = q.afterPosition() < base(c) ? entries(c, sql, all) : new ArrayList<>();
-                return out.size() < q.limit() ? listBlocks(c, q, out) : out;
+                List<AuditRecord> out = q.afterPosition() < blocks.base(c) ? entries(c, sql, all) : new ArrayList<>();
+                return out.size() < q.limit() ? blocks.list(c, q, out) : out;
             });
         }
         String kind = q.keyRef() != null ? "key" : "user";
@@ -423,8 +294,9 @@ final class AuditLog {
             keep(found, entries(c, COLUMNS + " WHERE node = ? AND seq > ? AND position > ?" + where
                     + " ORDER BY position LIMIT " + q.limit(), params), q.limit());
             long after = mark.getValue();
-            keep(found, nodeBlocks(c, mark.getKey(), after + 1, Long.MAX_VALUE).stream()
-                    .filter(a -> a.seq() > after && a.position() > q.afterPosition() && matches(q, a)).toList(), q.limit());
+            keep(found, blocks.ofNode(c, mark.getKey(), after + 1, Long.MAX_VALUE).stream()
+                    .filter(a -> a.seq() > after && a.position() > q.afterPosition() && AuditBlocks.matches(q, a)).toList(),
+                    q.limit());
         }
         long[] from = {Long.MIN_VALUE, Long.MIN_VALUE}; // keyset: (first, last) of the last range read
         while (true) {
@@ -448,7 +320,7 @@ final class AuditLog {
                 return new ArrayList<>(found.values());
             }
             from = ranges.get(ranges.size() - 1);
-            long base = base(c);
+            long base = blocks.base(c);
             StringBuilder sql = new StringBuilder(COLUMNS).append(" WHERE position > ? AND (");
             List<Object> params = new ArrayList<>();
             params.add(q.afterPosition());
@@ -459,14 +331,8 @@ final class AuditLog {
                     params.add(Math.min(r[1], base - 1));
                 }
                 if (r[1] >= base && !(found.size() >= q.limit() && r[0] > found.lastKey())) {
-                    List<Object> blockParams = new ArrayList<>(List.of(blockOf(base, Math.max(r[0], base)), blockOf(base, r[1])));
-                    if (q.node() != null) {
-                        blockParams.add(q.node());
-                    }
-                    keep(found, blocks(c, "SELECT position, node, data FROM kw_audit_blocks WHERE position BETWEEN ? AND ?"
-                            + (q.node() != null ? " AND node = ?" : "") + " ORDER BY position", blockParams).stream()
-                            .filter(a -> a.position() >= r[0] && a.position() <= r[1] && a.position() > q.afterPosition()
-                                    && matches(q, a)).toList(), q.limit());
+                    keep(found, blocks.between(c, Math.max(r[0], base), r[1], q.node()).stream()
+                            .filter(a -> a.position() > q.afterPosition() && AuditBlocks.matches(q, a)).toList(), q.limit());
                 }
             }
             if (params.size() > 1) {
@@ -475,49 +341,6 @@ final class AuditLog {
                 keep(found, entries(c, sql.toString(), params), q.limit());
             }
         }
-    }
-
-    /** Whether {@code a} passes the query's node, key and user filters. */
-    private static boolean matches(AuditQuery q, AuditRecord a) {
-        return (q.node() == null || q.node().equals(a.node())) && (q.keyRef() == null || q.keyRef().equals(a.keyRef()))
-                && (q.user() == null || q.user().equals(a.user()));
-    }
-
-    /**
-     * Adds to {@code out} (the entries stored before blocks, in order) those of blocks after the
-     * query's cursor that pass its filters, a few blocks at a time, up to its limit.
-     */
-    private List<AuditRecord> listBlocks(Connection c, AuditQuery q, List<AuditRecord> out) throws SQLException {
-        long base = base(c);
-        long next = blockOf(base, q.afterPosition());
-        while (out.size() < q.limit()) {
-            List<Object> params = new ArrayList<>(List.of(next));
-            if (q.node() != null) {
-                params.add(q.node());
-            }
-            long last = -1;
-            int blocks = 0;
-            try (PreparedStatement ps = db.prepare(c, "SELECT position, node, data FROM kw_audit_blocks WHERE position >= ?"
-                    + (q.node() != null ? " AND node = ?" : "") + " ORDER BY position LIMIT " + BLOCKS_PER_QUERY)) {
-                KeyReads.bind(ps, params);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next() && out.size() < q.limit()) {
-                        last = rs.getLong(1);
-                        blocks++;
-                        for (AuditRecord a : AuditBlock.decode(last, rs.getString(2), firstPosition(base, last), rs.getBytes(3))) {
-                            if (a.position() > q.afterPosition() && matches(q, a) && out.size() < q.limit()) {
-                                out.add(a);
-                            }
-                        }
-                    }
-                }
-            }
-            if (blocks < BLOCKS_PER_QUERY) {
-                break;
-            }
-            next = last + 1;
-        }
-        return out;
     }
 
     /** Adds {@code entries} to {@code found} by position and keeps the first {@code limit}. */
@@ -549,10 +372,9 @@ final class AuditLog {
 
     Optional<AuditRecord> last(String node) {
         return db.once("lastAudit", false, c -> {
-            List<AuditRecord> block = blocks(c, "SELECT position, node, data FROM kw_audit_blocks WHERE node = ?"
-                    + " ORDER BY first_seq DESC LIMIT 1", List.of(node));
-            if (!block.isEmpty()) {
-                return Optional.of(block.get(block.size() - 1));
+            Optional<AuditRecord> inBlock = blocks.last(c, node);
+            if (inBlock.isPresent()) {
+                return inBlock;
             }
             return entries(c, COLUMNS + " WHERE node = ? ORDER BY seq DESC LIMIT 1", List.of(node)).stream().findFirst();
         });
