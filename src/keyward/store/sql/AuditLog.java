@@ -15,7 +15,12 @@ import keyward.store.AuditQuery;
 import keyward.store.AuditRecord;
 import keyward.store.ConflictException;
 
-/** The audit entries (append-only, one hash chain per node) and their signed checkpoints. */
+/**
+ * The audit entries (append-only, one hash chain per node) and their signed checkpoints. Entries
+ * are stored a batch per row by {@link AuditBlocks}; those stored one per row before schema 4 stay
+ * in {@code kw_audit}, below the blocks' positions. This class keeps the key and user ranges that
+ * filtered listings read, each node's mark up to which they exist, and the checkpoints.
+ */
 final class AuditLog {
 
     private static final String COLUMNS = "SELECT position, node, seq, time_ms, user_name, operation, key_ref, outcome,"
@@ -42,7 +47,7 @@ final class AuditLog {
     private static final String MOVE_MARK = "UPDATE kw_audit_refs SET last_position = ? WHERE kind = '" + MARK + "'"
             + " AND ref = ? AND last_position < ?";
 
-    /** Per key and per user, the positions of a node's entries in a seq range ({@link #writeRanges}). */
+    /** Per key and per user, the positions of a node's older rows in a seq range ({@link #writeRanges}). */
     private static final String RANGES = "INSERT INTO kw_audit_refs (kind, ref, first_position, last_position)"
             + " SELECT 'key', key_ref, MIN(position), MAX(position) FROM kw_audit"
             + " WHERE node = ? AND seq BETWEEN ? AND ? AND key_ref IS NOT NULL GROUP BY key_ref"

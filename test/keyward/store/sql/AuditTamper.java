@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import keyward.store.AuditRecord;
@@ -35,9 +34,15 @@ public final class AuditTamper {
         });
     }
 
-    /** Swaps the whole entries at {@code a} and {@code b}, which must share a block. */
+    /** Swaps the whole entries at {@code a} and {@code b}, in one block or two. */
     public static void swap(Path dbFile, long a, long b) throws SQLException {
-        edit(dbFile, a, entries -> Collections.swap(entries, index(entries, a), index(entries, b)));
+        AuditRecord[] was = new AuditRecord[2];
+        rewrite(dbFile, a, r -> was[0] = r);
+        rewrite(dbFile, b, r -> {
+            was[1] = r;
+            return was[0];
+        });
+        rewrite(dbFile, a, r -> was[1]);
     }
 
     private interface Edit {
