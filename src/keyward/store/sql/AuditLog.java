@@ -242,7 +242,8 @@ final class AuditLog {
         try (PreparedStatement ps = db.prepare(c, "INSERT INTO kw_audit_refs (kind, ref, first_position, last_position)"
                 + " VALUES (?, ?, ?, ?)")) {
             for (String kind : new String[] {"key", "user"}) {
-                for (Map.Entry<String, long[]> e : (kind.equals("key") ? refs.keys : refs.users).entrySet()) {
+                // in the index's order: each page of it is then visited once, in turn
+                for (Map.Entry<String, long[]> e : new TreeMap<>(kind.equals("key") ? refs.keys : refs.users).entrySet()) {
                     ps.setString(1, kind);
                     ps.setString(2, e.getKey());
                     ps.setLong(3, e.getValue()[0]);
