@@ -48,9 +48,9 @@ final class AuditBlock {
         out.put(VERSION);
         out.putInt(entries.size());
         AuditRecord before = null;
+        String[] earlier = null; // the texts of before
         for (AuditRecord a : entries) {
             String[] texts = texts(a);
-            String[] earlier = before == null ? null : texts(before);
             int flags = 0;
             if (before != null && a.seq() == before.seq() + 1) {
                 flags |= SEQ_FOLLOWS;
@@ -81,6 +81,7 @@ final class AuditBlock {
             }
             out.hash(a.hash());
             before = a;
+            earlier = texts;
         }
         return Arrays.copyOf(out.buf, out.size);
     }

@@ -106,12 +106,7 @@ class AuditRangesTest {
                 s.appendAudit(entries);
             }
         }
-        long marked;
-        try (Connection c = SqlTestSupport.connect(o); Statement st = c.createStatement();
-             var rs = st.executeQuery("SELECT last_position FROM kw_audit_refs WHERE kind = 'node' AND ref = 'n1'")) {
-            rs.next();
-            marked = rs.getLong(1);
-        }
+        long marked = markOfN1(o);
         long expectedMark = 0;
         for (long hi = batch; hi <= seq; hi += batch) {
             if (hi - expectedMark >= AuditLog.RANGES_EVERY) {
@@ -131,10 +126,15 @@ class AuditRangesTest {
             s.appendAudit(more); // due: covers the tail left before the reopen, and these
             assertListings(s, 97);
         }
+        assertEquals(seq, markOfN1(o));
+    }
+
+    /** Node n1's mark: the last seq whose entry has its ranges. */
+    private static long markOfN1(SqlOptions o) throws Exception {
         try (Connection c = SqlTestSupport.connect(o); Statement st = c.createStatement();
              var rs = st.executeQuery("SELECT last_position FROM kw_audit_refs WHERE kind = 'node' AND ref = 'n1'")) {
             rs.next();
-            assertEquals(seq, rs.getLong(1));
+            return rs.getLong(1);
         }
     }
 
