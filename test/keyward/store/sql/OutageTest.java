@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import keyward.store.KeyQuery;
 import keyward.store.KeyRecord;
+import keyward.store.KeyState;
 import keyward.store.KeyVersion;
 import keyward.store.StoreUnavailableException;
 import keyward.store.TcpProxy;
@@ -150,7 +151,7 @@ class OutageTest {
         KeyRecord.Builder b = new KeyRecord.Builder();
         b.id = UUID.randomUUID().toString();
         b.algorithm = "aes-256-gcm";
-        b.state = "active";
+        b.state = KeyState.ACTIVE;
         b.createdAt = Instant.parse("2026-01-01T00:00:00Z");
         b.versions = List.of(new KeyVersion(1, 42, "kek-1", new byte[32], null, b.createdAt));
         b.primaryVersion = 1;
