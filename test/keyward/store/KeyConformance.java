@@ -27,6 +27,35 @@ public abstract class KeyConformance extends StoreFixture {
     }
 
     @Test
+    void randomKeys_insertedThenFoundByIdAndName_exactly() {
+        RandomRecords random = new RandomRecords(1401);
+        for (int i = 0; i < 25; i++) {
+            KeyRecord k = random.key();
+            store.insertKey(k);
+            assertEquals(Optional.of(k), store.findKey(k.id()), "key " + i);
+            if (k.name() != null) {
+                assertEquals(Optional.of(k), store.findKeyByName(k.name()), "key " + i + " by name");
+            }
+        }
+    }
+
+    @Test
+    void randomKeys_replacedByOtherRandomKeys_storeTheReplacementExactly() {
+        RandomRecords random = new RandomRecords(1402);
+        for (int i = 0; i < 10; i++) {
+            KeyRecord first = random.key();
+            store.insertKey(first);
+            KeyRecord.Builder next = random.key().toBuilder();
+            next.id = first.id();
+            next.rowVersion = first.rowVersion();
+            KeyRecord stored = store.updateKey(next.build());
+            next.rowVersion = first.rowVersion() + 1;
+            assertEquals(next.build(), stored, "key " + i + " as returned");
+            assertEquals(Optional.of(next.build()), store.findKey(first.id()), "key " + i + " as read back");
+        }
+    }
+
+    @Test
     void insertKey_withNullsAndEmptyCollections_roundTripsThem() {
         KeyRecord.Builder b = key(newId());
         b.owner = null;
