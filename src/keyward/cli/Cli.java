@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 import keyward.config.ConfigException;
 import keyward.crypto.KeyFileException;
-import keyward.http.Version;
+import keyward.server.SetupException;
+import keyward.server.Version;
 import keyward.store.StoreException;
 
 /** The {@code keyward} command line: dispatches to one command, maps failures to exit codes. */
@@ -65,7 +66,7 @@ public final class Cli {
         } catch (Args.UsageException e) {
             err.println("keyward " + argv[0] + ": " + e.getMessage() + "\n\n" + c.usage());
             return 2;
-        } catch (ConfigException | CliException | KeyFileException | StoreException e) {
+        } catch (ConfigException | CliException | SetupException | KeyFileException | StoreException e) {
             err.println("keyward " + argv[0] + ": " + e.getMessage());
             return 1;
         } catch (Exception e) {

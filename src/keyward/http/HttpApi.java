@@ -51,7 +51,7 @@ public final class HttpApi implements AutoCloseable {
         this.audit = audit;
         this.metrics = metrics;
         this.authenticator = new Authenticator(core.users());
-        router.addAll(OpsRoutes.routes(core, metrics, readiness, options.version()));
+        router.addAll(OpsRoutes.routes(core, metrics, readiness, options.version(), options.git()));
         router.addAll(KeyRoutes.routes(core));
         router.addAll(CryptoRoutes.routes(core));
         router.addAll(AccessRoutes.routes(core));

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import keyward.Http;
-import keyward.Node;
 import keyward.TestNode;
 import keyward.config.Config;
+import keyward.server.Node;
 import keyward.store.sql.SqlStore;
 import org.junit.jupiter.api.Test;
 

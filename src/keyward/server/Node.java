@@ -1,11 +1,8 @@
-package keyward;
+package keyward.server;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
-import keyward.cli.Secrets;
-import keyward.cli.Stores;
-import keyward.cli.Tls;
 import keyward.config.Config;
 import keyward.audit.AuditLog;
 import keyward.core.Core;
@@ -16,7 +13,6 @@ import keyward.http.AuditRoutes;
 import keyward.http.HttpApi;
 import keyward.http.Metrics;
 import keyward.http.ReplicationRoutes;
-import keyward.http.Version;
 import keyward.log.Log;
 import keyward.repl.Replicator;
 import keyward.store.Store;
@@ -65,7 +61,7 @@ public final class Node implements AutoCloseable {
                     : Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
             ApiOptions options = new ApiOptions(config.bind(), config.port(), config.maxBodyBytes(), threads,
                     config.requestTimeoutMs(), Tls.serverContext(config), config.clientsCaCertFile() != null,
-                    Version.version());
+                    Version.version(), Version.git());
             AuditLog audit = new AuditLog(store, secrets.auditKey(), nodeName, Clock.systemUTC());
             audit.start();
             metrics.gauge("keyward_audit_queued", "Audit entries waiting to be written.", audit::queued);
