@@ -11,10 +11,12 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import keyward.Http;
 import keyward.TestNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * request_timeout_ms, applied by the API itself (no JVM-wide property): a client that stops in
@@ -59,6 +61,23 @@ class RequestTimeoutTest {
             send(s, "Connection: close\r\n\r\n");
             String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+        }
+    }
+
+    @Test
+    void aClientStalledInTheTlsHandshake_isCutOffAfterTheTimeout(@TempDir Path dir) throws Exception {
+        TlsPki pki = new TlsPki(dir);
+        pki.ca("ca");
+        pki.server("server", "ca", false);
+        try (TestNode node = TestNode.start("--request-timeout-ms=" + TIMEOUT_MS,
+                "--tls-cert-file=" + pki.file("server.pem"), "--tls-key-file=" + pki.file("server.key"));
+             Socket s = connect(node)) {
+            long t0 = System.nanoTime();
+            // a TLS record header announcing a 512-byte handshake message, and 3 bytes of it
+            s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01});
+            awaitClosedByServer(s);
+            long cutMs = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(cutMs >= TIMEOUT_MS - 100 && cutMs < TIMEOUT_MS + 3000, "cut off after " + cutMs + " ms");
         }
     }
 
