@@ -55,7 +55,7 @@ final class Deadlines implements AutoCloseable {
             try {
                 exchange.run();
             } finally {
-                w.stop();
+                w.pause();
             }
         });
     }
@@ -132,10 +132,6 @@ final class Deadlines implements AutoCloseable {
         /** Whether a phase of the current exchange was cut off. */
         boolean expired() {
             return expired;
-        }
-
-        private void stop() {
-            pause();
         }
     }
 }
