@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import keyward.store.sql.ChangeRow;
+import keyward.store.ChangeRow;
 
 /**
  * The messages of the pull exchange (version 1), each a JSON object in a {@link Frames} frame.
