@@ -94,10 +94,6 @@ final class Protocol {
     }
 
     static int limit(Map<String, Object> m, int max) {
-        long n = Fields.lng(m, "limit");
-        if (n < 1 || n > max) {
-            throw new ProtocolException("'limit' must be 1.." + max);
-        }
-        return (int) n;
+        return Fields.integer(m, "limit", 1, max);
     }
 }
