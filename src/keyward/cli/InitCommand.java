@@ -15,6 +15,8 @@ import keyward.core.UserService;
 import keyward.crypto.AuditKey;
 import keyward.crypto.Kek;
 import keyward.crypto.Pepper;
+import keyward.server.Secrets;
+import keyward.server.Stores;
 import keyward.store.Store;
 
 /** {@code keyward init}: a new deployment's secrets, database and first admin. */

@@ -8,6 +8,8 @@ import keyward.config.Config;
 import keyward.core.KekRotation;
 import keyward.crypto.Kek;
 import keyward.crypto.KekRing;
+import keyward.server.Secrets;
+import keyward.server.Stores;
 import keyward.store.Store;
 
 /**

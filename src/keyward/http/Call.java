@@ -15,18 +15,19 @@ import keyward.json.Json;
 
 /** One request as a route sees it: path captures, query, the (already bounded) body, the caller. */
 final class Call {
-    private static final Json.Limits LIMITS = Json.Limits.DEFAULT;
-
     final HttpExchange exchange;
     private final String[] params;
     private final byte[] body;
+    private final Json.Limits limits;
     private final Map<String, List<String>> query;
     Principal principal;
 
-    Call(HttpExchange exchange, String[] params, byte[] body) {
+    /** @param limits what the body's JSON may hold (sized to max_body_bytes) */
+    Call(HttpExchange exchange, String[] params, byte[] body, Json.Limits limits) {
         this.exchange = exchange;
         this.params = params;
         this.body = body;
+        this.limits = limits;
         this.query = parseQuery(exchange.getRequestURI().getRawQuery());
     }
 
@@ -47,7 +48,7 @@ final class Call {
         if (body.length == 0) {
             return new LinkedHashMap<String, Object>();
         }
-        return Json.parse(body, LIMITS);
+        return Json.parse(body, limits);
     }
 
     /** Refuses query parameters other than {@code allowed}. */

@@ -1,4 +1,4 @@
-package keyward.cli;
+package keyward.server;
 
 import java.nio.file.Files;
 import keyward.config.Config;
@@ -15,7 +15,7 @@ import keyward.store.Store;
  */
 public record Secrets(KekRing kek, Pepper pepper, AuditKey auditKey) {
     static final String CANARY = "kek.canary";
-    static final String SALT = "kek.salt";
+    public static final String SALT = "kek.salt";
 
     /** The failure every command reports when the KEK is wrong. */
     public static final String MISMATCH = "this node's master key does not match the database";
@@ -28,7 +28,7 @@ public record Secrets(KekRing kek, Pepper pepper, AuditKey auditKey) {
     }
 
     /** The file holding the next KEK while a rotation runs. */
-    static java.nio.file.Path nextKekFile(Config c) {
+    public static java.nio.file.Path nextKekFile(Config c) {
         return c.kekFile().resolveSibling(c.kekFile().getFileName() + ".next");
     }
 
@@ -48,7 +48,7 @@ public record Secrets(KekRing kek, Pepper pepper, AuditKey auditKey) {
         return announced.equals(n.id()) ? KekRing.of(n, current) : KekRing.of(current, n);
     }
 
-    static Kek loadKek(Config c, Store store) {
+    public static Kek loadKek(Config c, Store store) {
         if (c.kekPassphraseFile() != null) {
             char[] pass = Stores.readSecret(c.kekPassphraseFile(), "kek_passphrase_file").toCharArray();
             store.putMetaIfAbsent(SALT, Rand.bytes(16));
@@ -60,22 +60,22 @@ public record Secrets(KekRing kek, Pepper pepper, AuditKey auditKey) {
             }
         }
         if (!Files.exists(c.kekFile())) {
-            throw new CliException("no master key at " + c.kekFile() + "; run 'keyward init --data-dir "
+            throw new SetupException("no master key at " + c.kekFile() + "; run 'keyward init --data-dir "
                     + c.dataDir() + "' first, or copy the deployment's key files there");
         }
         return Kek.load(c.kekFile());
     }
 
-    static void checkCanary(Kek kek, Store store) {
+    public static void checkCanary(Kek kek, Store store) {
         checkCanary(KekRing.of(kek), store);
     }
 
     /** The canary must open under one KEK of the ring (either one while a rotation runs). */
-    static void checkCanary(KekRing ring, Store store) {
+    public static void checkCanary(KekRing ring, Store store) {
         store.putMetaIfAbsent(CANARY, ring.primary().makeCanary());
         byte[] canary = store.getMeta(CANARY).orElseThrow();
         if (ring.all().stream().noneMatch(k -> k.opensCanary(canary))) {
-            throw new CliException(MISMATCH);
+            throw new SetupException(MISMATCH);
         }
     }
 }
