@@ -3,6 +3,7 @@ package keyward.config;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -306,31 +307,17 @@ final class Toml {
         }
         long cp = 0;
         for (int i = 0; i < digits; i++) {
-            int d = hexDigit(text.charAt(pos + i));
-            if (d < 0) {
+            char c = text.charAt(pos + i);
+            if (!HexFormat.isHexDigit(c)) { // ASCII only, unlike Character.digit
                 throw error("invalid unicode escape");
             }
-            cp = cp * 16 + d;
+            cp = cp * 16 + HexFormat.fromHexDigit(c);
         }
         if (cp > Character.MAX_CODE_POINT || (cp >= 0xD800 && cp <= 0xDFFF)) {
             throw error("invalid unicode escape");
         }
         pos += digits;
         return (int) cp;
-    }
-
-    /** 0..15 for [0-9a-fA-F], else -1 (other scripts' digits included). */
-    static int hexDigit(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
     }
 
     private void endOfLine() {
