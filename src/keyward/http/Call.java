@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,12 +126,11 @@ final class Call {
         while (i < s.length()) {
             char c = s.charAt(i);
             if (c == '%') {
-                int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
-                int lo = i + 2 < s.length() ? Character.digit(s.charAt(i + 2), 16) : -1;
-                if (hi < 0 || lo < 0) {
+                // ASCII hex digits only: Character.digit would also take, e.g., Arabic-Indic digits
+                if (i + 2 >= s.length() || !HexFormat.isHexDigit(s.charAt(i + 1)) || !HexFormat.isHexDigit(s.charAt(i + 2))) {
                     throw KwException.invalid("bad percent-encoding in the URL");
                 }
-                out.write(hi * 16 + lo);
+                out.write(HexFormat.fromHexDigits(s, i + 1, i + 3));
                 i += 3;
             } else if (c == '+' && plusIsSpace) {
                 out.write(' ');
