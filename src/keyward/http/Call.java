@@ -81,13 +81,16 @@ final class Call {
         if (v == null) {
             return null;
         }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= min && n <= max) {
-                return n;
+        // ASCII digits only: parseInt also takes other scripts' digits ("١٠")
+        if (!v.isEmpty() && v.length() <= 11 && v.chars().allMatch(c -> c >= '0' && c <= '9' || c == '-')) {
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // fall through to the one message
             }
-        } catch (NumberFormatException e) {
-            // fall through to the one message
         }
         throw KwException.invalid("query parameter '" + name + "' must be an integer " + min + ".." + max);
     }
