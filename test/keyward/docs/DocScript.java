@@ -23,6 +23,7 @@ final class DocScript {
     }
 
     static final String FAILED_MARK = "docs-test: exit ";
+    private static final String BLOCK_MARK = "----- block ";
     private static final String NOT_RUN = "<!-- not-run:";
 
     final Path doc;
@@ -85,12 +86,22 @@ final class DocScript {
                 + "kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true' EXIT\n");
         for (Block b : runnable()) {
             s.append("__docs_block=").append(b.number()).append('\n');
-            s.append("echo '----- block ").append(b.number()).append(" (").append(doc).append(':').append(b.line())
+            s.append("echo '" + BLOCK_MARK).append(b.number()).append(" (").append(doc).append(':').append(b.line())
                     .append(") -----'\n");
             s.append(b.text());
         }
         s.append("__docs_block=end\n");
         return s.toString();
+    }
+
+    /** The block whose marker comes last in {@code output} before {@code index}, if any. */
+    Block blockBefore(String output, int index) {
+        int at = output.lastIndexOf(BLOCK_MARK, index);
+        if (at < 0) {
+            return null;
+        }
+        String n = output.substring(at + BLOCK_MARK.length()).split(" ", 2)[0];
+        return blocks.stream().filter(b -> String.valueOf(b.number()).equals(n)).findFirst().orElse(null);
     }
 
     /** The block the script's output names as the one it stopped in, if any. */
