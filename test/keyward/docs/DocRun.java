@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * that say {@code keyward}. TMPDIR points into {@code dir}, so {@code mktemp -d} lands there too.
  *
  * <p>bash runs in a session of its own; when it ends or its deadline passes, every process of that
- * session (servers the blocks left running included) is killed.
+ * session (servers the blocks left running included) is stopped: SIGTERM, then SIGKILL.
  */
 final class DocRun {
     record Result(int exit, boolean timedOut, String output) {
@@ -52,9 +52,52 @@ final class DocRun {
         return new Result(done ? p.exitValue() : -1, !done, Files.readString(out));
     }
 
-    /** setsid made bash the leader of a process group whose id is its pid. */
+    /**
+     * setsid made bash the leader of a process group whose id is its pid: SIGTERM to the whole
+     * group (servers shut down cleanly), and SIGKILL to whatever is left after 15 s.
+     */
     private static void killSession(long pid) throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-KILL", "--", "-" + pid).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+        signal("-TERM", pid);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (groupAlive(pid) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        signal("-KILL", pid);
+    }
+
+    /** True while a process of group {@code pgid} runs (zombies, which nobody may reap here, aside). */
+    private static boolean groupAlive(long pgid) throws IOException {
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(d -> d.getFileName().toString().matches("[0-9]+")).toList()) {
+                String[] f = stat(p);
+                if (f != null && !f[0].equals("Z") && f[2].equals(String.valueOf(pgid))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** True if process {@code pid} exists and is not a zombie. */
+    static boolean running(long pid) {
+        String[] f = stat(Path.of("/proc", String.valueOf(pid)));
+        return f != null && !f[0].equals("Z");
+    }
+
+    /** The fields of /proc/PID/stat after "pid (comm) ": state, ppid, pgrp, ...; null if it is gone. */
+    private static String[] stat(Path proc) {
+        try {
+            String stat = Files.readString(proc.resolve("stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        } catch (IOException gone) {
+            return null;
+        }
+    }
+
+    /** kill SIGNAL -- -pgid; true if some process of the group received it. */
+    private static boolean signal(String signal, long pgid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", signal, "--", "-" + pgid).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return kill.waitFor(5, TimeUnit.SECONDS) && kill.exitValue() == 0;
     }
 }

@@ -12,7 +12,8 @@ import java.util.List;
  * <p>Every block fenced {@code ```sh} or {@code ```bash} runs, unless the line before its fence
  * (blank lines aside) is {@code <!-- not-run: REASON -->} with a reason. Other fences (ini, yaml,
  * json, plain) are not shell and are left alone. Before each block the script records its number,
- * so that a failure names the block; an EXIT trap stops every job the blocks left running.
+ * and an EXIT trap prints the exit status with the block it stopped in, so that a failure names its
+ * block. Stopping what the blocks left running is {@link DocRun}'s job.
  */
 final class DocScript {
     /** One fenced shell block; {@code reason} is null when it runs. */
@@ -77,13 +78,12 @@ final class DocScript {
         return blocks.stream().filter(Block::runs).toList();
     }
 
-    /** The bash script: strict mode, the cleanup trap, then every runnable block after its number. */
+    /** The bash script: strict mode, the exit trap, then every runnable block after its number. */
     String script() {
         StringBuilder s = new StringBuilder();
         s.append("set -euo pipefail\n");
         s.append("__docs_block=0\n");
-        s.append("trap '__rc=$?; echo \"" + FAILED_MARK + "$__rc in block $__docs_block\"; "
-                + "kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true' EXIT\n");
+        s.append("trap 'echo \"" + FAILED_MARK + "$? in block $__docs_block\"' EXIT\n");
         for (Block b : runnable()) {
             s.append("__docs_block=").append(b.number()).append('\n');
             s.append("echo '" + BLOCK_MARK).append(b.number()).append(" (").append(doc).append(':').append(b.line())

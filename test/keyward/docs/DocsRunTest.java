@@ -107,30 +107,54 @@ class DocsRunTest {
             DocScript.Block b = script.failedBlock(r.output());
             fail(doc + (r.timedOut() ? " did not finish within " + DEADLINE.toSeconds() + " s" : " failed with exit " + r.exit())
                     + (b == null ? "" : " in block " + b.number() + " (line " + b.line() + "):\n" + b.text())
-                    + "\n--- output ---\n" + r.output());
+                    + "\n--- output ---\n" + r.output() + logTails());
         }
         Matcher m = API_ERROR.matcher(r.output());
         if (m.find()) {
             DocScript.Block b = script.blockBefore(r.output(), m.start());
             fail(doc + ": the API answered " + m.group() + (b == null ? "" : " in block " + b.number() + " (line " + b.line()
-                    + "):\n" + b.text()) + "\n--- output ---\n" + r.output());
+                    + "):\n" + b.text()) + "\n--- output ---\n" + r.output() + logTails());
         }
     }
 
-    /** Free ports for every port variable the docs read, all different. */
-    private static Map<String, String> freePorts() throws IOException {
+    /**
+     * Free ports for every port variable the docs read, all different, below the ephemeral range
+     * (32768 and up) so that no client socket's local port takes one between a server's restarts.
+     */
+    private static Map<String, String> freePorts() {
         Map<String, String> ports = new HashMap<>();
         Set<Integer> taken = new HashSet<>();
+        java.util.Random random = new java.util.Random();
         for (String name : PORTS) {
-            int port;
-            do {
-                try (ServerSocket s = new ServerSocket(0)) {
-                    port = s.getLocalPort();
-                }
-            } while (!taken.add(port));
+            int port = 20000 + random.nextInt(12000);
+            while (!taken.add(port) || !bindable(port)) {
+                port = 20000 + random.nextInt(12000);
+            }
             ports.put(name, String.valueOf(port));
         }
         return ports;
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The last lines of every log file the blocks wrote, for a failure message. */
+    private String logTails() throws IOException {
+        StringBuilder out = new StringBuilder();
+        try (var files = Files.walk(tmp)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".log") && Files.isRegularFile(f)).sorted().toList()) {
+                List<String> lines = Files.readAllLines(f);
+                out.append("\n--- ").append(tmp.relativize(f)).append(" (last 20 lines) ---\n");
+                lines.subList(Math.max(0, lines.size() - 20), lines.size()).forEach(l -> out.append(l).append('\n'));
+            }
+        }
+        return out.toString();
     }
 
     private static void flushRedis() throws Exception {
