@@ -27,6 +27,27 @@ public record Secrets(KekRing kek, Pepper pepper, AuditKey auditKey) {
         return new Secrets(ring, Pepper.load(c.pepperFile()), AuditKey.load(c.auditKeyFile()));
     }
 
+    /**
+     * Checks that the data dir and the key files exist, before anything is created or written: a
+     * server started on an empty or mistyped data dir must not leave a database file or Redis
+     * metadata behind.
+     */
+    public static void requireFiles(Config c) {
+        String fix = "; run 'keyward init --data-dir " + c.dataDir() + "' for a new deployment, or copy kek.key, "
+                + "pepper.key and audit.key from an instance of the existing one";
+        if (!Files.isDirectory(c.dataDir())) {
+            throw new SetupException("the data dir " + c.dataDir() + " does not exist" + fix);
+        }
+        if (c.kekPassphraseFile() == null && !Files.exists(c.kekFile())) {
+            throw new SetupException("no master key at " + c.kekFile() + fix);
+        }
+        for (java.nio.file.Path p : new java.nio.file.Path[] {c.pepperFile(), c.auditKeyFile()}) {
+            if (!Files.exists(p)) {
+                throw new SetupException("no " + p.getFileName() + " at " + p + fix);
+            }
+        }
+    }
+
     /** The file holding the next KEK while a rotation runs. */
     public static java.nio.file.Path nextKekFile(Config c) {
         return c.kekFile().resolveSibling(c.kekFile().getFileName() + ".next");
