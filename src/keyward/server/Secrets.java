@@ -14,7 +14,7 @@ import keyward.store.Store;
  * against the store's canary: a node whose KEK does not open the canary refuses to start.
  */
 public record Secrets(KekRing kek, Pepper pepper, AuditKey auditKey) {
-    static final String CANARY = "kek.canary";
+    public static final String CANARY = "kek.canary";
     public static final String SALT = "kek.salt";
 
     /** The failure every command reports when the KEK is wrong. */
