@@ -72,7 +72,7 @@ public final class Cli {
                 | KwException e) {
             err.println("keyward " + argv[0] + ": " + e.getMessage());
             return 1;
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | java.net.BindException e) {
             err.println("keyward " + argv[0] + ": " + e.getMessage());
             return 1;
         } catch (Exception e) {

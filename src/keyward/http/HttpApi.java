@@ -71,7 +71,7 @@ public final class HttpApi implements AutoCloseable {
     public void start() throws IOException {
         InetSocketAddress addr = new InetSocketAddress(options.bind(), options.port());
         if (options.ssl() != null) {
-            HttpsServer https = HttpsServer.create(addr, 1024);
+            HttpsServer https = HttpsServer.create();
             https.setHttpsConfigurator(new HttpsConfigurator(options.ssl()) {
                 @Override
                 public void configure(HttpsParameters params) {
@@ -86,7 +86,15 @@ public final class HttpApi implements AutoCloseable {
             });
             server = https;
         } else {
-            server = HttpServer.create(addr, 1024);
+            server = HttpServer.create();
+        }
+        try {
+            server.bind(addr, 1024);
+        } catch (java.net.BindException e) {
+            server.stop(0); // the unbound server has started its idle timer already
+            server = null;
+            throw new java.net.BindException("cannot listen on " + options.bind() + ":" + options.port() + ": "
+                    + e.getMessage() + "; stop what uses that port or choose another (--port)");
         }
         try {
             int threads = options.workerThreads();

@@ -49,6 +49,7 @@ public final class Node implements AutoCloseable {
     /** Starts with explicit replication timing (tests poll faster); ignored without a [replication] section. */
     public static Node start(Config config, Replicator.Options replication) throws IOException {
         Log.setLevel(Log.Level.valueOf(config.logLevel().toUpperCase(java.util.Locale.ROOT)));
+        Secrets.requireFiles(config); // before the store: an uninitialised node writes nothing anywhere
         Store store = Stores.create(config);
         Replicator replicator = null;
         Deque<AutoCloseable> started = new ArrayDeque<>(); // undone newest first if a later step fails

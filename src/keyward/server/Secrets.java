@@ -14,7 +14,7 @@ import keyward.store.Store;
  * against the store's canary: a node whose KEK does not open the canary refuses to start.
  */
 public record Secrets(KekRing kek, Pepper pepper, AuditKey auditKey) {
-    static final String CANARY = "kek.canary";
+    public static final String CANARY = "kek.canary";
     public static final String SALT = "kek.salt";
 
     /** The failure every command reports when the KEK is wrong. */
@@ -25,6 +25,38 @@ public record Secrets(KekRing kek, Pepper pepper, AuditKey auditKey) {
         KekRing ring = loadRing(c, store);
         checkCanary(ring, store);
         return new Secrets(ring, Pepper.load(c.pepperFile()), AuditKey.load(c.auditKeyFile()));
+    }
+
+    /**
+     * Checks that the data dir and the key files exist, before anything is created or written: a
+     * server started on an empty or mistyped data dir must not leave a database file or Redis
+     * metadata behind.
+     */
+    public static void requireFiles(Config c) {
+        String fix = "; run 'keyward init --data-dir " + c.dataDir() + "' for a new deployment, or copy kek.key, "
+                + "pepper.key and audit.key from an instance of the existing one";
+        if (!Files.isDirectory(c.dataDir())) {
+            throw new SetupException("the data dir " + c.dataDir() + " does not exist" + fix);
+        }
+        if (c.kekPassphraseFile() == null && !Files.exists(c.kekFile())) {
+            throw new SetupException("no master key at " + c.kekFile() + fix);
+        }
+        for (java.nio.file.Path p : new java.nio.file.Path[] {c.pepperFile(), c.auditKeyFile()}) {
+            if (!Files.exists(p)) {
+                throw new SetupException("no " + p.getFileName() + " at " + p + fix);
+            }
+        }
+    }
+
+    /**
+     * Where {@code rotate-kek} keeps a retired KEK: {@code kek.<id>.key} beside the KEK file, 0600.
+     * Backups made before a rotation open with it ({@code keyward restore} looks there).
+     */
+    public static java.nio.file.Path retiredKekFile(Config c, String kekId) {
+        if (!kekId.matches("[0-9a-f]{1,64}")) {
+            throw new SetupException("a backup names master key '" + kekId + "', which is no key id");
+        }
+        return c.kekFile().resolveSibling("kek." + kekId + ".key");
     }
 
     /** The file holding the next KEK while a rotation runs. */
