@@ -76,12 +76,15 @@ public final class Node implements AutoCloseable {
             api.addRoutes(AuditRoutes.routes(store));
             if (config.replication() != null) {
                 replicator = Replicator.start(config.replication(), store, secrets.kek(), Clock.systemUTC(),
-                        replication != null ? replication : Replicator.Options.of(config), audit);
+                        replication != null ? replication : Replicator.Options.of(config), audit, core.keys()::forgetCached);
                 Replicator r = replicator;
                 api.addRoutes(ReplicationRoutes.routes(r::status));
                 for (String url : r.suppliers()) {
-                    metrics.gauge("keyward_replication_lag_seconds_" + url.substring("repl://".length()).replaceAll("[^A-Za-z0-9]", "_"),
-                            "Replication lag behind " + url + " in seconds (-1 unknown).", () -> r.lagSeconds(url));
+                    String label = "{partner=\"" + url + "\"}";
+                    metrics.gauge("keyward_replication_lag_seconds" + label, "Seconds this node may be behind the partner"
+                            + " (grows while it is unreachable; -1 unknown).", () -> r.lagSeconds(url));
+                    metrics.gauge("keyward_replication_partner_ok" + label, "1 while pulls from the partner succeed.",
+                            () -> r.partnerOk(url));
                 }
             }
             api.start();
