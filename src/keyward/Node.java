@@ -79,13 +79,8 @@ public final class Node implements AutoCloseable {
                         replication != null ? replication : Replicator.Options.of(config), audit, core.keys()::forgetCached);
                 Replicator r = replicator;
                 api.addRoutes(ReplicationRoutes.routes(r::status));
-                for (String url : r.suppliers()) {
-                    String label = "{partner=\"" + url + "\"}";
-                    metrics.gauge("keyward_replication_lag_seconds" + label, "Seconds this node may be behind the partner"
-                            + " (grows while it is unreachable; -1 unknown).", () -> r.lagSeconds(url));
-                    metrics.gauge("keyward_replication_partner_ok" + label, "1 while pulls from the partner succeed.",
-                            () -> r.partnerOk(url));
-                }
+                ReplicationRoutes.gauges(metrics, r.suppliers(), r::lagSeconds, r::partnerOk);
+                core.jobs().rotationDelay(r::rotationDelay);
             }
             api.start();
             core.jobs().start(config.jobsIntervalMs());

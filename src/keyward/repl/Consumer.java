@@ -33,12 +33,15 @@ final class Consumer implements Runnable {
     private final Status.Partner status;
     private final Replicator.Options options;
     private final OnceLog failures = new OnceLog();
+    private final java.util.function.Consumer<String> supplierNode;
     private volatile boolean stopped;
     private volatile Link link;
     private boolean failing;
 
     Consumer(Target target, Supplier<Identity> identity, Replica replica, Supplier<String> domain, Applier applier,
-             Refresher refresher, Status.Partner status, Replicator.Options options) {
+             Refresher refresher, Status.Partner status, Replicator.Options options,
+             java.util.function.Consumer<String> supplierNode) {
+        this.supplierNode = supplierNode;
         this.target = target;
         this.tls = target.tls(identity);
         this.replica = replica;
@@ -91,6 +94,9 @@ final class Consumer implements Runnable {
                 }
                 Map<String, Object> answer = l.call(req);
                 answered = true;
+                if (answer.get("node") instanceof String n && n.length() == 36) {
+                    supplierNode.accept(n);
+                }
                 String kind = Fields.str(answer, "answer");
                 switch (kind) {
                     case Protocol.NOTHING_NEW -> {

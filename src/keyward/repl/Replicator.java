@@ -79,6 +79,9 @@ public final class Replicator implements AutoCloseable {
     private final List<Thread> consumerThreads = new ArrayList<>();
     private final Options options;
     private final Clock clock;
+    private final String node;
+    /** Node uuids of the suppliers that answered (they say who they are). */
+    private final Set<String> peers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Replicator(Config.Replication rc, Store store, KekRing kek, Clock clock, Options options, AuditTrail audit,
                        java.util.function.Consumer<String> keyChanged) throws IOException {
@@ -86,7 +89,7 @@ public final class Replicator implements AutoCloseable {
         this.replica = replicaOf(store);
         this.clock = clock;
         this.options = options;
-        String node = meta(store, NODE);
+        this.node = meta(store, NODE);
         meta(store, DOMAIN);
         Hlc hlc = new Hlc(clock, node, replica.vector().values());
         Capture capture = new Capture(hlc, clock);
@@ -117,7 +120,7 @@ public final class Replicator implements AutoCloseable {
         Applier applier = new Applier(hlc, capture, clock, status, keyChanged);
         this.server = consumerPins.isEmpty() ? null : new SupplierServer(rc.bindAddress(),
                 PinnedTls.context(identity::get, consumerPins, consumerCerts), replica, this::domain, options.timeoutMillis(),
-                capture.signal, consumerPins.size());
+                capture.signal, consumerPins.size(), node);
         AtomicInteger n = new AtomicInteger();
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "keyward-repl-" + n.incrementAndGet());
@@ -126,7 +129,7 @@ public final class Replicator implements AutoCloseable {
         });
         for (Target t : targets) {
             Consumer c = new Consumer(t, identity::get, replica, this::domain, applier, refresher,
-                    status.partner(t.url()), options);
+                    status.partner(t.url()), options, peers::add);
             Thread thread = new Thread(c, "keyward-repl-pull-" + t.host() + ":" + t.port());
             thread.setDaemon(true);
             consumers.add(c);
@@ -215,6 +218,37 @@ public final class Replicator implements AutoCloseable {
     public double partnerOk(String url) {
         Status.Partner p = status.partner(url);
         return p != null && "ok".equals(p.state) ? 1 : 0;
+    }
+
+    /**
+     * How long this node waits, after {@code keyId} falls due for auto-rotation, before rotating it
+     * itself: the nodes of the domain (every origin in the vector, and every supplier that
+     * answered) are ranked by SHA-256(key id, node uuid); the first rotates at once, each next one
+     * a turn later, and a turn is longer than a healthy link's lag. So while the nodes are connected
+     * one rotation per period happens, and the others hear of it before their turn.
+     */
+    public Duration rotationDelay(String keyId) {
+        Set<String> nodes = new java.util.TreeSet<>(replica.vector().keySet());
+        nodes.addAll(peers);
+        nodes.add(node);
+        String mine = turnOrder(keyId, node);
+        int rank = 0;
+        for (String n : nodes) {
+            if (turnOrder(keyId, n).compareTo(mine) < 0) {
+                rank++;
+            }
+        }
+        return Duration.ofMillis(rank * (options.quietMillis() + 1000));
+    }
+
+    private static String turnOrder(String keyId, String node) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((keyId + "/" + node).getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h) + node;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing", e);
+        }
     }
 
     /** Partner urls this node pulls from. */

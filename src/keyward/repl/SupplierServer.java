@@ -44,17 +44,22 @@ final class SupplierServer implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final Thread acceptor;
     private final ChangeSignal signal;
+    private final String node;
     private final OnceLog refusals = new OnceLog();
 
     SupplierServer(String bindAddress, SSLContext tls, Replica replica, Supplier<String> domain, int timeoutMs)
             throws IOException {
-        this(bindAddress, tls, replica, domain, timeoutMs, new ChangeSignal(), 0);
+        this(bindAddress, tls, replica, domain, timeoutMs, new ChangeSignal(), 0, null);
     }
 
-    /** {@code consumers}: how many consumers are pinned, each of which may hold a connection open. */
+    /**
+     * {@code consumers}: how many consumers are pinned, each of which may hold a connection open;
+     * {@code node}: this node's uuid, told in every pull answer (null: not told).
+     */
     SupplierServer(String bindAddress, SSLContext tls, Replica replica, Supplier<String> domain, int timeoutMs,
-                   ChangeSignal signal, int consumers) throws IOException {
+                   ChangeSignal signal, int consumers, String node) throws IOException {
         this.replica = replica;
+        this.node = node;
         this.signal = signal;
         this.domain = domain;
         this.timeoutMs = timeoutMs;
@@ -146,7 +151,11 @@ final class SupplierServer implements AutoCloseable {
             throw new ProtocolException("protocol version not supported");
         }
         if (op.equals("pull")) {
-            return pull(request);
+            Map<String, Object> m = pull(request);
+            if (node != null) {
+                m.put("node", node);
+            }
+            return m;
         }
         if (op.equals("snapshot")) {
             return snapshot(request);
