@@ -16,6 +16,7 @@ import java.util.List;
 final class LagWatch {
     private final List<Double> lags = Collections.synchronizedList(new ArrayList<>());
     private final List<Written> written = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean writing = true;
 
     private record Written(String id, long atNanos) {
     }
@@ -50,6 +51,7 @@ final class LagWatch {
             String id = create(client, bases.get(0), token);
             w.written.add(new Written(id, System.nanoTime()));
         }
+        w.writing = false;
         for (Thread t : watchers) {
             t.join();
         }
@@ -68,9 +70,9 @@ final class LagWatch {
 
     private void watch(HttpClient client, String base, String token, long until) {
         int next = 0;
-        int seen = 0;
         try {
             while (System.nanoTime() < until) {
+                boolean done = !writing; // read before the list: once true, the list is complete
                 Written w;
                 synchronized (written) {
                     w = next < written.size() ? written.get(next) : null;
@@ -78,8 +80,7 @@ final class LagWatch {
                 if (w != null && ReplicationLag.get(client, base + "/v1/keys/" + w.id, token) == 200) {
                     lags.add((System.nanoTime() - w.atNanos) / 1e6);
                     next++;
-                    seen++;
-                } else if (w == null && seen > 0 && System.nanoTime() > until - 14_000_000_000L) {
+                } else if (w == null && done) {
                     return;
                 } else {
                     Thread.sleep(5);
