@@ -118,6 +118,8 @@ final class SupplierServer implements AutoCloseable {
                 if (refusals.first(peer + " " + e.getMessage())) {
                     Log.warn("replication: refused a TLS handshake from " + peer + ": " + e.getMessage()
                             + " (logged once per peer and cause)");
+                } else {
+                    Log.debug("replication: refused a TLS handshake from " + peer + " again: " + e.getMessage());
                 }
                 return;
             }
