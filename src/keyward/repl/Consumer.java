@@ -133,14 +133,22 @@ final class Consumer implements Runnable {
                 }
             }
             return false;
-        } catch (IOException | ProtocolException | StoreException | IllegalStateException e) {
+        } catch (IOException e) {
+            if (answered && (System.nanoTime() - started) / 1_000_000 >= REOPEN_AFTER_MS) {
+                // the supplier ends long-lived connections (request count, age); reopen at once, and
+                // only if that fails is it an error
+                Log.debug("replication: connection to " + target.url() + " ended, reopening: " + e.getMessage());
+                return true;
+            }
+            failed(e, false);
+        } catch (ProtocolException | StoreException | IllegalStateException e) {
             failed(e, false);
         } catch (RuntimeException e) { // never let it escape: the thread would stop pulling for good
             failed(e, true);
         } finally {
             link = null;
         }
-        return answered && (System.nanoTime() - started) / 1_000_000 >= REOPEN_AFTER_MS;
+        return false;
     }
 
     /** True if this node has recorded no change at all (a database never written to). */
