@@ -135,10 +135,10 @@ public final class Replicator implements AutoCloseable {
             consumers.add(c);
             consumerThreads.add(thread);
         }
-        consumerThreads.forEach(Thread::start);
         scheduler.scheduleWithFixedDelay(this::trimSafely, 1, 3600, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(this::reloadIdentity, options.pollMillis(), options.pollMillis(),
                 TimeUnit.MILLISECONDS);
+        consumerThreads.forEach(Thread::start);
     }
 
     /**
