@@ -47,23 +47,19 @@ final class Applier {
             check(row);
         }
         int applied;
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
         synchronized (this) {
-            applied = applyNow(replica, batch);
+            applied = applyNow(replica, batch, keys);
         }
         if (applied > 0) {
             capture.signal.changed();
-            java.util.Set<String> keys = new java.util.LinkedHashSet<>();
-            for (ChangeRow row : batch) {
-                if (Docs.KEY.equals(row.kind())) {
-                    keys.add(row.objectId());
-                }
-            }
             keys.forEach(keyChanged);
         }
         return applied;
     }
 
-    private int applyNow(Replica replica, List<ChangeRow> batch) {
+    /** Applies what is new in {@code batch}; {@code keys} gets every key written (the batch's and renamed holders). */
+    private int applyNow(Replica replica, List<ChangeRow> batch, java.util.Set<String> keys) {
         return replica.write("applyChanges", tx -> {
             capture.beforeWrite(tx); // serializes with local writes, so a merge never overwrites one unseen
             Map<String, String> vector = tx.vector();
@@ -76,7 +72,7 @@ final class Applier {
                 }
                 hlc.observe(row.changeId());
                 switch (row.kind()) {
-                    case Docs.KEY -> key(tx, row, now);
+                    case Docs.KEY -> key(tx, row, now, keys);
                     case Docs.USER -> user(tx, row, now);
                     default -> token(tx, row, now);
                 }
@@ -97,13 +93,14 @@ final class Applier {
         }
     }
 
-    private void key(ReplicaTx tx, ChangeRow row, Instant now) {
+    private void key(ReplicaTx tx, ChangeRow row, Instant now, java.util.Set<String> keys) {
         KeyDoc remote = Docs.key(row.payload());
         if (!remote.key().id().equals(row.objectId())) {
             throw new ProtocolException("key document does not match its change");
         }
         Optional<KeyDoc> local = tx.doc(Docs.KEY, row.objectId()).map(Docs::key);
-        KeyDoc merged = new NameClaims(tx, capture, status).settle(Merge.merge(local.orElse(remote), remote));
+        KeyDoc merged = new NameClaims(tx, capture, status, keys::add).settle(Merge.merge(local.orElse(remote), remote));
+        keys.add(row.objectId());
         tx.putKey(merged.key());
         tx.putDoc(Docs.KEY, row.objectId(), Docs.key(merged), false, now);
     }

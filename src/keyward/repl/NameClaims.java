@@ -25,11 +25,14 @@ final class NameClaims {
     private final ReplicaTx tx;
     private final Capture capture;
     private final Status status;
+    private final java.util.function.Consumer<String> renamedHolder;
 
-    NameClaims(ReplicaTx tx, Capture capture, Status status) {
+    /** {@code renamedHolder} hears of each key renamed here to free a name (besides the incoming one). */
+    NameClaims(ReplicaTx tx, Capture capture, Status status, java.util.function.Consumer<String> renamedHolder) {
         this.tx = tx;
         this.capture = capture;
         this.status = status;
+        this.renamedHolder = renamedHolder;
     }
 
     /** The name a key loses to: {@code name-<last 12 hex of id>}, the name shortened to stay within 128 characters. */
@@ -79,6 +82,7 @@ final class NameClaims {
         KeyRecord renamed = b.build();
         tx.putKey(renamed);
         capture.keyWritten(tx, renamed);
+        renamedHolder.accept(renamed.id());
         status.conflict(name, doc.key().id(), renamed.id(), renamed.name());
         return doc;
     }
