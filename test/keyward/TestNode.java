@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import keyward.cli.Cli;
 import keyward.config.Config;
+import keyward.server.Node;
 
 /**
  * A real Keyward server for tests: a fresh data dir set up by {@code keyward init}, SQLite unless

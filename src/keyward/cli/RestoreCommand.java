@@ -8,6 +8,8 @@ import keyward.ops.BackupHeader;
 import keyward.ops.Counts;
 import keyward.ops.OpsException;
 import keyward.ops.Restore;
+import keyward.server.Secrets;
+import keyward.server.Stores;
 import keyward.store.Store;
 
 /** {@code keyward restore --in FILE [--force]}: a backup into the configured (empty) database. */

@@ -8,6 +8,8 @@ import keyward.config.Config;
 import keyward.core.KekRotation;
 import keyward.crypto.Kek;
 import keyward.crypto.KekRing;
+import keyward.server.Secrets;
+import keyward.server.Stores;
 import keyward.store.Store;
 
 /**
@@ -34,8 +36,7 @@ final class RotateKekCommand implements Cli.Command {
     @Override
     public int run(Args args, PrintStream out) throws Exception {
         boolean prepare = args.flag("prepare");
-        String waitArg = args.value("switch-wait-ms");
-        long waitMs = waitArg == null ? 3000 : Long.parseLong(waitArg);
+        long waitMs = args.number("switch-wait-ms", 3000, 0, 600_000);
         Config c = Config.load(args.rest(), System.getenv());
         if (c.kekPassphraseFile() != null) {
             throw new CliException("rotate-kek works with a KEK file; a passphrase-derived KEK changes with its passphrase");

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import keyward.TestNode;
-import keyward.cli.Stores;
 import keyward.config.Config;
 import keyward.crypto.Kek;
+import keyward.server.Stores;
 import keyward.store.Store;
 import org.junit.jupiter.api.Test;
 

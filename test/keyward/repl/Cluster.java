@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import keyward.Http;
-import keyward.Node;
 import keyward.TestNode;
 import keyward.cli.Cli;
 import keyward.config.Config;
+import keyward.server.Node;
 
 /**
  * N Keyward nodes in one JVM, each with its own data dir and SQLite database, replicating over

@@ -15,10 +15,10 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import keyward.Node;
 import keyward.cli.Cli;
 import keyward.config.Config;
 import keyward.repl.Replicator;
+import keyward.server.Node;
 
 /**
  * Replication lag on three SQLite nodes replicating over pinned mTLS in a full mesh, with the

@@ -218,7 +218,7 @@ class LabelRotationTest {
     }
 
     private RedisKeys keys() {
-        return new RedisKeys(ns, RedisTestSupport.MASTER);
+        return RedisTestSupport.keys(ns);
     }
 
     private static RedisPool pool() {

@@ -1,11 +1,10 @@
-package keyward;
+package keyward.server;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
-import keyward.cli.Secrets;
-import keyward.cli.Stores;
-import keyward.cli.Tls;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import keyward.config.Config;
 import keyward.audit.AuditLog;
 import keyward.core.Core;
@@ -16,15 +15,15 @@ import keyward.http.AuditRoutes;
 import keyward.http.HttpApi;
 import keyward.http.Metrics;
 import keyward.http.ReplicationRoutes;
-import keyward.http.Version;
 import keyward.log.Log;
 import keyward.repl.Replicator;
 import keyward.store.Store;
 
 /**
  * One running Keyward server: store, secrets, core, jobs and the HTTP front end, wired by hand.
- * {@link #start} returns once the API listens; {@link #close} is the ordered, time-limited
- * shutdown (stop accepting, finish in-flight requests, stop jobs, close the store).
+ * {@link #start} returns once the API listens, or, when a step fails, closes what it had started
+ * (newest first) and throws; {@link #close} is the ordered, time-limited shutdown (stop
+ * accepting, finish in-flight requests, stop jobs, close the store).
  */
 public final class Node implements AutoCloseable {
     private final Config config;
@@ -50,8 +49,11 @@ public final class Node implements AutoCloseable {
     /** Starts with explicit replication timing (tests poll faster); ignored without a [replication] section. */
     public static Node start(Config config, Replicator.Options replication) throws IOException {
         Log.setLevel(Log.Level.valueOf(config.logLevel().toUpperCase(java.util.Locale.ROOT)));
+        Secrets.requireFiles(config); // before the store: an uninitialised node writes nothing anywhere
         Store store = Stores.create(config);
         Replicator replicator = null;
+        Deque<AutoCloseable> started = new ArrayDeque<>(); // undone newest first if a later step fails
+        started.push(store);
         try {
             store.open();
             Secrets secrets = Secrets.load(config, store);
@@ -65,9 +67,10 @@ public final class Node implements AutoCloseable {
                     : Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
             ApiOptions options = new ApiOptions(config.bind(), config.port(), config.maxBodyBytes(), threads,
                     config.requestTimeoutMs(), Tls.serverContext(config), config.clientsCaCertFile() != null,
-                    Version.version());
+                    Version.version(), Version.git());
             AuditLog audit = new AuditLog(store, secrets.auditKey(), nodeName, Clock.systemUTC());
             audit.start();
+            started.push(audit);
             metrics.gauge("keyward_audit_queued", "Audit entries waiting to be written.", audit::queued);
             metrics.gauge("keyward_audit_written_total", "Audit entries written by this instance.", audit::written);
             metrics.gauge("keyward_audit_dropped_total", "Audit entries dropped because the queue stayed full.",
@@ -77,20 +80,30 @@ public final class Node implements AutoCloseable {
             if (config.replication() != null) {
                 replicator = Replicator.start(config.replication(), store, secrets.kek(), Clock.systemUTC(),
                         replication != null ? replication : Replicator.Options.of(config), audit, core.keys()::forgetCached);
+                started.push(replicator);
                 Replicator r = replicator;
                 api.addRoutes(ReplicationRoutes.routes(r::status));
                 ReplicationRoutes.gauges(metrics, r.suppliers(), r::lagSeconds, r::partnerOk);
                 core.jobs().rotationDelay(r::rotationDelay);
             }
             api.start();
+            started.push(() -> api.stop(0));
             core.jobs().start(config.jobsIntervalMs());
             return new Node(config, store, core, api, audit, replicator);
-        } catch (IOException | RuntimeException e) {
-            if (replicator != null) {
-                replicator.close();
-            }
-            store.close();
+        } catch (Throwable e) {
+            undo(started, e);
             throw e;
+        }
+    }
+
+    /** Closes what a failed start had started, newest first; their failures ride along on {@code cause}. */
+    private static void undo(Deque<AutoCloseable> started, Throwable cause) {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                cause.addSuppressed(e);
+            }
         }
     }
 
