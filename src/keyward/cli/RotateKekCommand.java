@@ -78,9 +78,17 @@ final class RotateKekCommand implements Cli.Command {
             }
             keyward.repl.Identity.rewrap(store, ring);  // the replication identity's private key, if any
             store.putMeta("kek.canary", next.makeCanary());
+            Path retired = Secrets.retiredKekFile(c, current.id());
+            if (!Files.exists(retired)) {
+                current.save(retired); // backups made before today open only with it
+            }
             Files.move(nextFile, c.kekFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            out.println("rotate-kek: done; " + c.kekFile() + " now holds KEK " + next.id() + " and the old KEK "
-                    + current.id() + " opens nothing");
+            out.println("rotate-kek: done; " + c.kekFile() + " now holds KEK " + next.id() + "; the database opens"
+                    + " nothing under the old KEK " + current.id());
+            out.println("rotate-kek: the old KEK is kept as " + retired + " (0600) for restoring backups made before"
+                    + " now; keep it as safe as kek.key");
+            out.println("rotate-kek: copy " + c.kekFile() + " and " + retired.getFileName() + " to the data dir of"
+                    + " every other instance and node of this deployment");
         }
         return 0;
     }

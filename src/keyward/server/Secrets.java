@@ -48,6 +48,17 @@ public record Secrets(KekRing kek, Pepper pepper, AuditKey auditKey) {
         }
     }
 
+    /**
+     * Where {@code rotate-kek} keeps a retired KEK: {@code kek.<id>.key} beside the KEK file, 0600.
+     * Backups made before a rotation open with it ({@code keyward restore} looks there).
+     */
+    public static java.nio.file.Path retiredKekFile(Config c, String kekId) {
+        if (!kekId.matches("[0-9a-f]{1,64}")) {
+            throw new SetupException("a backup names master key '" + kekId + "', which is no key id");
+        }
+        return c.kekFile().resolveSibling("kek." + kekId + ".key");
+    }
+
     /** The file holding the next KEK while a rotation runs. */
     public static java.nio.file.Path nextKekFile(Config c) {
         return c.kekFile().resolveSibling(c.kekFile().getFileName() + ".next");
