@@ -326,6 +326,14 @@ public final class KeyService {
                         + " ed25519, secret"));
     }
 
+    /**
+     * Drops the key from this instance's cache: it was changed behind the cache (replication
+     * applied a change), so the next use reads the store. Thread-safe.
+     */
+    public void forgetCached(String keyId) {
+        access.cache.forget(keyId);
+    }
+
     private static long checkPeriod(long seconds) {
         if (seconds != 0 && (seconds < 1 || seconds > 100L * 365 * 86400)) {
             throw KwException.invalid("field 'auto_rotate_period' must be 0 (never) or 1..3153600000 seconds");
