@@ -102,8 +102,9 @@ public final class Json {
      * {@code null} or {@link #NULL}. Anything else (or a cycle, or nesting beyond 1000) is a
      * programming error: {@link IllegalArgumentException}.
      *
-     * <p>Strings are escaped so the output is safe inside HTML script and JavaScript source too
-     * (U+2028 and U+2029 are escaped); an unpaired surrogate is written as a {@code \}u escape.
+     * <p>Strings are escaped so the output is also valid JavaScript source (U+2028 and U+2029 are
+     * escaped); {@code <} and {@code /} are not, so it is not safe to paste into an HTML script
+     * element. An unpaired surrogate is written as a {@code \}u escape.
      */
     public static String write(Object value) {
         StringBuilder out = new StringBuilder(128);

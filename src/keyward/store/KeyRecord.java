@@ -11,7 +11,7 @@ import java.util.Set;
  *
  * <p>{@code rowVersion} is the optimistic-concurrency counter: {@link Store#updateKey} writes only
  * if the stored row still has this value, and the stored copy then carries {@code rowVersion + 1}.
- * Every collection is immutable; build changed copies with the {@code with...} methods.
+ * Every collection is immutable; build changed copies through {@link #toBuilder()}.
  *
  * @param state             the lifecycle state
  * @param stateBeforeDestroy the state to return to on cancel-destroy (only while pending_destruction)
