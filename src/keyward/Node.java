@@ -2,7 +2,6 @@ package keyward;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.time.Clock;
 import keyward.cli.Secrets;
 import keyward.cli.Stores;
 import keyward.cli.Tls;
@@ -20,6 +19,7 @@ import keyward.http.Version;
 import keyward.log.Log;
 import keyward.repl.Replicator;
 import keyward.store.Store;
+import keyward.time.Clock;
 
 /**
  * One running Keyward server: store, secrets, core, jobs and the HTTP front end, wired by hand.
@@ -49,8 +49,13 @@ public final class Node implements AutoCloseable {
 
     /** Starts with explicit replication timing (tests poll faster); ignored without a [replication] section. */
     public static Node start(Config config, Replicator.Options replication) throws IOException {
+        return start(config, replication, Clock.system());
+    }
+
+    /** Starts on {@code clock}, which every part of the node reads (tests move it). */
+    public static Node start(Config config, Replicator.Options replication, Clock clock) throws IOException {
         Log.setLevel(Log.Level.valueOf(config.logLevel().toUpperCase(java.util.Locale.ROOT)));
-        Store store = Stores.create(config);
+        Store store = Stores.create(config, clock);
         Replicator replicator = null;
         try {
             store.open();
@@ -59,14 +64,14 @@ public final class Node implements AutoCloseable {
             Settings settings = new Settings(config.cacheTtlMs(), config.pendingDaysDefault(), config.pendingDaysMin(),
                     config.createUsers(), nodeName);
             KekHolder kek = new KekHolder(secrets.kek(), () -> Secrets.loadRing(config, store));
-            Core core = new Core(store, kek, secrets.pepper(), settings, Clock.systemUTC());
+            Core core = new Core(store, kek, secrets.pepper(), settings, clock);
             Metrics metrics = new Metrics();
             int threads = config.workerThreads() > 0 ? config.workerThreads()
                     : Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
             ApiOptions options = new ApiOptions(config.bind(), config.port(), config.maxBodyBytes(), threads,
                     config.requestTimeoutMs(), Tls.serverContext(config), config.clientsCaCertFile() != null,
                     Version.version());
-            AuditLog audit = new AuditLog(store, secrets.auditKey(), nodeName, Clock.systemUTC());
+            AuditLog audit = new AuditLog(store, secrets.auditKey(), nodeName, clock);
             audit.start();
             metrics.gauge("keyward_audit_queued", "Audit entries waiting to be written.", audit::queued);
             metrics.gauge("keyward_audit_written_total", "Audit entries written by this instance.", audit::written);
@@ -75,7 +80,7 @@ public final class Node implements AutoCloseable {
             HttpApi api = new HttpApi(options, core, audit, metrics, () -> store.ping() ? null : "database");
             api.addRoutes(AuditRoutes.routes(store));
             if (config.replication() != null) {
-                replicator = Replicator.start(config.replication(), store, secrets.kek(), Clock.systemUTC(),
+                replicator = Replicator.start(config.replication(), store, secrets.kek(), clock,
                         replication != null ? replication : Replicator.Options.of(config), audit);
                 Replicator r = replicator;
                 api.addRoutes(ReplicationRoutes.routes(r::status));

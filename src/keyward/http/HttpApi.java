@@ -50,7 +50,7 @@ public final class HttpApi implements AutoCloseable {
         this.core = core;
         this.audit = audit;
         this.metrics = metrics;
-        this.authenticator = new Authenticator(core.users());
+        this.authenticator = new Authenticator(core.users(), AuthBackoff.defaults(core.clock()));
         router.addAll(OpsRoutes.routes(core, metrics, readiness, options.version()));
         router.addAll(KeyRoutes.routes(core));
         router.addAll(CryptoRoutes.routes(core));
