@@ -14,9 +14,11 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import keyward.Http;
 import keyward.Node;
+import keyward.Poll;
 import keyward.TestNode;
 import keyward.cli.Cli;
 import keyward.config.Config;
+import keyward.time.Clock;
 
 /**
  * N Keyward nodes in one JVM, each with its own data dir and SQLite database, replicating over
@@ -36,6 +38,7 @@ final class Cluster implements AutoCloseable {
     final Node[] nodes;
     final String adminToken;
     boolean autoRefresh = true;
+    private Clock clock = Clock.system();
 
     Cluster(int n) throws IOException {
         this(n, true);
@@ -146,8 +149,14 @@ final class Cluster implements AutoCloseable {
         return Config.load(flags, Map.of());
     }
 
+    /** Nodes started from now on read {@code clock} (one the test moves). */
+    Cluster on(Clock clock) {
+        this.clock = clock;
+        return this;
+    }
+
     Node start(int i) throws IOException {
-        nodes[i] = Node.start(config(i), FAST);
+        nodes[i] = Node.start(config(i), FAST, clock);
         return nodes[i];
     }
 
@@ -182,18 +191,7 @@ final class Cluster implements AutoCloseable {
     }
 
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Poll.until(what, Duration.ofSeconds(20), condition);
     }
 
     static String cli(String... argv) {
