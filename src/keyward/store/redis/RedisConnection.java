@@ -27,7 +27,7 @@ final class RedisConnection implements AutoCloseable {
     private final OutputStream out;
     private final String where;
     private boolean broken;
-    private long idleSinceNanos = System.nanoTime();
+    private long idleSinceNanos;
 
     private RedisConnection(Socket socket, String where) throws IOException {
         this.socket = socket;
@@ -141,12 +141,14 @@ final class RedisConnection implements AutoCloseable {
         return broken || socket.isClosed();
     }
 
-    void markIdle() {
-        idleSinceNanos = System.nanoTime();
+    /** Idle from {@code nowNanos}, a monotonic time of the pool's clock. */
+    void markIdle(long nowNanos) {
+        idleSinceNanos = nowNanos;
     }
 
-    long idleMillis() {
-        return (System.nanoTime() - idleSinceNanos) / 1_000_000;
+    /** How long it has been idle at {@code nowNanos}, on the clock {@link #markIdle} was given. */
+    long idleMillis(long nowNanos) {
+        return (nowNanos - idleSinceNanos) / 1_000_000;
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import javax.net.ssl.SSLSocketFactory;
 import keyward.store.StoreException;
 import keyward.store.StoreUnavailableException;
+import keyward.time.Clock;
 
 /**
  * A small pool of {@link RedisConnection}s. Thread-safe. At most {@code size} connections exist;
@@ -24,9 +25,16 @@ final class RedisPool implements AutoCloseable {
     private final SSLSocketFactory tls;
     private final Semaphore permits;
     private final ConcurrentLinkedDeque<RedisConnection> idle = new ConcurrentLinkedDeque<>();
+    private final Clock clock;
     private volatile boolean closed;
 
     RedisPool(RedisUrl url, int size, int timeoutMs, SSLSocketFactory tls) {
+        this(url, size, timeoutMs, tls, Clock.system());
+    }
+
+    /** {@code clock} times how long a connection has been idle. */
+    RedisPool(RedisUrl url, int size, int timeoutMs, SSLSocketFactory tls, Clock clock) {
+        this.clock = clock;
         this.url = url;
         this.timeoutMs = timeoutMs;
         this.tls = tls;
@@ -82,7 +90,7 @@ final class RedisPool implements AutoCloseable {
     private RedisConnection take() {
         RedisConnection c;
         while ((c = idle.pollFirst()) != null) {
-            if (!c.broken() && (c.idleMillis() < CHECK_IDLE_AFTER_MS || alive(c))) {
+            if (!c.broken() && (c.idleMillis(clock.nanos()) < CHECK_IDLE_AFTER_MS || alive(c))) {
                 return c;
             }
             c.close();
@@ -103,7 +111,7 @@ final class RedisPool implements AutoCloseable {
             c.close();
             return;
         }
-        c.markIdle();
+        c.markIdle(clock.nanos());
         idle.addFirst(c);
         if (closed) {
             drain();

@@ -10,14 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocketFactory;
+import keyward.ManualClock;
 import keyward.store.StoreException;
 import keyward.store.StoreUnavailableException;
+import keyward.time.Clock;
 import org.junit.jupiter.api.Test;
 
 /** The RESP client against the real Redis: AUTH, SELECT, pipelining, timeouts and the pool. */
@@ -25,7 +28,11 @@ class RedisConnectionTest {
     private static final SSLSocketFactory NO_TLS = (SSLSocketFactory) SSLSocketFactory.getDefault();
 
     private static RedisPool pool(String url, int size, int timeoutMs) {
-        return new RedisPool(RedisUrl.parse(url), size, timeoutMs, NO_TLS);
+        return pool(url, size, timeoutMs, Clock.system());
+    }
+
+    private static RedisPool pool(String url, int size, int timeoutMs, Clock clock) {
+        return new RedisPool(RedisUrl.parse(url), size, timeoutMs, NO_TLS, clock);
     }
 
     @Test
@@ -99,7 +106,8 @@ class RedisConnectionTest {
 
     @Test
     void deadConnection_isDroppedAndReplaced() throws Exception {
-        try (RedisPool p = pool(RedisTestSupport.url(), 1, 2000); RedisPool admin = RedisTestSupport.rawPool()) {
+        ManualClock clock = new ManualClock();
+        try (RedisPool p = pool(RedisTestSupport.url(), 1, 2000, clock); RedisPool admin = RedisTestSupport.rawPool()) {
             long id = (Long) p.call("CLIENT", "ID");
             admin.call("CLIENT", "KILL", "ID", Long.toString(id));
             assertThrows(StoreUnavailableException.class, () -> p.call("PING"), "the in-flight call fails");
@@ -107,7 +115,7 @@ class RedisConnectionTest {
             assertNotEquals(id, second, "the next one runs on a new connection");
 
             admin.call("CLIENT", "KILL", "ID", Long.toString(second));
-            Thread.sleep(1100);
+            clock.advance(Duration.ofSeconds(1));
             assertNotEquals(second, p.call("CLIENT", "ID"), "an idle connection is checked before it is lent");
         }
     }
