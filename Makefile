@@ -10,9 +10,11 @@ build:
 deps:
 	./build.sh deps
 
+# make run ARGS="--port 9000 --log-level debug"  passes flags to `keyward server`; Ctrl-C stops it quietly
 run: build
 	@if [ ! -f data/kek.key ]; then bin/keyward init --data-dir data; fi
-	bin/keyward server --data-dir data --config conf/keyward.toml
+	@trap '' INT TERM; (trap - INT TERM; exec bin/keyward server --data-dir data --config conf/keyward.toml $(ARGS)); \
+	  rc=$$?; case $$rc in 0|130|143) exit 0 ;; *) exit $$rc ;; esac
 
 # TEST=keyward.json.JsonTest make test  runs one class
 test:

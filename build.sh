@@ -30,21 +30,51 @@ verify() { # file
   fi
 }
 
-deps() {
+deps() { # [test]: the runtime jars, and with "test" the test jars too; one Maven call for all missing
   mkdir -p "$LIB" "$LIB/test"
-  local gav scope name dir
+  local want=runtime; [ "${1:-}" = test ] && want=test
+  local gav scope name dir missing=()
+  while read -r gav scope; do
+    case "$gav" in \#*|"") continue ;; esac
+    [ "$scope" = test ] && [ "$want" != test ] && continue
+    name=$(jar_name "$gav"); dir=$LIB; [ "$scope" = test ] && dir=$LIB/test
+    [ -f "$dir/$name" ] || missing+=("$gav")
+  done < deps.txt
+  if [ ${#missing[@]} -gt 0 ]; then
+    command -v mvn >/dev/null || die "need 'mvn' to fetch ${missing[*]} (apt-get install maven), or place the jars in $LIB/ and $LIB/test/"
+    echo "fetching ${#missing[@]} jar(s) from Maven Central in one Maven call (about 10-20 s the first time)"
+    fetch_jars "${missing[@]}"
+  fi
+  while read -r gav scope; do
+    case "$gav" in \#*|"") continue ;; esac
+    [ "$scope" = test ] && [ "$want" != test ] && continue
+    name=$(jar_name "$gav"); dir=$LIB; [ "$scope" = test ] && dir=$LIB/test
+    verify "$dir/$name"
+  done < deps.txt
+}
+
+fetch_jars() { # group:artifact:version...: one throwaway pom naming them, copied without their dependencies
+  local tmp=$PWD/$OUT/deps gav g a v scope name
+  rm -rf "$tmp"; mkdir -p "$tmp/jars"
+  {
+    echo '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
+    echo '<groupId>keyward</groupId><artifactId>deps</artifactId><version>0</version><dependencies>'
+    for gav in "$@"; do
+      IFS=: read -r g a v <<<"$gav"
+      echo "<dependency><groupId>$g</groupId><artifactId>$a</artifactId><version>$v</version></dependency>"
+    done
+    echo '</dependencies></project>'
+  } > "$tmp/pom.xml"
+  mvn -q -B -f "$tmp/pom.xml" dependency:copy-dependencies -DexcludeTransitive=true \
+      -DoutputDirectory="$tmp/jars" >"$tmp/mvn.log" 2>&1 \
+    || die "could not fetch ${*} from Maven Central; Maven said: $(grep -m1 ERROR "$tmp/mvn.log" || tail -1 "$tmp/mvn.log")"
   while read -r gav scope; do
     case "$gav" in \#*|"") continue ;; esac
     name=$(jar_name "$gav")
-    dir=$LIB; [ "$scope" = test ] && dir=$LIB/test
-    if [ ! -f "$dir/$name" ]; then
-      command -v mvn >/dev/null || die "need 'mvn' to fetch $gav (apt-get install maven), or place $name in $dir/"
-      echo "fetching $gav"
-      mvn -q -B dependency:copy -Dartifact="$gav" -DoutputDirectory="$dir" >/dev/null 2>&1 \
-        || die "could not fetch $gav"
-    fi
-    verify "$dir/$name"
+    [ -f "$tmp/jars/$name" ] || continue
+    if [ "$scope" = test ]; then mv "$tmp/jars/$name" "$LIB/test/"; else mv "$tmp/jars/$name" "$LIB/"; fi
   done < deps.txt
+  rm -rf "$tmp"
 }
 
 compile() {
@@ -68,6 +98,7 @@ compile_tests() {
 }
 
 run_tests() {
+  deps test
   compile
   compile_tests
   local report=$OUT/test-report.txt sel=()
@@ -105,7 +136,7 @@ bench() { # make bench: the load generator against build/keyward.jar, then bench
 }
 
 case "${1:-compile}" in
-  deps) deps ;;
+  deps) shift; deps "$@" ;;
   compile) compile ;;
   test) shift; run_tests "$@" ;;
   clean) rm -rf "$OUT" bin/keyward ;;

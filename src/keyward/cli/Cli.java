@@ -6,8 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import keyward.config.ConfigException;
+import keyward.core.KwException;
 import keyward.crypto.KeyFileException;
 import keyward.http.Version;
+import keyward.log.Log;
 import keyward.store.StoreException;
 
 /** The {@code keyward} command line: dispatches to one command, maps failures to exit codes. */
@@ -65,13 +67,31 @@ public final class Cli {
         } catch (Args.UsageException e) {
             err.println("keyward " + argv[0] + ": " + e.getMessage() + "\n\n" + c.usage());
             return 2;
-        } catch (ConfigException | CliException | KeyFileException | StoreException e) {
+        } catch (ConfigException | CliException | KeyFileException | StoreException | KwException e) {
+            err.println("keyward " + argv[0] + ": " + e.getMessage());
+            return 1;
+        } catch (IllegalArgumentException e) {
             err.println("keyward " + argv[0] + ": " + e.getMessage());
             return 1;
         } catch (Exception e) {
-            err.println("keyward " + argv[0] + ": failed: " + e);
+            // a bug or an unforeseen environment: the operator gets sentences, the log the stack trace
+            Log.error("keyward " + argv[0] + " failed unexpectedly", e);
+            err.println("keyward " + argv[0] + ": failed unexpectedly: " + sentences(e)
+                    + " (the stack trace is in the log above; please report it)");
             return 1;
         }
+    }
+
+    /** The messages of {@code e} and its causes, without class names; "no details" when none has one. */
+    static String sentences(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null && sb.length() < 500; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && !m.isBlank() && sb.indexOf(m) < 0) {
+                sb.append(sb.length() == 0 ? "" : ": ").append(m);
+            }
+        }
+        return sb.length() == 0 ? "no details" : sb.toString();
     }
 
     static String help() {

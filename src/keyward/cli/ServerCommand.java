@@ -13,7 +13,10 @@ final class ServerCommand implements Cli.Command {
     @Override
     public String usage() {
         return "server [--config FILE] [--data-dir DIR] [flags]   run the server\n"
-                + "\n  Flags override KEYWARD_* environment variables, which override the TOML file.";
+                + "\n  Flags override KEYWARD_* environment variables (KEYWARD_DB_POOL_SIZE for --db-pool-size),"
+                + "\n  which override the TOML file (conf/keyward.toml shows every key).\n\n"
+                + "  --config FILE                           the TOML configuration file\n"
+                + Config.flagsHelp().stripTrailing();
     }
 
     @Override

@@ -68,6 +68,14 @@ public record Config(
     }
 
     /** The configuration with every setting at its default. */
+    /**
+     * Every setting as a flag, one per line with its help, range and default, for
+     * {@code keyward server --help}; each is also a KEYWARD_* variable and a conf/keyward.toml key.
+     */
+    public static String flagsHelp() {
+        return SettingHelp.flags();
+    }
+
     public static Config defaults() {
         return load(List.of(), Map.of());
     }

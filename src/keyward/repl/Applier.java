@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import keyward.log.Log;
+import keyward.store.ChangeRow;
 import keyward.store.KeyRecord;
-import keyward.store.sql.ChangeRow;
-import keyward.store.sql.ReplicaTx;
-import keyward.store.sql.SqlReplica;
+import keyward.store.Replica;
+import keyward.store.ReplicaTx;
 
 /**
  * Applies a batch of remote changes in one transaction: skips what the vector already covers,
@@ -33,7 +33,7 @@ final class Applier {
     }
 
     /** Returns how many changes were new. A malformed change refuses the whole batch. */
-    int apply(SqlReplica replica, List<ChangeRow> batch) {
+    int apply(Replica replica, List<ChangeRow> batch) {
         for (ChangeRow row : batch) {
             check(row);
         }

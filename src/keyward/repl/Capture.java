@@ -2,11 +2,11 @@ package keyward.repl;
 
 import java.time.Clock;
 import java.time.Instant;
+import keyward.store.ChangeCapture;
 import keyward.store.KeyRecord;
+import keyward.store.ReplicaTx;
 import keyward.store.TokenRecord;
 import keyward.store.UserRecord;
-import keyward.store.sql.ChangeCapture;
-import keyward.store.sql.ReplicaTx;
 
 /**
  * Records every local write as a change: takes a change id under the origin's vector lock,

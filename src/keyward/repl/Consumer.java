@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import keyward.log.Log;
+import keyward.store.ChangeRow;
+import keyward.store.Replica;
 import keyward.store.StoreException;
-import keyward.store.sql.ChangeRow;
-import keyward.store.sql.SqlReplica;
 
 /**
  * Pulls from one supplier: each poll opens one connection and asks for changes after this node's
@@ -23,7 +23,7 @@ final class Consumer {
 
     private final Target target;
     private final SSLContext tls;
-    private final SqlReplica replica;
+    private final Replica replica;
     private final Supplier<String> domain;
     private final Applier applier;
     private final Refresher refresher;
@@ -31,7 +31,7 @@ final class Consumer {
     private final Clock clock;
     private final int timeoutMs;
 
-    Consumer(Target target, Supplier<Identity> identity, SqlReplica replica, Supplier<String> domain, Applier applier,
+    Consumer(Target target, Supplier<Identity> identity, Replica replica, Supplier<String> domain, Applier applier,
              Refresher refresher, Status.Partner status, Clock clock, int timeoutMs) {
         this.target = target;
         this.tls = target.tls(identity);

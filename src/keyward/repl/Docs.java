@@ -103,8 +103,8 @@ final class Docs {
         Fields.obj(r, "attributes").forEach((name, v) -> attributes.put(name, string(v, "attributes")));
         b.attributes = attributes;
         b.exportable = Fields.bool(r, "exportable");
-        b.primaryVersion = (int) Fields.lng(r, "primary_version");
-        b.minDecryptionVersion = (int) Fields.lng(r, "min_decryption_version");
+        b.primaryVersion = Fields.integer(r, "primary_version", 0, Integer.MAX_VALUE);
+        b.minDecryptionVersion = Fields.integer(r, "min_decryption_version", 0, Integer.MAX_VALUE);
         b.autoRotatePeriod = Fields.lng(r, "auto_rotate_period");
         b.createdAt = instant(r, "created_at");
         b.updatedAt = instant(r, "updated_at");
@@ -113,7 +113,8 @@ final class Docs {
         List<KeyVersion> versions = new ArrayList<>();
         for (Object o : Fields.list(r, "versions")) {
             Map<String, Object> m = Fields.object(o, "version");
-            versions.add(new KeyVersion((int) Fields.lng(m, "version"), (int) Fields.lng(m, "kid"), Fields.str(m, "kek_id"),
+            versions.add(new KeyVersion(Fields.integer(m, "version", 0, Integer.MAX_VALUE),
+                    Fields.integer(m, "kid", Integer.MIN_VALUE, Integer.MAX_VALUE), Fields.str(m, "kek_id"),
                     Fields.bytesOrNull(m, "wrapped"), Fields.bytesOrNull(m, "public_key"), instant(m, "created_at")));
         }
         b.versions = versions;

@@ -73,6 +73,18 @@ final class Fields {
         return l;
     }
 
+    /**
+     * An integer held in an {@code int} field, checked against {@code min..max} before it narrows:
+     * a peer's 2^40 is refused with the field named, never wrapped into another number.
+     */
+    static int integer(Map<String, Object> m, String field, int min, int max) {
+        long n = lng(m, field);
+        if (n < min || n > max) {
+            throw new ProtocolException("'" + field + "' must be an integer in " + min + ".." + max + ", not " + n);
+        }
+        return (int) n;
+    }
+
     static Long lngOrNull(Map<String, Object> m, String field) {
         Object v = m.get(field);
         return v == null || v == Json.NULL ? null : lng(m, field);

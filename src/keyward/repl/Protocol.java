@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import keyward.store.sql.ChangeRow;
+import keyward.store.ChangeRow;
 
 /**
  * The messages of the pull exchange (version 1), each a JSON object in a {@link Frames} frame.
@@ -94,10 +94,6 @@ final class Protocol {
     }
 
     static int limit(Map<String, Object> m, int max) {
-        long n = Fields.lng(m, "limit");
-        if (n < 1 || n > max) {
-            throw new ProtocolException("'limit' must be 1.." + max);
-        }
-        return (int) n;
+        return Fields.integer(m, "limit", 1, max);
     }
 }

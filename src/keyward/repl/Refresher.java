@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import keyward.log.Log;
+import keyward.store.Replica;
+import keyward.store.ReplicaTx;
 import keyward.store.Store;
-import keyward.store.sql.ReplicaTx;
-import keyward.store.sql.SqlReplica;
 
 /**
  * A full refresh: reads every document of a supplier page by page, then in one transaction
@@ -22,14 +22,14 @@ final class Refresher {
     static final long MAX_BYTES = 512L << 20;
     private static final int PAGE = 200;
 
-    private final SqlReplica replica;
+    private final Replica replica;
     private final Store store;
     private final Supplier<Identity> identity;
     private final Hlc hlc;
     private final Clock clock;
     private final int timeoutMs;
 
-    Refresher(SqlReplica replica, Store store, Supplier<Identity> identity, Hlc hlc, Clock clock, int timeoutMs) {
+    Refresher(Replica replica, Store store, Supplier<Identity> identity, Hlc hlc, Clock clock, int timeoutMs) {
         this.replica = replica;
         this.store = store;
         this.identity = identity;

@@ -19,9 +19,8 @@ import keyward.config.Config;
 import keyward.core.AuditTrail;
 import keyward.crypto.KekRing;
 import keyward.log.Log;
+import keyward.store.Replica;
 import keyward.store.Store;
-import keyward.store.sql.SqlReplica;
-import keyward.store.sql.SqlStore;
 
 /**
  * Peer replication of one node: captures local changes into the changelog, serves them to pinned
@@ -29,8 +28,9 @@ import keyward.store.sql.SqlStore;
  * merging what arrives. See docs/replication.md.
  *
  * <p>{@link #start} returns once the listener is bound and the first polls are scheduled;
- * {@link #close} stops listener and consumers within a few seconds. Works on the SQL stores only
- * (SQLite, PostgreSQL, MySQL/MariaDB); other stores are refused with {@link IllegalStateException}.
+ * {@link #close} stops listener and consumers within a few seconds. Works on a store that has a
+ * {@link Store#replica()} (SQLite, PostgreSQL, MySQL/MariaDB); others (Redis) are refused with
+ * {@link IllegalStateException}.
  * Thread-safe.
  */
 public final class Replicator implements AutoCloseable {
@@ -50,7 +50,7 @@ public final class Replicator implements AutoCloseable {
     }
 
     private final Store store;
-    private final SqlReplica replica;
+    private final Replica replica;
     private final IdentityHolder identity;
     private final Status status;
     private final Refresher refresher;
@@ -63,7 +63,7 @@ public final class Replicator implements AutoCloseable {
     private Replicator(Config.Replication rc, Store store, KekRing kek, Clock clock, Options options, AuditTrail audit)
             throws IOException {
         this.store = store;
-        this.replica = sqlOf(store).replica();
+        this.replica = replicaOf(store);
         this.clock = clock;
         this.options = options;
         String node = meta(store, NODE);
@@ -128,7 +128,7 @@ public final class Replicator implements AutoCloseable {
      */
     public static int refreshOffline(Config.Replication rc, Store store, KekRing kek, Clock clock, Options options,
                                      String fromUrl) throws IOException {
-        SqlReplica replica = sqlOf(store).replica();
+        Replica replica = replicaOf(store);
         Target from = null;
         for (Config.Partner p : rc.partners()) {
             if (Target.pullsFrom(p) && (fromUrl == null || p.url().equals(fromUrl))) {
@@ -145,12 +145,10 @@ public final class Replicator implements AutoCloseable {
         return new Refresher(replica, store, identity::get, hlc, clock, options.timeoutMillis()).refresh(from);
     }
 
-    static SqlStore sqlOf(Store store) {
-        if (store instanceof SqlStore s) {
-            return s;
-        }
-        throw new IllegalStateException("replication needs a SQL database (sqlite, postgresql or mysql); the "
-                + store.kind() + " store cannot replicate: use its own high availability instead");
+    /** The store's replication side; a store that has none (Redis) is refused. */
+    static Replica replicaOf(Store store) {
+        return store.replica().orElseThrow(() -> new IllegalStateException("replication needs a SQL database (sqlite, postgresql or mysql); the "
+                + store.kind() + " store cannot replicate: use its own high availability instead"));
     }
 
     /** Reads (or on first use sets to a random uuid) a replication metadata value. */

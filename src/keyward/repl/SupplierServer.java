@@ -16,9 +16,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import keyward.log.Log;
-import keyward.store.sql.ChangeRow;
-import keyward.store.sql.ReplicaTx;
-import keyward.store.sql.SqlReplica;
+import keyward.store.ChangeRow;
+import keyward.store.Replica;
+import keyward.store.ReplicaTx;
 
 /**
  * The replication listener: TLS 1.3 with a required client certificate that must be pinned, then
@@ -33,13 +33,13 @@ final class SupplierServer implements AutoCloseable {
     static final long CONNECTION_DEADLINE_MS = 10 * 60_000;
 
     private final SSLServerSocket server;
-    private final SqlReplica replica;
+    private final Replica replica;
     private final Supplier<String> domain;
     private final int timeoutMs;
     private final ThreadPoolExecutor workers;
     private final Thread acceptor;
 
-    SupplierServer(String bindAddress, SSLContext tls, SqlReplica replica, Supplier<String> domain, int timeoutMs)
+    SupplierServer(String bindAddress, SSLContext tls, Replica replica, Supplier<String> domain, int timeoutMs)
             throws IOException {
         this.replica = replica;
         this.domain = domain;

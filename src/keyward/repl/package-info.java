@@ -3,7 +3,7 @@
  * mutually pinned TLS 1.3 (see docs/replication.md).
  *
  * <pre>
- *   local write ── SqlStore ──(same transaction)── Capture: change id (Hlc), stamped document,
+ *   local write ── Store ───(same transaction)── Capture: change id (Hlc), stamped document,
  *                                                  kw_changelog row, vector entry
  *   SupplierServer (SSLServerSocket, pinned client certs) ── answers pull / snapshot frames
  *   Consumer (one per supplier, polls) ── Link (pinned server cert) ── Applier: Merge (a join)
@@ -12,7 +12,7 @@
  *   Replicator wires it all; Status feeds GET /v1/replication/status and the lag gauges.
  * </pre>
  *
- * The store holds no merge policy: {@link keyward.store.sql.SqlReplica} runs the functions given
- * here inside its transactions.
+ * Replication sees the store only through {@link keyward.store.Replica} (the SQL stores implement
+ * it); the store holds no merge policy: it runs the functions given here inside its transactions.
  */
 package keyward.repl;

@@ -123,4 +123,14 @@ public interface Store extends AutoCloseable {
      * caller holds it afterwards. Periodic work done under a lease runs once per deployment.
      */
     boolean claimLease(String name, String holder, Instant now, Duration lease);
+
+    // ---- peer replication ----
+
+    /**
+     * The replication side of this store (changelog, version vector, merged writes), if this
+     * backend can replicate; the SQL stores can, Redis cannot.
+     */
+    default Optional<Replica> replica() {
+        return Optional.empty();
+    }
 }

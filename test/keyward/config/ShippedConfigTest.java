@@ -38,6 +38,23 @@ class ShippedConfigTest {
     }
 
     @Test
+    void serverHelp_listsEveryFlagWithItsRangeAndDefault() {
+        String help = Config.flagsHelp();
+        for (Setting s : Setting.values()) {
+            String line = help.lines().filter(l -> l.startsWith("  " + s.flag() + " ")).findFirst()
+                    .orElseThrow(() -> new AssertionError(s.flag() + " missing from:\n" + help));
+            assertTrue(line.length() > s.flag().length() + 10, "no help text for " + s.flag());
+            if (s.type == Setting.Type.INT) {
+                assertTrue(line.contains(s.min + ".." + s.max) && line.contains("default " + s.dflt), line);
+            }
+            if (s.type == Setting.Type.CHOICE) {
+                assertTrue(line.contains(String.join("|", s.choices)), line);
+            }
+        }
+        assertEquals(Setting.values().length, help.lines().count(), "one line per setting");
+    }
+
+    @Test
     void shippedFile_withEveryDefaultUncommented_stillGivesTheDefaults() throws IOException {
         List<String> out = new ArrayList<>();
         int uncommented = 0;

@@ -12,7 +12,6 @@ import keyward.Http;
 import keyward.Node;
 import keyward.TestNode;
 import keyward.config.Config;
-import keyward.store.sql.SqlStore;
 import org.junit.jupiter.api.Test;
 
 /** Pinning: exactly the listed certificates replicate; renewal keeps replication going. */
@@ -45,8 +44,8 @@ class CertificateTest {
                     Map<String, Object> p = Http.asMap(Http.asList(n.replicator().status().get("partners")).get(0));
                     assertEquals("error", p.get("state"));
                     assertTrue(String.valueOf(p.get("last_error")).contains("TLS"), String.valueOf(p.get("last_error")));
-                    assertEquals(List.of(), ((SqlStore) n.store()).replica().write("t", tx -> tx.keyIds()));
-                    assertTrue(((SqlStore) n.store()).replica().vector().keySet().size() <= 1, "only its own origin");
+                    assertEquals(List.of(), n.store().replica().orElseThrow().write("t", tx -> tx.keyIds()));
+                    assertTrue(n.store().replica().orElseThrow().vector().keySet().size() <= 1, "only its own origin");
                 }
             } finally {
                 TestNode.deleteTree(rogue);

@@ -60,7 +60,7 @@ class ReplicationTest {
             assertEquals(200, c.admin(1).delete("/v1/keys/" + id + "?pending_days=0").status());
             Cluster.await("erin's token refused on a", () -> c.admin(0).as(token).get("/v1/keys").status() == 401);
             Cluster.await("key destroyed on a, material gone", () -> {
-                var k = ((keyward.store.sql.SqlStore) c.nodes[0].store()).findKey(id).orElseThrow();
+                var k = c.nodes[0].store().findKey(id).orElseThrow();
                 return "destroyed".equals(k.state()) && k.versions().stream().allMatch(keyward.store.KeyVersion::destroyed);
             });
             c.awaitConverged();

@@ -11,7 +11,6 @@ import keyward.store.KeyRecord;
 import keyward.store.KeyVersion;
 import keyward.store.TokenRecord;
 import keyward.store.UserRecord;
-import keyward.store.sql.SqlStore;
 
 /** Everything that must converge on a node, as one comparable string: keys, versions, states, grants, users, tokens. */
 final class Snapshot {
@@ -19,8 +18,7 @@ final class Snapshot {
     }
 
     static String of(Node node) {
-        SqlStore store = (SqlStore) node.store();
-        return store.replica().write("testSnapshot", tx -> {
+        return node.store().replica().orElseThrow().write("testSnapshot", tx -> {
             StringBuilder sb = new StringBuilder();
             for (String id : tx.keyIds()) {
                 KeyRecord k = tx.key(id).orElseThrow();

@@ -45,7 +45,7 @@ class SupplierServerTest {
         strangerId = Identity.load(stranger, kek, Clock.systemUTC());
         X509Certificate clientCert = clientId.current().certificate();
         SSLContext tls = PinnedTls.context(() -> serverId, Set.of(clientId.current().pin()), List.of(clientCert));
-        supplier = new SupplierServer("127.0.0.1:0", tls, server.replica(), () -> "domain-1", 1000);
+        supplier = new SupplierServer("127.0.0.1:0", tls, server.replica().orElseThrow(), () -> "domain-1", 1000);
     }
 
     private SqlStore open(String file) {

@@ -39,9 +39,17 @@ public abstract class StoreFixture {
      */
     protected abstract Store openSameStore();
 
+    /**
+     * Called on every store the suite opens ({@link #newStore()}, {@link #openSameStore()}) before
+     * the test uses it: a variant of the suite sets the store up here (change capture on).
+     */
+    protected void prepare(Store s) {
+    }
+
     @BeforeEach
     final void createStore() {
         store = track(newStore());
+        prepare(store);
     }
 
     @AfterEach
@@ -60,7 +68,9 @@ public abstract class StoreFixture {
     }
 
     protected final Store sameStore() {
-        return track(openSameStore());
+        Store s = track(openSameStore());
+        prepare(s);
+        return s;
     }
 
     // ---- builders ----

@@ -22,10 +22,6 @@ final class Accounts {
         this.db = db;
     }
 
-    void insertUser(UserRecord u) {
-        db.once("insertUser", true, c -> insertUser(c, u));
-    }
-
     int insertUser(Connection c, UserRecord u) throws SQLException {
         Limits.text("user name", u.name(), Limits.NAME, false);
         try (PreparedStatement ps = db.prepare(c, "INSERT INTO kw_users (name, admin, created_at) VALUES (?, ?, ?)")) {
@@ -47,7 +43,7 @@ final class Accounts {
     }
 
     /** Ids of the keys holding a grant for {@code user}. */
-    List<String> keysGrantedTo(Connection c, String user) throws SQLException {
+    private List<String> keysGrantedTo(Connection c, String user) throws SQLException {
         try (PreparedStatement ps = db.prepare(c, "SELECT key_id FROM kw_key_grants WHERE user_name = ? ORDER BY key_id")) {
             ps.setString(1, user);
             List<String> out = new ArrayList<>();
@@ -66,7 +62,7 @@ final class Accounts {
         }
     }
 
-    List<TokenRecord> tokensOf(Connection c, String user) throws SQLException {
+    private List<TokenRecord> tokensOf(Connection c, String user) throws SQLException {
         try (PreparedStatement ps = db.prepare(c, TOKEN_COLUMNS + " WHERE user_name = ? ORDER BY created_at, id")) {
             ps.setString(1, user);
             return tokens(ps);
@@ -82,21 +78,23 @@ final class Accounts {
         return db.once("listUsers", false, c -> users(c, "SELECT name, admin, created_at FROM kw_users ORDER BY name", null));
     }
 
-    /** Deletes the user, its tokens and its grants; bumps the row version of every key whose grants change. */
-    boolean deleteUser(String name) {
-        return db.write("deleteUser", c -> deleteUser(c, name));
+    /**
+     * What deleting a user removed: the user row (if there was one), the keys that lost a grant
+     * (their row versions bumped) and the tokens.
+     */
+    record DeletedUser(boolean user, List<String> keys, List<TokenRecord> tokens) {
     }
 
-    boolean deleteUser(Connection c, String name) throws SQLException {
+    /** Deletes the user, its tokens and its grants; bumps the row version of every key whose grants change. */
+    DeletedUser deleteUser(Connection c, String name) throws SQLException {
+        List<String> keys = keysGrantedTo(c, name);
+        List<TokenRecord> tokens = tokensOf(c, name);
         update(c, "UPDATE kw_keys SET row_version = row_version + 1"
                 + " WHERE id IN (SELECT key_id FROM kw_key_grants WHERE user_name = ?)", name);
         update(c, "DELETE FROM kw_key_grants WHERE user_name = ?", name);
         update(c, "DELETE FROM kw_tokens WHERE user_name = ?", name);
-        return update(c, "DELETE FROM kw_users WHERE name = ?", name) > 0;
-    }
-
-    void insertToken(TokenRecord t) {
-        db.once("insertToken", true, c -> insertToken(c, t));
+        boolean user = update(c, "DELETE FROM kw_users WHERE name = ?", name) > 0;
+        return new DeletedUser(user, keys, tokens);
     }
 
     int insertToken(Connection c, TokenRecord t) throws SQLException {
@@ -136,10 +134,6 @@ final class Accounts {
                 return tokens(ps);
             }
         });
-    }
-
-    boolean deleteToken(String user, String tokenId) {
-        return db.once("deleteToken", true, c -> deleteToken(c, user, tokenId));
     }
 
     boolean deleteToken(Connection c, String user, String tokenId) throws SQLException {

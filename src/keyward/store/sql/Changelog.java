@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import keyward.store.ChangeRow;
 
 /**
  * The changelog queries of {@link SqlStore}: changes after a version vector, trimming, and the

@@ -9,14 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import keyward.store.KeyRecord;
+import keyward.store.ReplicaTx;
 import keyward.store.TokenRecord;
 import keyward.store.UserRecord;
 
 /** {@link ReplicaTx} on one connection inside a write transaction. SQL failures travel as {@link Failed}. */
 final class SqlReplicaTx implements ReplicaTx {
 
-    /** Carries an {@link SQLException} through the callback; {@link SqlStore} unwraps it for {@link Jdbc}. */
+    /** Carries an {@link SQLException} through the callback; {@link #run} unwraps it for {@link Jdbc}. */
     static final class Failed extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -45,6 +47,15 @@ final class SqlReplicaTx implements ReplicaTx {
         this.keyReads = keyReads;
         this.keyWrites = keyWrites;
         this.accounts = accounts;
+    }
+
+    /** Runs {@code work} on {@code tx}; a SQL failure inside leaves as that {@link SQLException}, for {@link Jdbc}. */
+    static <T> T run(SqlReplicaTx tx, Function<? super SqlReplicaTx, T> work) throws SQLException {
+        try {
+            return work.apply(tx);
+        } catch (Failed e) {
+            throw e.sql();
+        }
     }
 
     private static <T> T sql(Step<T> step) {

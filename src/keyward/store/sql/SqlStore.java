@@ -14,10 +14,13 @@ import java.util.Properties;
 import keyward.store.AuditCheckpoint;
 import keyward.store.AuditQuery;
 import keyward.store.AuditRecord;
+import keyward.store.ChangeCapture;
 import keyward.store.ConflictException;
 import keyward.store.KeyPage;
 import keyward.store.KeyQuery;
 import keyward.store.KeyRecord;
+import keyward.store.Replica;
+import keyward.store.ReplicaTx;
 import keyward.store.Store;
 import keyward.store.TokenRecord;
 import keyward.store.UserRecord;
@@ -37,6 +40,9 @@ import keyward.time.Clock;
  * algorithms, states and audit fields 255, attribute values and grants 16,000, hashes 64 bytes,
  * meta values 1 MiB, 1000 tags/attributes/grants per key. Tags keep their order; a repeated tag is
  * kept once. Thread-safe.
+ *
+ * <p>Every key, user and token write takes one path ({@link #write}): one transaction that, once
+ * replication has enabled change capture ({@link #replica()}), also records the change.
  */
 public final class SqlStore implements Store {
 
@@ -77,33 +83,47 @@ public final class SqlStore implements Store {
         this.replica = new SqlReplica(this, db);
     }
 
-    /** The replication view of this store (changelog, vector, merged writes). */
-    public SqlReplica replica() {
-        return replica;
+    /** The replication side of this store (changelog, vector, merged writes): every SQL store has one. */
+    @Override
+    public Optional<Replica> replica() {
+        return Optional.of(replica);
     }
 
     void capture(ChangeCapture c) {
         this.capture = c;
     }
 
-    SqlReplicaTx tx(java.sql.Connection c) {
+    SqlReplicaTx tx(Connection c) {
         return new SqlReplicaTx(c, db, keyReads, keyWrites, accounts);
     }
 
-    /** Runs a captured write: {@code write}, then the capture, in one transaction. */
-    private <T> T captured(String op, Jdbc.Work<T> write, java.util.function.BiConsumer<SqlReplicaTx, T> then) {
+    /** Tells the capture what a write changed, in the write's transaction. */
+    private interface Report<T> {
+        void to(ChangeCapture capture, ReplicaTx tx, T result);
+    }
+
+    /**
+     * The one path of key, user and token writes: {@code write} in one transaction. With change
+     * capture enabled, the same transaction first lets the capture take its locks, then passes it
+     * what changed through {@code report}: the change is committed with the write or not at all.
+     */
+    private <T> T write(String op, Jdbc.Work<T> write, Report<T> report) {
         ChangeCapture cc = capture;
         return db.write(op, c -> {
-            try {
-                if (cc != null) {
-                    cc.beforeWrite(tx(c));
-                }
-                T result = write.run(c);
-                then.accept(tx(c), result);
-                return result;
-            } catch (SqlReplicaTx.Failed e) {
-                throw e.sql();
+            if (cc == null) {
+                return write.run(c);
             }
+            SqlReplicaTx tx = tx(c);
+            SqlReplicaTx.run(tx, t -> {
+                cc.beforeWrite(t);
+                return null;
+            });
+            T result = write.run(c);
+            SqlReplicaTx.run(tx, t -> {
+                report.to(cc, t, result);
+                return null;
+            });
+            return result;
         });
     }
 
@@ -242,15 +262,10 @@ public final class SqlStore implements Store {
 
     @Override
     public void insertKey(KeyRecord key) throws ConflictException {
-        ChangeCapture cc = capture;
-        captured("insertKey", c -> {
+        write("insertKey", c -> {
             keyWrites.insert(c, key);
             return key;
-        }, (tx, k) -> {
-            if (cc != null) {
-                cc.keyWritten(tx, k);
-            }
-        });
+        }, ChangeCapture::keyWritten);
     }
 
     @Override
@@ -274,12 +289,7 @@ public final class SqlStore implements Store {
 
     @Override
     public KeyRecord updateKey(KeyRecord key) throws ConflictException {
-        ChangeCapture cc = capture;
-        return captured("updateKey", c -> keyWrites.update(c, key), (tx, k) -> {
-            if (cc != null) {
-                cc.keyWritten(tx, k);
-            }
-        });
+        return write("updateKey", c -> keyWrites.update(c, key), ChangeCapture::keyWritten);
     }
 
     @Override
@@ -322,12 +332,7 @@ public final class SqlStore implements Store {
 
     @Override
     public void insertUser(UserRecord user) throws ConflictException {
-        ChangeCapture cc = capture;
-        if (cc == null) {
-            accounts.insertUser(user);
-            return;
-        }
-        captured("insertUser", c -> accounts.insertUser(c, user), (tx, n) -> cc.userWritten(tx, user.name(), user));
+        write("insertUser", c -> accounts.insertUser(c, user), (cc, tx, n) -> cc.userWritten(tx, user.name(), user));
     }
 
     @Override
@@ -342,45 +347,23 @@ public final class SqlStore implements Store {
 
     @Override
     public boolean deleteUser(String name) {
-        ChangeCapture cc = capture;
-        if (cc == null) {
-            return accounts.deleteUser(name);
-        }
-        return db.write("deleteUser", c -> {
-            try {
-                cc.beforeWrite(tx(c));
-            } catch (SqlReplicaTx.Failed e) {
-                throw e.sql();
+        return write("deleteUser", c -> accounts.deleteUser(c, name), (cc, tx, gone) -> {
+            for (String id : gone.keys()) {
+                tx.key(id).ifPresent(k -> cc.keyWritten(tx, k));
             }
-            List<String> keys = accounts.keysGrantedTo(c, name);
-            List<TokenRecord> tokens = accounts.tokensOf(c, name);
-            boolean deleted = accounts.deleteUser(c, name);
-            SqlReplicaTx tx = tx(c);
-            try {
-                for (String id : keys) {
-                    tx.key(id).ifPresent(k -> cc.keyWritten(tx, k));
-                }
-                for (TokenRecord t : tokens) {
-                    cc.tokenWritten(tx, t.user(), t.id(), null);
-                }
-                if (deleted) {
-                    cc.userWritten(tx, name, null);
-                }
-            } catch (SqlReplicaTx.Failed e) {
-                throw e.sql();
+            for (TokenRecord t : gone.tokens()) {
+                cc.tokenWritten(tx, t.user(), t.id(), null);
             }
-            return deleted;
-        });
+            if (gone.user()) {
+                cc.userWritten(tx, name, null);
+            }
+        }).user();
     }
 
     @Override
     public void insertToken(TokenRecord token) {
-        ChangeCapture cc = capture;
-        if (cc == null) {
-            accounts.insertToken(token);
-            return;
-        }
-        captured("insertToken", c -> accounts.insertToken(c, token), (tx, n) -> cc.tokenWritten(tx, token.user(), token.id(), token));
+        write("insertToken", c -> accounts.insertToken(c, token),
+                (cc, tx, n) -> cc.tokenWritten(tx, token.user(), token.id(), token));
     }
 
     @Override
@@ -395,11 +378,7 @@ public final class SqlStore implements Store {
 
     @Override
     public boolean deleteToken(String user, String tokenId) {
-        ChangeCapture cc = capture;
-        if (cc == null) {
-            return accounts.deleteToken(user, tokenId);
-        }
-        return captured("deleteToken", c -> accounts.deleteToken(c, user, tokenId), (tx, deleted) -> {
+        return write("deleteToken", c -> accounts.deleteToken(c, user, tokenId), (cc, tx, deleted) -> {
             if (deleted) {
                 cc.tokenWritten(tx, user, tokenId, null);
             }

@@ -8,8 +8,8 @@
  *            └── Dialect: SqliteDialect | PostgresDialect | MysqlDialect   DDL types, upsert,
  *                          schema lock, snapshot reads, error codes
  *   Migrations: numbered steps in kw_schema_version, run by open() under a database lock
- *   SqlReplica ── SqlReplicaTx / Changelog: replication's changelog, version vector, merged writes
- *      (ChangeCapture hooks every key, user and token write into the same transaction)
+ *   SqlReplica ── SqlReplicaTx / Changelog: the store.Replica (changelog, version vector, merged writes)
+ *      (a store.ChangeCapture hooks every key, user and token write into the same transaction)
  *   JdbcUrls, SqlOptions: what the operator configures
  * </pre>
  *

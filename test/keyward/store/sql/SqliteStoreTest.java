@@ -1,11 +1,6 @@
 package keyward.store.sql;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import keyward.store.Store;
 import keyward.store.StoreConformanceTest;
 
@@ -16,32 +11,17 @@ class SqliteStoreTest extends StoreConformanceTest {
 
     @Override
     protected Store newStore() {
-        try {
-            dir = Files.createTempDirectory("kw-sqlite-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        SqlStore s = SqlStore.open(SqlOptions.sqlite(dir.resolve("keyward.db")));
-        s.open();
-        return s;
+        dir = SqlTestSupport.newSqliteDir();
+        return SqlTestSupport.openSqlite(dir);
     }
 
     @Override
     protected Store openSameStore() {
-        SqlStore s = SqlStore.open(SqlOptions.sqlite(dir.resolve("keyward.db")));
-        s.open();
-        return s;
+        return SqlTestSupport.openSqlite(dir);
     }
 
     @Override
     protected void dropStore() {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        SqlTestSupport.delete(dir);
     }
 }

@@ -1,15 +1,12 @@
-package keyward.store.sql;
+package keyward.store;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import keyward.store.KeyRecord;
-import keyward.store.TokenRecord;
-import keyward.store.UserRecord;
 
 /**
- * One write transaction of the SQL store, as replication sees it: raw reads and writes of keys,
+ * One transaction of a {@link Replica}, as replication sees it: raw reads and writes of keys,
  * users and tokens (no optimistic check: the caller has merged), the per-object replication
  * documents, the changelog and the version vector. Everything done through one instance commits
  * or rolls back together. Valid only inside the callback that received it; not thread-safe.

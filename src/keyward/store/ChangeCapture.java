@@ -1,14 +1,14 @@
-package keyward.store.sql;
-
-import keyward.store.KeyRecord;
-import keyward.store.TokenRecord;
-import keyward.store.UserRecord;
+package keyward.store;
 
 /**
- * Called by {@link SqlStore} inside the transaction of every key, user and token write once
- * replication has enabled it ({@link SqlStore#enableChangeCapture}), so that the changelog row is
- * committed with the write or not at all. Implementations decide what to record; a failure rolls
- * the write back. Called concurrently from several writers (each with its own transaction).
+ * Called by a store inside the transaction of every key, user and token write once replication
+ * has enabled it ({@link Replica#enableChangeCapture}), so that the changelog row is committed
+ * with the write or not at all. Implementations decide what to record; a failure rolls the write
+ * back. Called concurrently from several writers (each with its own transaction).
+ *
+ * <p>A write that changes several objects reports each of them: deleting a user reports every
+ * key whose grants it lost, every token it had and, if it existed, the user. A write that changes
+ * nothing reports nothing (deleting a token that is not there).
  */
 public interface ChangeCapture {
 

@@ -1,0 +1,100 @@
+package keyward.repl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import keyward.json.Json;
+import keyward.store.KeyRecord;
+import keyward.store.KeyVersion;
+import org.junit.jupiter.api.Test;
+
+/** Numbers a peer sends that the local record holds in an {@code int}: checked before they narrow, never wrapped. */
+class DocsTest {
+
+    private static final String NODE = "aaaaaaaa-0000-0000-0000-000000000000";
+    private static final Instant T = Instant.parse("2026-11-22T00:00:00Z");
+    private static final long TWO_TO_THE_40 = 1L << 40;
+
+    private static KeyDoc doc(int kid) {
+        KeyRecord.Builder b = new KeyRecord.Builder();
+        b.id = "key-1";
+        b.algorithm = "aes-256-gcm";
+        b.state = "active";
+        b.primaryVersion = 1;
+        b.minDecryptionVersion = 1;
+        b.createdAt = T;
+        b.updatedAt = T;
+        b.versions = List.of(new KeyVersion(1, kid, "kek00001", new byte[] {1, 2, 3}, null, T));
+        return Merge.local(null, b.build(), String.format("%016x.%s", 5L << 16, NODE));
+    }
+
+    /** The JSON of {@code doc} with one field of the record ("key") or of its first version changed. */
+    private static byte[] with(KeyDoc doc, boolean inVersion, String field, Object value) {
+        Map<String, Object> top = Fields.parse(Docs.key(doc), "key document");
+        Map<String, Object> key = new LinkedHashMap<>(Fields.obj(top, "key"));
+        if (inVersion) {
+            List<Object> versions = new ArrayList<>(Fields.list(key, "versions"));
+            Map<String, Object> first = new LinkedHashMap<>(Fields.object(versions.get(0), "version"));
+            first.put(field, value);
+            versions.set(0, first);
+            key.put("versions", versions);
+        } else {
+            key.put(field, value);
+        }
+        Map<String, Object> changed = new LinkedHashMap<>(top);
+        changed.put("key", key);
+        return Json.writeBytes(changed);
+    }
+
+    private static void assertRefused(byte[] doc, String field, long value) {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> Docs.key(doc), field + " = " + value);
+        assertTrue(e.getMessage().startsWith("'" + field + "' must be an integer in "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("not " + value), e.getMessage());
+    }
+
+    @Test
+    void keyDocument_versionNumbersBeyondAnInt_areRefusedNamingTheField() {
+        KeyDoc d = doc(7);
+        for (String field : List.of("primary_version", "min_decryption_version")) {
+            assertRefused(with(d, false, field, TWO_TO_THE_40), field, TWO_TO_THE_40);
+            assertRefused(with(d, false, field, TWO_TO_THE_40 + 1), field, TWO_TO_THE_40 + 1);
+            assertRefused(with(d, false, field, -1L), field, -1);
+        }
+        assertRefused(with(d, true, "version", TWO_TO_THE_40 + 1), "version", TWO_TO_THE_40 + 1);
+        assertRefused(with(d, true, "version", (long) Integer.MAX_VALUE + 1), "version", (long) Integer.MAX_VALUE + 1);
+    }
+
+    @Test
+    void keyDocument_kidBeyondAnInt_isRefused_butEveryIntKidRoundTrips() {
+        assertRefused(with(doc(7), true, "kid", TWO_TO_THE_40 + 7), "kid", TWO_TO_THE_40 + 7);
+        assertRefused(with(doc(7), true, "kid", (long) Integer.MIN_VALUE - 1), "kid", (long) Integer.MIN_VALUE - 1);
+        for (int kid : new int[] {Integer.MIN_VALUE, -5, 0, Integer.MAX_VALUE}) {
+            KeyDoc d = doc(kid);
+            assertEquals(d, Docs.key(Docs.key(d)));
+        }
+    }
+
+    @Test
+    void keyDocument_largestVersionNumbers_areKept() {
+        KeyDoc d = doc(7);
+        KeyDoc back = Docs.key(with(d, false, "primary_version", (long) Integer.MAX_VALUE));
+        assertEquals(Integer.MAX_VALUE, back.key().primaryVersion());
+    }
+
+    @Test
+    void pullLimit_beyondAnInt_isRefused_notWrappedIntoRange() {
+        Function<Long, Map<String, Object>> request = n -> Map.of("limit", n);
+        assertEquals(2000, Protocol.limit(request.apply(2000L), Protocol.MAX_CHANGES));
+        long wraps = (1L << 32) + 5; // (int) gives 5, inside 1..2000
+        ProtocolException e = assertThrows(ProtocolException.class,
+                () -> Protocol.limit(request.apply(wraps), Protocol.MAX_CHANGES));
+        assertEquals("'limit' must be an integer in 1..2000, not " + wraps, e.getMessage());
+    }
+}

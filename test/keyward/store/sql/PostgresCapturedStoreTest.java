@@ -1,0 +1,40 @@
+package keyward.store.sql;
+
+import keyward.store.CapturedStoreConformanceTest;
+import keyward.store.Store;
+import keyward.store.TestDatabases;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The conformance suite on PostgreSQL with change capture on:
+ * one database for the class, emptied before each test.
+ */
+class PostgresCapturedStoreTest extends CapturedStoreConformanceTest {
+
+    private static String url;
+
+    @BeforeAll
+    static void createDatabase() {
+        url = TestDatabases.createPostgresDatabase();
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        if (url != null) {
+            TestDatabases.dropPostgresDatabase(url);
+        }
+    }
+
+    @Override
+    protected Store newStore() {
+        return SqlTestSupport.openEmpty(TestDatabases.options(url));
+    }
+
+    @Override
+    protected Store openSameStore() {
+        SqlStore s = SqlStore.open(TestDatabases.options(url));
+        s.open();
+        return s;
+    }
+}
