@@ -103,10 +103,11 @@ class GroupCommitTest {
         }));
         assertTrue(inside.await(10, TimeUnit.SECONDS));
         List<Future<T>> futures = new ArrayList<>();
-        for (Jdbc.Work<T> w : works) {
+        for (Jdbc.Work<T> w : works) {  // one at a time, so that they queue in this order
+            int queued = db.group().queued();
             futures.add(threads.submit(() -> db.write("unit", w)));
+            Poll.until("write " + futures.size() + " queued behind the first", () -> db.group().queued() > queued);
         }
-        Poll.until(works.size() + " writes queued behind the first", () -> db.group().queued() >= works.size());
         assertEquals(works.size(), db.group().queued());
         release.countDown();
         assertEquals(1, first.get(10, TimeUnit.SECONDS));
