@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import keyward.cli.Cli;
 import keyward.config.Config;
+import keyward.server.Node;
 import keyward.time.Clock;
 
 /**

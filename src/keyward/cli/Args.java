@@ -38,6 +38,21 @@ final class Args {
         return null;
     }
 
+    /** Removes {@code --name N}: an integer in {@code min..max}, {@code dflt} if absent; anything else is a usage error. */
+    long number(String name, long dflt, long min, long max) {
+        String v = value(name);
+        if (v == null) {
+            return dflt;
+        }
+        if (!v.isEmpty() && v.length() <= 18 && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            long n = Long.parseLong(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        }
+        throw new UsageException("--" + name + " must be an integer " + min + ".." + max + ", not '" + v + "'");
+    }
+
     /** Removes and returns the first argument that is not a flag (or a flag's value); null if none. */
     String positional() {
         for (int i = 0; i < rest.size(); i++) {

@@ -7,6 +7,8 @@ import keyward.crypto.Kek;
 import keyward.ops.Backup;
 import keyward.ops.Counts;
 import keyward.ops.OpsException;
+import keyward.server.Secrets;
+import keyward.server.Stores;
 import keyward.store.Store;
 
 /** {@code keyward backup --out FILE}: an encrypted, backend-neutral copy of the whole deployment. */

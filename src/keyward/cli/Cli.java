@@ -8,8 +8,9 @@ import java.util.Map;
 import keyward.config.ConfigException;
 import keyward.core.KwException;
 import keyward.crypto.KeyFileException;
-import keyward.http.Version;
 import keyward.log.Log;
+import keyward.server.SetupException;
+import keyward.server.Version;
 import keyward.store.StoreException;
 
 /** The {@code keyward} command line: dispatches to one command, maps failures to exit codes. */
@@ -67,10 +68,11 @@ public final class Cli {
         } catch (Args.UsageException e) {
             err.println("keyward " + argv[0] + ": " + e.getMessage() + "\n\n" + c.usage());
             return 2;
-        } catch (ConfigException | CliException | KeyFileException | StoreException | KwException e) {
+        } catch (ConfigException | CliException | SetupException | KeyFileException | StoreException
+                | KwException e) {
             err.println("keyward " + argv[0] + ": " + e.getMessage());
             return 1;
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | java.net.BindException e) {
             err.println("keyward " + argv[0] + ": " + e.getMessage());
             return 1;
         } catch (Exception e) {

@@ -5,6 +5,8 @@ import keyward.config.Config;
 import keyward.core.Core;
 import keyward.core.Settings;
 import keyward.core.UserService;
+import keyward.server.Secrets;
+import keyward.server.Stores;
 import keyward.store.Store;
 import keyward.time.Clock;
 

@@ -14,6 +14,8 @@ import keyward.core.UserService;
 import keyward.crypto.AuditKey;
 import keyward.crypto.Kek;
 import keyward.crypto.Pepper;
+import keyward.server.Secrets;
+import keyward.server.Stores;
 import keyward.store.Store;
 import keyward.time.Clock;
 
@@ -36,14 +38,35 @@ final class InitCommand implements Cli.Command {
             throw new CliException("refusing to overwrite an existing setup in " + dir
                     + " (kek.key, pepper.key or admin.token exists)");
         }
+        boolean newDir = !Files.exists(dir);
+        Path newDb = c.databaseType().equals("sqlite") && !Files.exists(c.sqlitePath()) ? c.sqlitePath() : null;
         Files.createDirectories(dir);
         try {
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system: the files themselves are still written 0600 where possible
         }
+        boolean done = false;
+        try {
+            setUp(c, adminName, out);
+            done = true;
+        } finally {
+            if (!done) {
+                undo(c, newDir, newDb);
+            }
+        }
+        return 0;
+    }
+
+    private static void setUp(Config c, String adminName, PrintStream out) throws IOException {
+        Path dir = c.dataDir();
         try (Store store = Stores.create(c)) {
             store.open();
+            if (store.getMeta(Secrets.CANARY).isPresent()) {
+                throw new CliException("the database is already set up by another instance; to add this instance, copy "
+                        + "kek.key, pepper.key and audit.key from that instance's data dir into " + dir
+                        + " (mode 0600) and run 'keyward server' instead of init");
+            }
             Kek kek;
             if (c.kekPassphraseFile() != null) {
                 kek = Secrets.loadKek(c, store);
@@ -67,6 +90,31 @@ final class InitCommand implements Cli.Command {
             out.println("admin user '" + t.user() + "' token (also in " + tokenFile + "; shown once):");
             out.println(t.token());
         }
-        return 0;
+    }
+
+    /** A failed init leaves nothing behind: the files it wrote, and the data dir if it made it. */
+    private static void undo(Config c, boolean newDir, Path newDb) {
+        Path dir = c.dataDir();
+        java.util.List<Path> made = new java.util.ArrayList<>(java.util.List.of(
+                c.kekFile(), c.pepperFile(), c.auditKeyFile(), dir.resolve("admin.token")));
+        if (newDb != null) {
+            for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+                made.add(newDb.resolveSibling(newDb.getFileName() + suffix));
+            }
+        }
+        for (Path p : made) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // best effort: the refusal message still names the directory
+            }
+        }
+        if (newDir) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                // best effort, as above
+            }
+        }
     }
 }

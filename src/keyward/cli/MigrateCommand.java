@@ -10,6 +10,8 @@ import keyward.crypto.Kek;
 import keyward.ops.Counts;
 import keyward.ops.Migration;
 import keyward.ops.OpsException;
+import keyward.server.Secrets;
+import keyward.server.Stores;
 import keyward.store.Store;
 import keyward.store.sql.JdbcUrls;
 

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import keyward.config.Config;
 import keyward.repl.Replicator;
+import keyward.server.Secrets;
+import keyward.server.Stores;
 import keyward.store.Store;
 
 /**

@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.time.Clock;
 import keyward.config.Config;
 import keyward.repl.Identity;
+import keyward.server.Secrets;
+import keyward.server.Stores;
 import keyward.store.Store;
 
 /**

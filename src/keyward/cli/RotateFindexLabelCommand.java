@@ -2,6 +2,8 @@ package keyward.cli;
 
 import java.io.PrintStream;
 import keyward.config.Config;
+import keyward.server.Secrets;
+import keyward.server.Stores;
 import keyward.store.Store;
 import keyward.store.redis.RedisStore;
 

@@ -8,6 +8,8 @@ import keyward.config.Config;
 import keyward.core.KekRotation;
 import keyward.crypto.Kek;
 import keyward.crypto.KekRing;
+import keyward.server.Secrets;
+import keyward.server.Stores;
 import keyward.store.Store;
 
 /**
@@ -34,8 +36,7 @@ final class RotateKekCommand implements Cli.Command {
     @Override
     public int run(Args args, PrintStream out) throws Exception {
         boolean prepare = args.flag("prepare");
-        String waitArg = args.value("switch-wait-ms");
-        long waitMs = waitArg == null ? 3000 : Long.parseLong(waitArg);
+        long waitMs = args.number("switch-wait-ms", 3000, 0, 600_000);
         Config c = Config.load(args.rest(), System.getenv());
         if (c.kekPassphraseFile() != null) {
             throw new CliException("rotate-kek works with a KEK file; a passphrase-derived KEK changes with its passphrase");
@@ -77,9 +78,17 @@ final class RotateKekCommand implements Cli.Command {
             }
             keyward.repl.Identity.rewrap(store, ring);  // the replication identity's private key, if any
             store.putMeta("kek.canary", next.makeCanary());
+            Path retired = Secrets.retiredKekFile(c, current.id());
+            if (!Files.exists(retired)) {
+                current.save(retired); // backups made before today open only with it
+            }
             Files.move(nextFile, c.kekFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            out.println("rotate-kek: done; " + c.kekFile() + " now holds KEK " + next.id() + " and the old KEK "
-                    + current.id() + " opens nothing");
+            out.println("rotate-kek: done; " + c.kekFile() + " now holds KEK " + next.id() + "; the database opens"
+                    + " nothing under the old KEK " + current.id());
+            out.println("rotate-kek: the old KEK is kept as " + retired + " (0600) for restoring backups made before"
+                    + " now; keep it as safe as kek.key");
+            out.println("rotate-kek: copy " + c.kekFile() + " and " + retired.getFileName() + " to the data dir of"
+                    + " every other instance and node of this deployment");
         }
         return 0;
     }

@@ -2,9 +2,10 @@ package keyward.cli;
 
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
-import keyward.Node;
 import keyward.config.Config;
 import keyward.log.Log;
+import keyward.server.Node;
+import keyward.server.Version;
 
 /** {@code keyward server}: runs until SIGTERM/SIGINT, then shuts down in order. */
 final class ServerCommand implements Cli.Command {
@@ -26,11 +27,9 @@ final class ServerCommand implements Cli.Command {
             Log.warn(w);
         }
         Log.info("effective configuration:\n" + c.describeMasked());
-        System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(Math.max(1, c.requestTimeoutMs() / 1000)));
-        System.setProperty("sun.net.httpserver.maxRspTime", String.valueOf(Math.max(1, c.requestTimeoutMs() / 1000)));
         long t0 = System.nanoTime();
         Node node = Node.start(c);
-        Log.info("keyward " + keyward.http.Version.version() + " listening on " + (c.tlsEnabled() ? "https" : "http")
+        Log.info("keyward " + Version.version() + " listening on " + (c.tlsEnabled() ? "https" : "http")
                 + "://" + c.bind() + ":" + node.port() + " (" + node.store().kind() + ", ready in "
                 + (System.nanoTime() - t0) / 1_000_000 + " ms)");
         CountDownLatch stopped = new CountDownLatch(1);

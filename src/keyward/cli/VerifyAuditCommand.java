@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import keyward.audit.AuditVerifier;
 import keyward.config.Config;
 import keyward.crypto.AuditKey;
+import keyward.server.Stores;
 import keyward.store.Store;
 
 /** {@code keyward verify-audit}: offline check of every node's audit chain and checkpoint signatures. */

@@ -3,6 +3,7 @@ package keyward.config;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +15,14 @@ import java.util.Set;
  * literal strings, decimal integers with {@code _}, booleans, and arrays of those (multi-line,
  * trailing comma allowed). Tables become {@code LinkedHashMap<String,Object>}, strings
  * {@code String}, integers {@code Long}, booleans {@code Boolean}, arrays {@code List<Object>}.
- * Anything else (floats, dates, inline tables, arrays of tables, multi-line strings) and every
- * TOML error (duplicate key, table defined twice) is a {@link ConfigException} naming the line.
+ * Anything else (floats, dates, inline tables, arrays of tables, multi-line strings), arrays
+ * nested deeper than {@link #MAX_ARRAY_DEPTH}, and every TOML error (duplicate key, table defined
+ * twice, by a header or by dotted keys) is a {@link ConfigException} naming the line.
  * One instance parses one text; not thread-safe.
  */
 final class Toml {
+    /** Deepest nesting of arrays accepted (a plain array is depth 1); Keyward's settings use 1. */
+    static final int MAX_ARRAY_DEPTH = 32;
 
     /** The parsed tables and the line where each key (as its full path) was set. */
     record Document(Map<String, Object> root, Map<List<String>, Integer> lines) {
@@ -35,6 +39,9 @@ final class Toml {
     private final Map<List<String>, Integer> lines = new HashMap<>();
     /** Tables opened by a header; a second header for one of them is an error. */
     private final Set<List<String>> defined = new HashSet<>();
+    /** Tables made by dotted keys; a header for one of them is an error. */
+    private final Set<List<String>> dotted = new HashSet<>();
+    private int arrayDepth;
 
     private Toml(String text, String source) {
         this.text = text;
@@ -69,6 +76,9 @@ final class Toml {
                 tablePath = keyPath();
                 expect(']');
                 endOfLine();
+                if (dotted.contains(tablePath)) {
+                    throw error("table [" + String.join(".", tablePath) + "] was already defined by dotted keys");
+                }
                 if (!defined.add(tablePath)) {
                     throw error("table [" + String.join(".", tablePath) + "] defined twice");
                 }
@@ -85,7 +95,15 @@ final class Toml {
                 Map<String, Object> target = descend(table, key, key.size() - 1);
                 String last = key.get(key.size() - 1);
                 List<String> full = new ArrayList<>(tablePath);
-                full.addAll(key);
+                for (String segment : key.subList(0, key.size() - 1)) {
+                    full.add(segment);
+                    if (defined.contains(full)) {
+                        line = keyLine;
+                        throw error("'" + String.join(".", full) + "' was already defined by a table header");
+                    }
+                    dotted.add(List.copyOf(full));
+                }
+                full.add(last);
                 if (target.containsKey(last)) {
                     line = keyLine;
                     throw error("duplicate key '" + String.join(".", full) + "'");
@@ -196,12 +214,16 @@ final class Toml {
     }
 
     private List<Object> array() {
+        if (++arrayDepth > MAX_ARRAY_DEPTH) {
+            throw error("arrays nested deeper than " + MAX_ARRAY_DEPTH + " levels");
+        }
         pos++;
         List<Object> items = new ArrayList<>();
         while (true) {
             skipBlankLinesAndComments();
             if (peek() == ']') {
                 pos++;
+                arrayDepth--;
                 return items;
             }
             items.add(value());
@@ -211,6 +233,7 @@ final class Toml {
                 pos++;
             } else if (c == ']') {
                 pos++;
+                arrayDepth--;
                 return items;
             } else {
                 throw error("expected ',' or ']' in array");
@@ -277,22 +300,24 @@ final class Toml {
         return c;
     }
 
+    /** The Unicode scalar value spelled by the next {@code digits} ASCII hex digits. */
     private int hex(int digits) {
         if (pos + digits > text.length()) {
             throw error("invalid unicode escape");
         }
-        int cp;
-        try {
-            cp = Integer.parseUnsignedInt(text.substring(pos, pos + digits), 16);
-        } catch (NumberFormatException e) {
-            throw error("invalid unicode escape");
+        long cp = 0;
+        for (int i = 0; i < digits; i++) {
+            char c = text.charAt(pos + i);
+            if (!HexFormat.isHexDigit(c)) { // ASCII only, unlike Character.digit
+                throw error("invalid unicode escape");
+            }
+            cp = cp * 16 + HexFormat.fromHexDigit(c);
         }
-        if (text.substring(pos, pos + digits).chars().anyMatch(ch -> ch == '+' || ch == '-')
-                || cp > Character.MAX_CODE_POINT || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        if (cp > Character.MAX_CODE_POINT || (cp >= 0xD800 && cp <= 0xDFFF)) {
             throw error("invalid unicode escape");
         }
         pos += digits;
-        return cp;
+        return (int) cp;
     }
 
     private void endOfLine() {

@@ -15,6 +15,7 @@ import keyward.crypto.Rand;
 import keyward.crypto.Signatures;
 import keyward.store.KeyRecord;
 import keyward.store.KeyVersion;
+import keyward.store.Permission;
 
 /**
  * The cryptographic operations on keys. Encrypt, sign, mac and datakey use the primary version;
@@ -39,7 +40,7 @@ public final class CryptoService {
     }
 
     public Output encrypt(Principal p, String ref, byte[] plaintext, byte[] aad) {
-        KeyRecord k = usable(p, ref, "encrypt", Operation.ENCRYPT);
+        KeyRecord k = usable(p, ref, Operation.ENCRYPT);
         return encryptWith(k, plaintext, aad);
     }
 
@@ -50,7 +51,7 @@ public final class CryptoService {
     }
 
     public byte[] decrypt(Principal p, String ref, String ciphertext, byte[] aad) {
-        KeyRecord k = readable(p, ref, "decrypt", Operation.DECRYPT);
+        KeyRecord k = readable(p, ref, Operation.DECRYPT);
         return decryptWith(k, ciphertext, aad);
     }
 
@@ -74,7 +75,7 @@ public final class CryptoService {
     }
 
     public Output rewrap(Principal p, String ref, String ciphertext, byte[] aad) {
-        KeyRecord k = usable(p, ref, "rewrap", Operation.REWRAP);
+        KeyRecord k = usable(p, ref, Operation.REWRAP);
         byte[] plain = decryptWith(k, ciphertext, aad);
         try {
             return encryptWith(k, plain, aad);
@@ -87,7 +88,7 @@ public final class CryptoService {
         if (bits != 128 && bits != 256 && bits != 512) {
             throw KwException.invalid("field 'bits' must be 128, 256 or 512");
         }
-        KeyRecord k = usable(p, ref, "datakey", Operation.DATAKEY);
+        KeyRecord k = usable(p, ref, Operation.DATAKEY);
         byte[] dk = Rand.bytes(bits / 8);
         Output out = encryptWith(k, dk, aad);
         if (!includePlaintext) {
@@ -98,7 +99,7 @@ public final class CryptoService {
     }
 
     public Output sign(Principal p, String ref, byte[] data, boolean prehashed, String scheme) {
-        KeyRecord k = usable(p, ref, "sign", Operation.SIGN);
+        KeyRecord k = usable(p, ref, Operation.SIGN);
         Algorithm alg = KeyAccess.algorithm(k);
         Signatures.Scheme s = Signatures.scheme(alg, scheme);
         KeyVersion v = k.primary();
@@ -111,7 +112,7 @@ public final class CryptoService {
     }
 
     public boolean verify(Principal p, String ref, byte[] data, boolean prehashed, String signature, String scheme) {
-        KeyRecord k = readable(p, ref, "verify", Operation.VERIFY);
+        KeyRecord k = readable(p, ref, Operation.VERIFY);
         Algorithm alg = KeyAccess.algorithm(k);
         Signatures.Scheme s = Signatures.scheme(alg, scheme);
         Ciphertexts.Parsed parsed = Ciphertexts.parse("signature", signature);
@@ -125,14 +126,14 @@ public final class CryptoService {
     }
 
     public Output mac(Principal p, String ref, byte[] message) {
-        KeyRecord k = usable(p, ref, "mac", Operation.MAC);
+        KeyRecord k = usable(p, ref, Operation.MAC);
         KeyVersion v = k.primary();
         byte[] mac = Macs.mac(KeyAccess.algorithm(k), access.material(k, v).secret(), message);
         return new Output(Ciphertexts.format(v.version(), mac), v.version());
     }
 
     public boolean macVerify(Principal p, String ref, byte[] message, String mac) {
-        KeyRecord k = readable(p, ref, "verify", Operation.MAC_VERIFY);
+        KeyRecord k = readable(p, ref, Operation.MAC_VERIFY);
         Ciphertexts.Parsed parsed = Ciphertexts.parse("mac", mac);
         k = freshIfUnknown(k, parsed.version());
         for (KeyVersion v : candidates(k, parsed.version())) {
@@ -165,7 +166,7 @@ public final class CryptoService {
     }
 
     public Output publicKey(Principal p, String ref, Integer version) {
-        KeyRecord k = access.resolve(p, ref, "get");
+        KeyRecord k = access.resolve(p, ref, Grants.needed(Operation.PUBLIC_KEY));
         if (!KeyAccess.algorithm(k).supports(Operation.PUBLIC_KEY)) {
             throw KwException.invalidState("key '" + ref + "' (" + k.algorithm() + ") has no public key");
         }
@@ -175,7 +176,7 @@ public final class CryptoService {
     }
 
     public Exported export(Principal p, String ref, Integer version, String wrappingKey) {
-        KeyRecord k = readable(p, ref, "export", Operation.EXPORT);
+        KeyRecord k = readable(p, ref, Operation.EXPORT);
         if (!k.exportable()) {
             throw KwException.invalidState("key '" + ref + "' is not exportable");
         }
@@ -197,7 +198,7 @@ public final class CryptoService {
         if (wrappingKey.startsWith("-----BEGIN")) {
             return Pem.publicKey(Pem.parsePublicKeyPem(wrappingKey));
         }
-        KeyRecord w = access.resolve(p, wrappingKey, "get");
+        KeyRecord w = access.resolve(p, wrappingKey, Permission.GET);
         if (!w.algorithm().startsWith("rsa-")) {
             throw KwException.invalid("field 'wrapping_key' must name an RSA key or be an RSA public key PEM");
         }
@@ -212,15 +213,17 @@ public final class CryptoService {
         return Rand.bytes(bytes);
     }
 
-    private KeyRecord usable(Principal p, String ref, String grant, Operation op) {
-        KeyRecord k = access.resolve(p, ref, grant);
+    /** The key for {@code op}: the caller holds the permission it needs, the key is active and supports it. */
+    private KeyRecord usable(Principal p, String ref, Operation op) {
+        KeyRecord k = access.resolve(p, ref, Grants.needed(op));
         KeyStates.requireActive(k.state(), ref);
         requireSupport(k, op, ref);
         return k;
     }
 
-    private KeyRecord readable(Principal p, String ref, String grant, Operation op) {
-        KeyRecord k = access.resolve(p, ref, grant);
+    /** As {@link #usable} for operations that work until the key is scheduled for destruction. */
+    private KeyRecord readable(Principal p, String ref, Operation op) {
+        KeyRecord k = access.resolve(p, ref, Grants.needed(op));
         KeyStates.requireReadable(k.state(), ref);
         requireSupport(k, op, ref);
         return k;

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import keyward.log.Log;
 import keyward.store.ConflictException;
 import keyward.store.KeyRecord;
+import keyward.store.KeyState;
 import keyward.store.StoreException;
 
 /**
@@ -61,7 +62,7 @@ public final class Jobs implements AutoCloseable {
         int changed = 0;
         for (String id : access.store.dueForDestruction(now, BATCH)) {
             KeyRecord k = access.cache.fresh(id).orElse(null);
-            if (k != null && KeyStates.PENDING_DESTRUCTION.equals(k.state()) && k.destroyAt() != null
+            if (k != null && k.state() == KeyState.PENDING_DESTRUCTION && k.destroyAt() != null
                     && !k.destroyAt().isAfter(now) && write(keys.destroyNow(k, now))) {
                 access.cache.forget(id);
                 Log.info("jobs: destroyed key " + id);
@@ -70,7 +71,7 @@ public final class Jobs implements AutoCloseable {
         }
         for (String id : access.store.dueForRotation(now, BATCH)) {
             KeyRecord k = access.cache.fresh(id).orElse(null);
-            if (k != null && KeyStates.ACTIVE.equals(k.state()) && k.autoRotatePeriod() > 0
+            if (k != null && k.state() == KeyState.ACTIVE && k.autoRotatePeriod() > 0
                     && !k.rotatedAt().plusSeconds(k.autoRotatePeriod()).isAfter(now)) {
                 try {
                     if (write(keys.withNewVersion(k, now))) {

@@ -11,6 +11,7 @@ import keyward.crypto.Secret;
 import keyward.store.ConflictException;
 import keyward.store.KeyRecord;
 import keyward.store.KeyVersion;
+import keyward.store.Permission;
 import keyward.store.Store;
 
 /**
@@ -39,7 +40,7 @@ final class KeyAccess {
     }
 
     /** The key by id or name, checked against the caller's rights for {@code operation}. */
-    KeyRecord resolve(Principal p, String ref, String operation) {
+    KeyRecord resolve(Principal p, String ref, Permission operation) {
         KeyRecord k = cache.find(ref).orElseThrow(() -> KwException.notFound("key '" + ref + "'"));
         Policy.check(p, k, operation, ref);
         return k;
@@ -95,11 +96,11 @@ final class KeyAccess {
      * Applies {@code change} to the current key and writes it with compare-and-set, retrying on a
      * concurrent modification. The change sees a fresh copy each attempt and may throw to refuse.
      */
-    KeyRecord mutate(Principal p, String ref, String operation, UnaryOperator<KeyRecord> change) {
+    KeyRecord mutate(Principal p, String ref, Permission operation, UnaryOperator<KeyRecord> change) {
         return mutate(p, ref, k -> Policy.check(p, k, operation, ref), change);
     }
 
-    /** As {@link #mutate(Principal, String, String, UnaryOperator)} with a custom rights check. */
+    /** As {@link #mutate(Principal, String, Permission, UnaryOperator)} with a custom rights check. */
     KeyRecord mutate(Principal p, String ref, java.util.function.Consumer<KeyRecord> check,
                      UnaryOperator<KeyRecord> change) {
         KeyRecord first = cache.find(ref).orElseThrow(() -> KwException.notFound("key '" + ref + "'"));

@@ -16,7 +16,9 @@ import keyward.store.ConflictException;
 import keyward.store.KeyPage;
 import keyward.store.KeyQuery;
 import keyward.store.KeyRecord;
+import keyward.store.KeyState;
 import keyward.store.KeyVersion;
+import keyward.store.Permission;
 
 /**
  * The key lifecycle: create, import, read, locate, change, rotate, revoke, schedule and cancel
@@ -67,7 +69,7 @@ public final class KeyService {
         KeyVersion v = new KeyVersion(1, kid, access.kek.get().primary().id(), access.wrap(id, kid, m.secret()),
                 m.publicKey(), now);
         KeyRecord.Builder b = new KeyRecord.Builder();
-        b.id = id; b.name = name; b.algorithm = alg.id(); b.state = KeyStates.ACTIVE; b.owner = p.user();
+        b.id = id; b.name = name; b.algorithm = alg.id(); b.state = KeyState.ACTIVE; b.owner = p.user();
         b.tags = t; b.attributes = a; b.exportable = exportable; b.primaryVersion = 1;
         b.minDecryptionVersion = 1; b.autoRotatePeriod = period; b.createdAt = now; b.updatedAt = now;
         b.rotatedAt = now; b.versions = List.of(v); b.grants = Map.of(); b.rowVersion = 1;
@@ -83,14 +85,13 @@ public final class KeyService {
     }
 
     public KeyRecord get(Principal p, String ref) {
-        return access.resolve(p, ref, "get");
+        return access.resolve(p, ref, Permission.GET);
     }
 
     public KeyPage locate(Principal p, KeyRequests.Locate q) {
-        if (q.state() != null && !KeyStates.ALL.contains(q.state())) {
-            throw KwException.invalid("query 'state' must be one of " + KeyStates.ALL);
-        }
-        return access.store.locate(new KeyQuery(q.tags(), q.name(), q.algorithm(), q.state(), q.owner(), p.user(),
+        KeyState state = q.state() == null ? null : KeyState.parse(q.state())
+                .orElseThrow(() -> KwException.invalid("query 'state' must be one of " + KeyState.names()));
+        return access.store.locate(new KeyQuery(q.tags(), q.name(), q.algorithm(), state, q.owner(), p.user(),
                 q.limit(), q.after()));
     }
 
@@ -105,7 +106,7 @@ public final class KeyService {
             Names.checkAttributes(r.attributes());
         }
         Long period = r.autoRotatePeriod() == null ? null : checkPeriod(r.autoRotatePeriod());
-        return access.mutate(p, ref, "update", k -> {
+        return access.mutate(p, ref, Permission.UPDATE, k -> {
             requireNotDestroyed(k, ref);
             KeyRecord.Builder b = k.toBuilder();
             if (r.name() != null) {
@@ -139,7 +140,7 @@ public final class KeyService {
     }
 
     public KeyRecord rotate(Principal p, String ref) {
-        return access.mutate(p, ref, "rotate", k -> {
+        return access.mutate(p, ref, Permission.ROTATE, k -> {
             KeyStates.requireActive(k.state(), ref);
             return withNewVersion(k, access.now());
         });
@@ -169,24 +170,24 @@ public final class KeyService {
     }
 
     public KeyRecord revoke(Principal p, String ref, String reason) {
-        String target;
+        KeyState target;
         switch (reason == null ? "" : reason) {
             case "superseded":
             case "retired":
-                target = KeyStates.DEACTIVATED;
+                target = KeyState.DEACTIVATED;
                 break;
             case "compromised":
-                target = KeyStates.COMPROMISED;
+                target = KeyState.COMPROMISED;
                 break;
             default:
                 throw KwException.invalid("field 'reason' must be one of superseded, compromised, retired");
         }
-        return access.mutate(p, ref, "revoke", k -> {
+        return access.mutate(p, ref, Permission.REVOKE, k -> {
             requireNotDestroyed(k, ref);
-            if (KeyStates.PENDING_DESTRUCTION.equals(k.state())) {
+            if (k.state() == KeyState.PENDING_DESTRUCTION) {
                 throw KwException.invalidState("key '" + ref + "' is pending destruction; cancel it first");
             }
-            if (KeyStates.rank(target) <= KeyStates.rank(k.state())) {
+            if (target.rank() <= k.state().rank()) {
                 return k;  // never lower a state: compromised stays compromised
             }
             KeyRecord.Builder b = k.toBuilder();
@@ -201,15 +202,15 @@ public final class KeyService {
         if (days < settings.pendingDaysMin() || days > 3650) {
             throw KwException.invalid("query 'pending_days' must be " + settings.pendingDaysMin() + "..3650");
         }
-        return access.mutate(p, ref, "destroy", k -> {
+        return access.mutate(p, ref, Permission.DESTROY, k -> {
             requireNotDestroyed(k, ref);
-            if (KeyStates.PENDING_DESTRUCTION.equals(k.state())) {
+            if (k.state() == KeyState.PENDING_DESTRUCTION) {
                 throw KwException.invalidState("key '" + ref + "' is already pending destruction");
             }
             Instant now = access.now();
             KeyRecord.Builder b = k.toBuilder();
             b.stateBeforeDestroy = k.state();
-            b.state = KeyStates.PENDING_DESTRUCTION;
+            b.state = KeyState.PENDING_DESTRUCTION;
             b.destroyAt = now.plus(Duration.ofDays(days));
             b.updatedAt = now;
             return b.build();
@@ -217,12 +218,12 @@ public final class KeyService {
     }
 
     public KeyRecord cancelDestroy(Principal p, String ref) {
-        return access.mutate(p, ref, "destroy", k -> {
-            if (!KeyStates.PENDING_DESTRUCTION.equals(k.state())) {
+        return access.mutate(p, ref, Permission.DESTROY, k -> {
+            if (k.state() != KeyState.PENDING_DESTRUCTION) {
                 throw KwException.invalidState("key '" + ref + "' is not pending destruction");
             }
             KeyRecord.Builder b = k.toBuilder();
-            b.state = k.stateBeforeDestroy() == null ? KeyStates.ACTIVE : k.stateBeforeDestroy();
+            b.state = k.stateBeforeDestroy() == null ? KeyState.ACTIVE : k.stateBeforeDestroy();
             b.stateBeforeDestroy = null;
             b.destroyAt = null;
             b.updatedAt = access.now();
@@ -234,7 +235,7 @@ public final class KeyService {
     KeyRecord destroyNow(KeyRecord k, Instant now) {
         KeyRecord.Builder b = k.toBuilder();
         b.versions = k.versions().stream().map(KeyVersion::withoutMaterial).toList();
-        b.state = KeyStates.DESTROYED;
+        b.state = KeyState.DESTROYED;
         b.stateBeforeDestroy = null;
         b.updatedAt = now;
         return b.build();
@@ -242,8 +243,8 @@ public final class KeyService {
 
     // ---- grants ----
 
-    public Map<String, Set<String>> grants(Principal p, String ref) {
-        KeyRecord k = access.cache.fresh(access.resolve(p, ref, "get").id())
+    public Map<String, Set<Permission>> grants(Principal p, String ref) {
+        KeyRecord k = access.cache.fresh(access.resolve(p, ref, Permission.GET).id())
                 .orElseThrow(() -> KwException.notFound("key '" + ref + "'"));
         Policy.checkManageGrants(p, k, ref);
         return k.grants();
@@ -261,21 +262,16 @@ public final class KeyService {
         if (operations.isEmpty()) {
             throw KwException.invalid("field 'operations' must name at least one operation; DELETE the grant instead");
         }
-        for (String op : operations) {
-            if (!Grants.known(op)) {
-                throw KwException.invalid("field 'operations' has an unknown operation; allowed: " + Grants.OPERATIONS);
-            }
-        }
-        return changeGrants(p, ref, user, Set.copyOf(operations));
+        return changeGrants(p, ref, user, Grants.parse("operations", operations));
     }
 
     public KeyRecord deleteGrant(Principal p, String ref, String user) {
         return changeGrants(p, ref, user, null);
     }
 
-    private KeyRecord changeGrants(Principal p, String ref, String user, Set<String> ops) {
+    private KeyRecord changeGrants(Principal p, String ref, String user, Set<Permission> ops) {
         return access.mutate(p, ref, k -> Policy.checkManageGrants(p, k, ref), k -> {
-            Map<String, Set<String>> g = new HashMap<>(k.grants());
+            Map<String, Set<Permission>> g = new HashMap<>(k.grants());
             if (ops == null) {
                 if (g.remove(user) == null) {
                     throw KwException.notFound("grant for user '" + user + "' on key '" + ref + "'");
@@ -313,7 +309,7 @@ public final class KeyService {
     }
 
     private static void requireNotDestroyed(KeyRecord k, String ref) {
-        if (KeyStates.DESTROYED.equals(k.state())) {
+        if (k.state() == KeyState.DESTROYED) {
             throw KwException.invalidState("key '" + ref + "' is destroyed");
         }
     }

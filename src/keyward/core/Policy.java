@@ -2,6 +2,7 @@ package keyward.core;
 
 import java.util.Set;
 import keyward.store.KeyRecord;
+import keyward.store.Permission;
 
 /**
  * Who may do what with a key. The owner holds every operation; others need a grant naming the
@@ -18,28 +19,28 @@ final class Policy {
                 || k.grants().containsKey(Grants.EVERYONE);
     }
 
-    static boolean allowed(Principal p, KeyRecord k, String operation) {
+    static boolean allowed(Principal p, KeyRecord k, Permission operation) {
         if (p.user().equals(k.owner())) {
             return true;
         }
-        if (p.admin() && operation.equals("get")) {
+        if (p.admin() && operation == Permission.GET) {
             return true;
         }
-        Set<String> mine = k.grants().get(p.user());
+        Set<Permission> mine = k.grants().get(p.user());
         if (mine != null && mine.contains(operation)) {
             return true;
         }
-        Set<String> everyone = k.grants().get(Grants.EVERYONE);
+        Set<Permission> everyone = k.grants().get(Grants.EVERYONE);
         return everyone != null && everyone.contains(operation);
     }
 
     /** Throws not_found when the key is invisible to the caller, forbidden when the operation is not granted. */
-    static void check(Principal p, KeyRecord k, String operation, String ref) {
+    static void check(Principal p, KeyRecord k, Permission operation, String ref) {
         if (!visible(p, k)) {
             throw KwException.notFound("key '" + ref + "'");
         }
         if (!allowed(p, k, operation)) {
-            throw KwException.forbidden("user '" + p.user() + "' may not " + operation + " with key '" + ref + "'");
+            throw KwException.forbidden("user '" + p.user() + "' may not " + operation.wire() + " with key '" + ref + "'");
         }
     }
 

@@ -29,11 +29,11 @@ public final class Kek {
 
     static final String FILE_PREFIX = "keyward-kek-v1:";
     static final int KEY_LENGTH = 32;
-    private static final byte FORMAT = 0x01;
-    private static final int MIN_WRAPPED = 1 + Aead.NONCE_LENGTH + Aead.TAG_LENGTH;
     private static final byte[] CANARY = "keyward master key canary v1".getBytes(StandardCharsets.US_ASCII);
 
     private final Secret key;
+    /** The wrapped layout above is a {@link Sealer}'s under the KEK itself. */
+    private final Sealer sealer;
     private final String id;
 
     private Kek(Secret key) {
@@ -41,6 +41,7 @@ public final class Kek {
             throw new IllegalArgumentException("a KEK is 32 bytes");
         }
         this.key = key;
+        this.sealer = new Sealer(key);
         byte[] mac = Macs.hmac(Hash.SHA256, key.revealBytes(), "keyward-kek-id-v1".getBytes(StandardCharsets.US_ASCII));
         this.id = HexFormat.of().formatHex(mac, 0, 4);
     }
@@ -108,13 +109,7 @@ public final class Kek {
 
     /** Wraps {@code plaintext} for the row ({@code objectId}, {@code kid}, {@code purpose}). */
     public byte[] wrap(byte[] plaintext, String objectId, int kid, String purpose) {
-        byte[] nonce = Rand.bytes(Aead.NONCE_LENGTH);
-        byte[] sealed = Aead.seal(Algorithm.AES_256_GCM, key.revealBytes(), nonce, plaintext, aad(objectId, kid, purpose));
-        byte[] out = new byte[1 + nonce.length + sealed.length];
-        out[0] = FORMAT;
-        System.arraycopy(nonce, 0, out, 1, nonce.length);
-        System.arraycopy(sealed, 0, out, 1 + nonce.length, sealed.length);
-        return out;
+        return sealer.seal(plaintext, aad(objectId, kid, purpose));
     }
 
     /**
@@ -123,12 +118,7 @@ public final class Kek {
      * @throws DecryptionFailedException if it is not this KEK's or not this row's, or was altered
      */
     public Secret unwrap(byte[] wrapped, String objectId, int kid, String purpose) throws DecryptionFailedException {
-        if (wrapped == null || wrapped.length < MIN_WRAPPED || wrapped[0] != FORMAT) {
-            throw new DecryptionFailedException();
-        }
-        byte[] nonce = Arrays.copyOfRange(wrapped, 1, 1 + Aead.NONCE_LENGTH);
-        byte[] sealed = Arrays.copyOfRange(wrapped, 1 + Aead.NONCE_LENGTH, wrapped.length);
-        return Secret.of(Aead.open(Algorithm.AES_256_GCM, key.revealBytes(), nonce, sealed, aad(objectId, kid, purpose)));
+        return Secret.of(sealer.open(wrapped, aad(objectId, kid, purpose)));
     }
 
     /** A value only this KEK opens, for the database: a node with another KEK refuses to start. */

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,18 +16,19 @@ import keyward.json.Json;
 
 /** One request as a route sees it: path captures, query, the (already bounded) body, the caller. */
 final class Call {
-    private static final Json.Limits LIMITS = Json.Limits.DEFAULT;
-
     final HttpExchange exchange;
     private final String[] params;
     private final byte[] body;
+    private final Json.Limits limits;
     private final Map<String, List<String>> query;
     Principal principal;
 
-    Call(HttpExchange exchange, String[] params, byte[] body) {
+    /** @param limits what the body's JSON may hold (sized to max_body_bytes) */
+    Call(HttpExchange exchange, String[] params, byte[] body, Json.Limits limits) {
         this.exchange = exchange;
         this.params = params;
         this.body = body;
+        this.limits = limits;
         this.query = parseQuery(exchange.getRequestURI().getRawQuery());
     }
 
@@ -47,7 +49,7 @@ final class Call {
         if (body.length == 0) {
             return new LinkedHashMap<String, Object>();
         }
-        return Json.parse(body, LIMITS);
+        return Json.parse(body, limits);
     }
 
     /** Refuses query parameters other than {@code allowed}. */
@@ -79,13 +81,16 @@ final class Call {
         if (v == null) {
             return null;
         }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= min && n <= max) {
-                return n;
+        // ASCII digits only: parseInt also takes other scripts' digits ("١٠")
+        if (!v.isEmpty() && v.length() <= 11 && v.chars().allMatch(c -> c >= '0' && c <= '9' || c == '-')) {
+            try {
+                int n = Integer.parseInt(v);
+                if (n >= min && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // fall through to the one message
             }
-        } catch (NumberFormatException e) {
-            // fall through to the one message
         }
         throw KwException.invalid("query parameter '" + name + "' must be an integer " + min + ".." + max);
     }
@@ -124,12 +129,11 @@ final class Call {
         while (i < s.length()) {
             char c = s.charAt(i);
             if (c == '%') {
-                int hi = i + 2 < s.length() ? Character.digit(s.charAt(i + 1), 16) : -1;
-                int lo = i + 2 < s.length() ? Character.digit(s.charAt(i + 2), 16) : -1;
-                if (hi < 0 || lo < 0) {
+                // ASCII hex digits only: Character.digit would also take, e.g., Arabic-Indic digits
+                if (i + 2 >= s.length() || !HexFormat.isHexDigit(s.charAt(i + 1)) || !HexFormat.isHexDigit(s.charAt(i + 2))) {
                     throw KwException.invalid("bad percent-encoding in the URL");
                 }
-                out.write(hi * 16 + lo);
+                out.write(HexFormat.fromHexDigits(s, i + 1, i + 3));
                 i += 3;
             } else if (c == '+' && plusIsSpace) {
                 out.write(' ');

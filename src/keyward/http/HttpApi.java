@@ -30,7 +30,9 @@ import keyward.log.Log;
 /**
  * The HTTP(S) front end on {@code com.sun.net.httpserver}: one dispatcher that finds the route,
  * bounds and checks the body, authenticates, runs the route on a bounded worker pool, maps every
- * exception to the error body in one place, and records audit, metrics and a log line.
+ * exception to the error body in one place, and records audit, metrics and a log line. Reading
+ * each request and writing each answer must each end within {@code request_timeout_ms}
+ * ({@link Deadlines}); a body's JSON is bounded by limits sized to {@code max_body_bytes}.
  */
 public final class HttpApi implements AutoCloseable {
     private final ApiOptions options;
@@ -41,9 +43,11 @@ public final class HttpApi implements AutoCloseable {
     private final Authenticator authenticator;
     private final AtomicLong requestIds = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Json.Limits jsonLimits;
     private volatile boolean draining;
     private HttpServer server;
     private ThreadPoolExecutor workers;
+    private Deadlines deadlines;
 
     public HttpApi(ApiOptions options, Core core, AuditTrail audit, Metrics metrics, Supplier<String> readiness) {
         this.options = options;
@@ -51,7 +55,8 @@ public final class HttpApi implements AutoCloseable {
         this.audit = audit;
         this.metrics = metrics;
         this.authenticator = new Authenticator(core.users(), AuthBackoff.defaults(core.clock()));
-        router.addAll(OpsRoutes.routes(core, metrics, readiness, options.version()));
+        this.jsonLimits = Json.Limits.forBody(options.maxBodyBytes());
+        router.addAll(OpsRoutes.routes(core, metrics, readiness, options.version(), options.git()));
         router.addAll(KeyRoutes.routes(core));
         router.addAll(CryptoRoutes.routes(core));
         router.addAll(AccessRoutes.routes(core));
@@ -62,10 +67,11 @@ public final class HttpApi implements AutoCloseable {
         router.addAll(routes);
     }
 
+    /** Listens; on failure nothing is left bound or running. */
     public void start() throws IOException {
         InetSocketAddress addr = new InetSocketAddress(options.bind(), options.port());
         if (options.ssl() != null) {
-            HttpsServer https = HttpsServer.create(addr, 1024);
+            HttpsServer https = HttpsServer.create();
             https.setHttpsConfigurator(new HttpsConfigurator(options.ssl()) {
                 @Override
                 public void configure(HttpsParameters params) {
@@ -80,18 +86,39 @@ public final class HttpApi implements AutoCloseable {
             });
             server = https;
         } else {
-            server = HttpServer.create(addr, 1024);
+            server = HttpServer.create();
         }
-        int threads = options.workerThreads();
-        workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(8192),
-                r -> {
-                    Thread t = new Thread(r, "keyward-http-" + r.hashCode());
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.CallerRunsPolicy());
-        server.setExecutor(workers);
-        server.createContext("/", this::dispatch);
-        server.start();
+        try {
+            server.bind(addr, 1024);
+        } catch (java.net.BindException e) {
+            server.stop(0); // the unbound server has started its idle timer already
+            server = null;
+            throw new java.net.BindException("cannot listen on " + options.bind() + ":" + options.port() + ": "
+                    + e.getMessage() + "; stop what uses that port or choose another (--port)");
+        }
+        try {
+            int threads = options.workerThreads();
+            workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(8192),
+                    r -> {
+                        Thread t = new Thread(r, "keyward-http-" + r.hashCode());
+                        t.setDaemon(true);
+                        return t;
+                    }, new ThreadPoolExecutor.CallerRunsPolicy());
+            deadlines = new Deadlines(options.requestTimeoutMs());
+            server.setExecutor(deadlines.guard(workers));
+            server.createContext("/", this::dispatch);
+            server.start();
+        } catch (RuntimeException e) {
+            server.stop(0);
+            if (workers != null) {
+                workers.shutdownNow();
+            }
+            if (deadlines != null) {
+                deadlines.close();
+            }
+            server = null;
+            throw e;
+        }
     }
 
     public int port() {
@@ -109,19 +136,23 @@ public final class HttpApi implements AutoCloseable {
         String operation = "unknown";
         String user = "-";
         String keyRef = null;
-        int status;
+        int status = 500;
         boolean audited = false;
+        Deadlines.Watch watch = deadlines.watch(); // in the read phase, begun when a worker took the exchange up
         try {
             if (draining) {
                 ex.getResponseHeaders().set("Connection", "close");
-                write(ex, errorReply(new KwException(ErrorCode.UNAVAILABLE, "the server is shutting down"), rid));
+                Reply reply = errorReply(new KwException(ErrorCode.UNAVAILABLE, "the server is shutting down"), rid);
+                status = reply.status();
+                watch.arm();
+                write(ex, reply);
                 return;
             }
             String remote = remote(ex);
             String method = ex.getRequestMethod();
             String[] path = splitPath(ex.getRequestURI().getRawPath());
             Router.Match m = path == null ? null : router.find(method, path, null);
-            Reply reply;
+            Reply reply = null;
             if (m == null) {
                 TreeSet<String> allowed = new TreeSet<>();
                 if (path != null) {
@@ -140,17 +171,26 @@ public final class HttpApi implements AutoCloseable {
                 audited = route.authenticated();
                 keyRef = m.params().length > 0 && route.segments().length > 2 && "keys".equals(route.segments()[1])
                         ? m.params()[0] : null;
+                byte[] body = null;
                 try {
-                    byte[] body = readBody(ex);
-                    Call call = new Call(ex, m.params(), body);
-                    if (route.authenticated()) {
-                        Principal p = authenticator.authenticate(ex, remote);
-                        call.principal = p;
-                        user = p.user();
-                    }
-                    reply = route.handler().handle(call);
-                } catch (Exception | StackOverflowError e) {
+                    body = readBody(ex);
+                } catch (KwException e) {
                     reply = errorReply(e, rid);
+                } finally {
+                    watch.pause(); // the route's own work is never cut off
+                }
+                if (reply == null) {
+                    try {
+                        Call call = new Call(ex, m.params(), body, jsonLimits);
+                        if (route.authenticated()) {
+                            Principal p = authenticator.authenticate(ex, remote);
+                            call.principal = p;
+                            user = p.user();
+                        }
+                        reply = route.handler().handle(call);
+                    } catch (Exception | StackOverflowError e) {
+                        reply = errorReply(e, rid);
+                    }
                 }
             }
             status = reply.status();
@@ -158,19 +198,44 @@ public final class HttpApi implements AutoCloseable {
                 String outcome = status < 400 ? "ok" : errorCodeOf(reply);
                 audit.record(user, operation, keyRef, outcome, remote);
             }
+            watch.arm();
             write(ex, reply);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            // the client went away, or a phase outlived request_timeout_ms and we closed the connection
+            status = watch.expired() ? 408 : 500;
+            Log.warn("request " + rid + ": " + (watch.expired()
+                    ? "cut off: not read or answered within request_timeout_ms (" + options.requestTimeoutMs() + " ms)"
+                    : "the connection failed: " + e));
+        } catch (RuntimeException e) {
             status = 500;
-            Log.debug("request " + rid + ": connection failed while answering: " + e.getClass().getSimpleName());
+            Log.error("request " + rid + ": unexpected failure while recording or answering", e);
+            answerInternalError(ex, watch, rid);
         } finally {
-            ex.close();
-            inFlight.decrementAndGet();
+            try {
+                ex.close();
+            } finally {
+                watch.pause();
+                inFlight.decrementAndGet();
+            }
         }
         long nanos = System.nanoTime() - t0;
         metrics.record(operation, status, nanos);
         if (Log.enabled(Log.Level.INFO)) {
             Log.request("request id=" + rid + " user=" + user + " op=" + operation + " status=" + status
                     + " ms=" + millis(nanos));
+        }
+    }
+
+    /** A plain 500 unless an answer has begun; failing that too is no news (the cause is logged). */
+    private static void answerInternalError(HttpExchange ex, Deadlines.Watch watch, String rid) {
+        if (ex.getResponseCode() != -1) {
+            return;
+        }
+        try {
+            watch.arm();
+            write(ex, errorReply(new KwException(ErrorCode.INTERNAL, "internal error (request " + rid + ")"), rid));
+        } catch (IOException | RuntimeException ignored) {
+            // the connection is gone or closed: the client sees that instead
         }
     }
 
@@ -323,6 +388,7 @@ public final class HttpApi implements AutoCloseable {
             workers.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        deadlines.close();
     }
 
     @Override

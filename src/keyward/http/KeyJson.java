@@ -20,7 +20,7 @@ final class KeyJson {
         m.put("id", k.id());
         m.put("name", nullable(k.name()));
         m.put("algorithm", k.algorithm());
-        m.put("state", k.state());
+        m.put("state", k.state().wire());
         m.put("owner", k.owner());
         m.put("tags", k.tags());
         m.put("attributes", new TreeMap<>(k.attributes()));

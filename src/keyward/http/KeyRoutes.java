@@ -12,6 +12,7 @@ import keyward.core.KwException;
 import keyward.json.Fields;
 import keyward.store.KeyPage;
 import keyward.store.KeyRecord;
+import keyward.store.Permission;
 
 /** The key lifecycle endpoints and grants (api.md, Keys and Access). */
 final class KeyRoutes {
@@ -94,7 +95,7 @@ final class KeyRoutes {
                     return Reply.ok(KeyJson.metadata(keys.cancelDestroy(c.principal(), c.param(0))));
                 }),
                 Route.of("GET", "/v1/keys/{ref}/grants", "grant.list", true, c -> {
-                    Map<String, Set<String>> grants = new TreeMap<>(keys.grants(c.principal(), c.param(0)));
+                    Map<String, Set<Permission>> grants = new TreeMap<>(keys.grants(c.principal(), c.param(0)));
                     List<Object> out = new ArrayList<>();
                     grants.forEach((user, ops) -> out.add(grantJson(user, ops)));
                     return Reply.ok(Map.of("grants", out));
@@ -115,10 +116,10 @@ final class KeyRoutes {
                 }));
     }
 
-    private static Map<String, Object> grantJson(String user, Set<String> ops) {
+    private static Map<String, Object> grantJson(String user, Set<Permission> ops) {
         Map<String, Object> g = new LinkedHashMap<>();
         g.put("user", user);
-        g.put("operations", List.copyOf(new java.util.TreeSet<>(ops)));
+        g.put("operations", Permission.sortedNames(ops));
         return g;
     }
 }

@@ -16,7 +16,8 @@ final class OpsRoutes {
     /**
      * @param readiness returns null when ready, else the name of the failing part
      */
-    static List<Route> routes(Core core, Metrics metrics, Supplier<String> readiness, String version) {
+    static List<Route> routes(Core core, Metrics metrics, Supplier<String> readiness, String version,
+            String git) {
         return List.of(
                 Route.of("GET", "/health", "health", false, c -> Reply.ok(Map.of("status", "up"))),
                 Route.of("GET", "/ready", "ready", false, c -> {
@@ -29,7 +30,7 @@ final class OpsRoutes {
                 Route.of("GET", "/version", "version", false, c -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("version", version);
-                    m.put("git", Version.git());
+                    m.put("git", git);
                     m.put("java", System.getProperty("java.version"));
                     return Reply.ok(m);
                 }),

@@ -15,8 +15,8 @@ import java.nio.charset.StandardCharsets;
  * in a long ({@code -0} gives {@code 0L}), and {@code java.math.BigDecimal} for every other number.
  * It refuses anything RFC 8259 does not allow (comments, trailing commas, leading zeros, NaN,
  * raw control characters in strings, invalid UTF-8, unpaired surrogate escapes, trailing
- * garbage). It does not recurse, so nesting is limited only by {@link Limits#maxDepth()}; a
- * number literal is limited to {@value JsonReader#MAX_NUMBER_CHARS} characters so that no
+ * garbage). It does not recurse, so nesting is limited only by {@link Limits#maxDepth()}; the
+ * objects it builds are bounded by {@link Limits#maxValues()}; a number literal is limited to {@value JsonReader#MAX_NUMBER_CHARS} characters so that no
  * document can make the big-number conversion slow.
  *
  * <p>Every failure is a {@link JsonException} whose message names an offset or a limit and never
@@ -33,15 +33,38 @@ public final class Json {
      * @param maxDepth         most nested arrays/objects (a top-level array is depth 1)
      * @param maxStringLength  most UTF-16 chars in one string or member name
      * @param maxDocumentBytes most bytes in the UTF-8 document
+     * @param maxValues        most values in the document, counting every object, array and
+     *                         scalar at any depth (member names are not values)
      */
-    public record Limits(int maxDepth, int maxStringLength, int maxDocumentBytes) {
-        /** 64 levels, 1 MiB strings, 1 MiB documents. */
+    public record Limits(int maxDepth, int maxStringLength, int maxDocumentBytes, int maxValues) {
+        /** 64 levels, 1 MiB strings, 1 MiB documents, 16,384 values. */
         public static final Limits DEFAULT = new Limits(64, 1 << 20, 1 << 20);
 
+        /**
+         * Every byte a value can take is one more object to build: {@code [{},{},...]} makes one
+         * map per 3 bytes (350,000 from 1 MiB, some 30 MB of heap). One value per 64 bytes of
+         * the document limit, and never fewer than 8,192, bounds that to a few MB per 1 MiB while
+         * the largest real request (a 1,000-item batch of objects with a few fields, some 6,000
+         * values) fits under any document limit.
+         */
+        static final int BYTES_PER_VALUE = 64;
+        static final int MIN_VALUES = 8192;
+
         public Limits {
-            if (maxDepth < 1 || maxStringLength < 0 || maxDocumentBytes < 0) {
+            if (maxDepth < 1 || maxStringLength < 0 || maxDocumentBytes < 0 || maxValues < 1) {
                 throw new IllegalArgumentException("JSON limits must be positive");
             }
+        }
+
+        /** With the value limit that goes with the document limit (see {@link #BYTES_PER_VALUE}). */
+        public Limits(int maxDepth, int maxStringLength, int maxDocumentBytes) {
+            this(maxDepth, maxStringLength, maxDocumentBytes,
+                    Math.max(MIN_VALUES, maxDocumentBytes / BYTES_PER_VALUE));
+        }
+
+        /** For request bodies of at most {@code maxBodyBytes}: 64 levels, strings and documents up to that size. */
+        public static Limits forBody(int maxBodyBytes) {
+            return new Limits(DEFAULT.maxDepth(), maxBodyBytes, maxBodyBytes);
         }
     }
 

@@ -24,6 +24,8 @@ final class JsonReader {
     private Object[] open = new Object[8];
     private String[] keys = new String[8];
     private int depth;
+    /** Values begun so far (containers when opened, scalars when read). */
+    private int values;
 
     JsonReader(byte[] utf8, Json.Limits limits) {
         if (utf8.length > limits.maxDocumentBytes()) {
@@ -51,6 +53,10 @@ final class JsonReader {
             // Expecting a value: open containers until a complete value is in hand.
             skipWhitespace();
             int c = peek();
+            if (++values > limits.maxValues()) {
+                throw new JsonException("JSON document holds more than " + limits.maxValues()
+                        + " values at offset " + pos);
+            }
             Object value;
             if (c == '{') {
                 pos++;

@@ -8,9 +8,14 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import keyward.store.AccountCodec;
 import keyward.store.AuditCheckpoint;
 import keyward.store.AuditRecord;
+import keyward.store.BinaryLayout;
+import keyward.store.BinaryReader;
+import keyward.store.BinaryWriter;
 import keyward.store.KeyRecord;
+import keyward.store.KeyRecordCodec;
 import keyward.store.TokenRecord;
 import keyward.store.UserRecord;
 
@@ -42,8 +47,8 @@ import keyward.store.UserRecord;
  * file is useless. Key material inside stays wrapped exactly as stored, so it is under the KEK twice.
  *
  * <p>The chunks' plaintexts, concatenated, are a sequence of records {@code tag u8 | body}
- * (bodies in {@link RecordCodec}), in the order metadata, users, tokens, keys, audit entries,
- * checkpoints, then one end record:
+ * (bodies in {@link RecordCodec}, in {@link BinaryLayout#BACKUP}), in the order metadata, users,
+ * tokens, keys, audit entries, checkpoints, then one end record:
  * <pre>
  * 0x01 meta  str name | bytes value        0x04 key         0x7F end  7 x i64: meta, users, tokens,
  * 0x02 user                                0x05 audit                 keys, versions, audit entries,
@@ -74,32 +79,34 @@ final class BackupFile {
     /** A sink that writes records; {@link #end} writes the end record. Not thread-safe. */
     static final class RecordWriter implements Sink {
         private final DataOutputStream out;
+        private final BinaryWriter binary;
 
         RecordWriter(OutputStream out) {
             this.out = new DataOutputStream(out);
+            this.binary = new BinaryWriter(this.out, BinaryLayout.BACKUP);
         }
 
         @Override
         public void meta(String name, byte[] value) {
             write(META, o -> {
-                RecordCodec.str(o, name);
-                RecordCodec.bytes(o, value);
+                o.str(name);
+                o.bytes(value);
             });
         }
 
         @Override
         public void user(UserRecord user) {
-            write(USER, o -> RecordCodec.user(o, user));
+            write(USER, o -> AccountCodec.write(o, user));
         }
 
         @Override
         public void token(TokenRecord token) {
-            write(TOKEN, o -> RecordCodec.token(o, token));
+            write(TOKEN, o -> AccountCodec.write(o, token));
         }
 
         @Override
         public void key(KeyRecord key) {
-            write(KEY, o -> RecordCodec.key(o, key));
+            write(KEY, o -> KeyRecordCodec.write(o, key));
         }
 
         @Override
@@ -118,7 +125,7 @@ final class BackupFile {
             write(END, o -> {
                 for (long c : new long[] {n.meta(), n.users(), n.tokens(), n.keys(), n.versions(), n.audit(),
                         n.checkpoints()}) {
-                    o.writeLong(c);
+                    o.i64(c);
                 }
             });
             try {
@@ -129,13 +136,13 @@ final class BackupFile {
         }
 
         private interface Body {
-            void write(DataOutputStream out) throws IOException;
+            void write(BinaryWriter out) throws IOException;
         }
 
         private void write(int tag, Body body) {
             try {
                 out.writeByte(tag);
-                body.write(out);
+                body.write(binary);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -149,6 +156,7 @@ final class BackupFile {
     static Counts replay(DataInputStream in, Sink sink, String name) throws IOException {
         Counts.Tally n = new Counts.Tally();
         List<AuditRecord> audit = new ArrayList<>();
+        BinaryReader body = new BinaryReader(in, BinaryLayout.BACKUP);
         try {
             while (true) {
                 int tag = in.readUnsignedByte();
@@ -158,25 +166,25 @@ final class BackupFile {
                 }
                 switch (tag) {
                     case META -> {
-                        sink.meta(RecordCodec.str(in), RecordCodec.bytes(in));
+                        sink.meta(body.str(), body.bytes());
                         n.meta++;
                     }
                     case USER -> {
-                        sink.user(RecordCodec.user(in));
+                        sink.user(AccountCodec.user(body));
                         n.users++;
                     }
                     case TOKEN -> {
-                        sink.token(RecordCodec.token(in));
+                        sink.token(AccountCodec.token(body));
                         n.tokens++;
                     }
                     case KEY -> {
-                        KeyRecord k = RecordCodec.key(in);
+                        KeyRecord k = KeyRecordCodec.read(body);
                         sink.key(k);
                         n.keys++;
                         n.versions += k.versions().size();
                     }
                     case AUDIT -> {
-                        audit.add(RecordCodec.audit(in));
+                        audit.add(RecordCodec.audit(body));
                         n.audit++;
                         if (audit.size() == AUDIT_BATCH) {
                             sink.audit(List.copyOf(audit));
@@ -184,7 +192,7 @@ final class BackupFile {
                         }
                     }
                     case CHECKPOINT -> {
-                        sink.checkpoint(RecordCodec.checkpoint(in));
+                        sink.checkpoint(RecordCodec.checkpoint(body));
                         n.checkpoints++;
                     }
                     case END -> {

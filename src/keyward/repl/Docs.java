@@ -3,14 +3,16 @@ package keyward.repl;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import keyward.json.Json;
 import keyward.store.KeyRecord;
+import keyward.store.KeyState;
 import keyward.store.KeyVersion;
+import keyward.store.Permission;
 import keyward.store.TokenRecord;
 import keyward.store.UserRecord;
 
@@ -45,8 +47,8 @@ final class Docs {
         r.put("id", k.id());
         r.put("name", Fields.nullable(k.name()));
         r.put("algorithm", k.algorithm());
-        r.put("state", k.state());
-        r.put("state_before_destroy", Fields.nullable(k.stateBeforeDestroy()));
+        r.put("state", k.state().wire());
+        r.put("state_before_destroy", k.stateBeforeDestroy() == null ? Json.NULL : k.stateBeforeDestroy().wire());
         r.put("owner", Fields.nullable(k.owner()));
         r.put("tags", k.tags());
         r.put("attributes", new HashMap<>(k.attributes()));
@@ -71,7 +73,7 @@ final class Docs {
         }
         r.put("versions", versions);
         Map<String, Object> grants = new LinkedHashMap<>();
-        k.grants().forEach((user, ops) -> grants.put(user, List.copyOf(new TreeSet<>(ops))));
+        k.grants().forEach((user, ops) -> grants.put(user, Permission.sortedNames(ops)));
         r.put("grants", grants);
         Map<String, Object> stamps = new LinkedHashMap<>();
         stamps.put("fields", d.fields());
@@ -91,8 +93,9 @@ final class Docs {
         b.id = Fields.str(r, "id");
         b.name = Fields.strOrNull(r, "name");
         b.algorithm = Fields.str(r, "algorithm");
-        b.state = Fields.str(r, "state");
-        b.stateBeforeDestroy = Fields.strOrNull(r, "state_before_destroy");
+        b.state = state(Fields.str(r, "state"));
+        String before = Fields.strOrNull(r, "state_before_destroy");
+        b.stateBeforeDestroy = before == null ? null : state(before);
         b.owner = Fields.strOrNull(r, "owner");
         List<String> tags = new ArrayList<>();
         for (Object t : Fields.list(r, "tags")) {
@@ -118,11 +121,12 @@ final class Docs {
                     Fields.bytesOrNull(m, "wrapped"), Fields.bytesOrNull(m, "public_key"), instant(m, "created_at")));
         }
         b.versions = versions;
-        Map<String, Set<String>> grants = new HashMap<>();
+        Map<String, Set<Permission>> grants = new HashMap<>();
         Fields.obj(r, "grants").forEach((user, ops) -> {
-            Set<String> set = new TreeSet<>();
+            Set<Permission> set = new HashSet<>();
             for (Object op : Fields.list(Map.of("grants", ops), "grants")) {
-                set.add(string(op, "grants"));
+                String name = string(op, "grants");
+                set.add(Permission.parse(name).orElseThrow(() -> new ProtocolException(Permission.unknown(name))));
             }
             grants.put(user, set);
         });
@@ -195,6 +199,10 @@ final class Docs {
     private static Instant instant(Map<String, Object> m, String field) {
         Long ms = Fields.lngOrNull(m, field);
         return ms == null ? null : Instant.ofEpochMilli(ms);
+    }
+
+    private static KeyState state(String name) {
+        return KeyState.parse(name).orElseThrow(() -> new ProtocolException(KeyState.unknown(name)));
     }
 
     private static String string(Object o, String what) {

@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import keyward.core.KeyStates;
 import keyward.store.KeyRecord;
+import keyward.store.KeyState;
 import keyward.store.KeyVersion;
+import keyward.store.Permission;
 
 /**
  * The merge rules. {@link #merge} is a join: commutative, associative and idempotent, so nodes
@@ -72,7 +73,7 @@ final class Merge {
         out.rowVersion = 0;
 
         Map<String, String> grantStamps = new HashMap<>();
-        Map<String, Set<String>> grants = new HashMap<>();
+        Map<String, Set<Permission>> grants = new HashMap<>();
         Set<String> users = new TreeSet<>(a.grants().keySet());
         users.addAll(b.grants().keySet());
         users.addAll(a.key().grants().keySet());
@@ -82,14 +83,14 @@ final class Merge {
             String sb = b.grants().getOrDefault(u, "");
             KeyDoc w = sa.compareTo(sb) > 0 || (sa.equals(sb) && ops(a, u).compareTo(ops(b, u)) >= 0) ? a : b;
             grantStamps.put(u, sa.compareTo(sb) >= 0 ? sa : sb);
-            Set<String> ops = w.key().grants().get(u);
+            Set<Permission> ops = w.key().grants().get(u);
             if (ops != null) {
                 grants.put(u, ops);
             }
         }
         out.grants = grants;
 
-        boolean destroyed = KeyStates.DESTROYED.equals(out.state);
+        boolean destroyed = out.state == KeyState.DESTROYED;
         Map<Integer, String> versionStamps = new HashMap<>();
         Map<Integer, KeyVersion> byKid = new HashMap<>();
         for (KeyDoc d : List.of(a, b)) {
@@ -130,13 +131,13 @@ final class Merge {
 
     /** Positive if a's state wins: higher in merge order, then newer. */
     private static int stateOrder(KeyDoc a, KeyDoc b) {
-        int byRank = Integer.compare(KeyStates.rank(a.key().state()), KeyStates.rank(b.key().state()));
+        int byRank = Integer.compare(a.key().state().rank(), b.key().state().rank());
         return byRank != 0 ? byRank : a.state().compareTo(b.state());
     }
 
     private static String ops(KeyDoc d, String user) {
-        Set<String> ops = d.key().grants().get(user);
-        return ops == null ? "" : "+" + String.join(",", new TreeSet<>(ops));
+        Set<Permission> ops = d.key().grants().get(user);
+        return ops == null ? "" : "+" + String.join(",", Permission.sortedNames(ops));
     }
 
     static boolean plainEquals(KeyRecord a, KeyRecord b) {
@@ -146,7 +147,7 @@ final class Merge {
     }
 
     private static boolean stateEquals(KeyRecord a, KeyRecord b) {
-        return a.state().equals(b.state()) && Objects.equals(a.stateBeforeDestroy(), b.stateBeforeDestroy())
+        return a.state() == b.state() && Objects.equals(a.stateBeforeDestroy(), b.stateBeforeDestroy())
                 && Objects.equals(a.destroyAt(), b.destroyAt());
     }
 

@@ -49,7 +49,13 @@ final class SupplierServer implements AutoCloseable {
         int port = Integer.parseInt(bindAddress.substring(colon + 1));
         this.server = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
         server.setReuseAddress(true);
-        server.bind(new InetSocketAddress(host, port), 32);
+        try {
+            server.bind(new InetSocketAddress(host, port), 32);
+        } catch (java.net.BindException e) {
+            server.close();
+            throw new java.net.BindException("replication: cannot listen on " + bindAddress + ": " + e.getMessage()
+                    + "; stop what uses that port or change [replication] bindaddress");
+        }
         server.setEnabledProtocols(new String[] {PinnedTls.PROTOCOL});
         server.setNeedClientAuth(true);
         this.workers = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(8), r -> {

@@ -9,7 +9,7 @@ import java.util.List;
  * @param visibleTo if non-null, only keys this user owns or holds a grant on (including a "*" grant)
  * @param limit     1..1000
  */
-public record KeyQuery(List<String> tags, String name, String algorithm, String state, String owner,
+public record KeyQuery(List<String> tags, String name, String algorithm, KeyState state, String owner,
                        String visibleTo, int limit, String after) {
 
     public KeyQuery {

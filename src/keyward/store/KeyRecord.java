@@ -13,19 +13,19 @@ import java.util.Set;
  * if the stored row still has this value, and the stored copy then carries {@code rowVersion + 1}.
  * Every collection is immutable; build changed copies with the {@code with...} methods.
  *
- * @param state             one of active, deactivated, compromised, pending_destruction, destroyed
+ * @param state             the lifecycle state
  * @param stateBeforeDestroy the state to return to on cancel-destroy (only while pending_destruction)
  * @param autoRotatePeriod  seconds, 0 = never
  * @param rotatedAt         when the primary version was made (auto-rotation counts from it)
  * @param destroyAt         when a pending destruction becomes due, else {@code null}
- * @param grants            user name (or "*") to the granted operation names
+ * @param grants            user name (or "*") to the granted operations
  */
 public record KeyRecord(
-        String id, String name, String algorithm, String state, String stateBeforeDestroy,
+        String id, String name, String algorithm, KeyState state, KeyState stateBeforeDestroy,
         String owner, List<String> tags, Map<String, String> attributes, boolean exportable,
         int primaryVersion, int minDecryptionVersion, long autoRotatePeriod,
         Instant createdAt, Instant updatedAt, Instant rotatedAt, Instant destroyAt,
-        List<KeyVersion> versions, Map<String, Set<String>> grants, long rowVersion) {
+        List<KeyVersion> versions, Map<String, Set<Permission>> grants, long rowVersion) {
 
     public KeyRecord {
         tags = List.copyOf(tags);
@@ -64,7 +64,8 @@ public record KeyRecord(
 
     /** Mutable builder; {@link #build()} makes the immutable record. */
     public static final class Builder {
-        public String id, name, algorithm, state, stateBeforeDestroy, owner;
+        public String id, name, algorithm, owner;
+        public KeyState state, stateBeforeDestroy;
         public List<String> tags = List.of();
         public Map<String, String> attributes = Map.of();
         public boolean exportable;
@@ -72,7 +73,7 @@ public record KeyRecord(
         public long autoRotatePeriod;
         public Instant createdAt, updatedAt, rotatedAt, destroyAt;
         public List<KeyVersion> versions = List.of();
-        public Map<String, Set<String>> grants = Map.of();
+        public Map<String, Set<Permission>> grants = Map.of();
         public long rowVersion;
 
         public Builder() {

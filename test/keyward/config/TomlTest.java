@@ -93,6 +93,45 @@ class TomlTest {
     }
 
     @Test
+    void parse_aTableMadeByDottedKeysThenNamedByAHeader_isRefusedWithItsLine() {
+        assertEquals("config: file t.toml line 3: table [a] was already defined by dotted keys",
+                refusal("a.b = 1\n\n[a]\n"));
+        assertTrue(refusal("[t]\na.b.c = 1\n[t.a.b]\n").startsWith("config: file t.toml line 3: table [t.a.b]"));
+        assertEquals("config: file t.toml line 4: 'a.b' was already defined by a table header",
+                refusal("[a.b]\nx = 1\n[a]\nb.y = 2\n"));
+        // sub-tables of a dotted table, and dotted keys under an implicit table, stay allowed
+        assertEquals(Map.of("a", Map.of("b", 1L, "c", Map.of("d", 2L))), parse("a.b = 1\n[a.c]\nd = 2\n"));
+        assertEquals(Map.of("a", Map.of("b", Map.of("c", Map.of("z", 1L), "d", 2L))),
+                parse("[a.b.c]\nz = 1\n[a]\nb.d = 2\n"));
+    }
+
+    @Test
+    void parse_unicodeEscapeBeyondIntRange_isAConfigErrorNamingTheLine() {
+        assertEquals("config: file t.toml line 2: invalid unicode escape", refusal("a = 1\nb = \"\\UFFFFFFFF\"\n"));
+        assertEquals("config: file t.toml line 1: invalid unicode escape", refusal("b = \"\\U80000000\"\n"));
+    }
+
+    @Test
+    void parse_unicodeEscapeWithNonAsciiDigits_isRefused() {
+        // Arabic-Indic, fullwidth and Devanagari digits are digits to Character.digit, not hex digits to TOML
+        for (String digits : List.of("\u0660\u0661\u0662\u0663", "\uff10\uff10\uff14\uff11", "00\u0966\u0967")) {
+            assertEquals("config: file t.toml line 1: invalid unicode escape", refusal("a = \"\\u" + digits + "\"\n"), digits);
+        }
+        assertEquals("\u00e9\u00c9", parse("a = \"\\u00e9\\u00C9\"").get("a"));
+    }
+
+    @Test
+    void parse_arraysNestedTooDeep_areRefusedNotOverflowed() {
+        String deep = "[".repeat(20_000) + "]".repeat(20_000);
+        assertEquals("config: file t.toml line 2: arrays nested deeper than " + Toml.MAX_ARRAY_DEPTH + " levels",
+                refusal("x = 1\na = " + deep + "\n"));
+        int max = Toml.MAX_ARRAY_DEPTH;
+        assertEquals(List.of(List.of()), parse("a = [[]]").get("a"));
+        assertEquals(1, ((List<?>) parse("a = " + "[".repeat(max) + "]".repeat(max)).get("a")).size());
+        assertTrue(refusal("a = " + "[".repeat(max + 1) + "]".repeat(max + 1)).contains("nested deeper"));
+    }
+
+    @Test
     void parse_syntaxErrors_nameTheLine() {
         assertEquals("config: file t.toml line 2: expected '='", refusal("a = 1\nb 2\n"));
         assertEquals("config: file t.toml line 1: expected the end of the line", refusal("a = 1 2\n"));

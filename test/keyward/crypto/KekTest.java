@@ -139,6 +139,20 @@ class KekTest {
     }
 
     @Test
+    void unwrap_aValueWrappedByTheFormerKekCode_opens() throws Exception {
+        byte[] raw = new byte[32];
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] = (byte) (0x40 + i);
+        }
+        Kek kek = Kek.of(Secret.of(raw));
+        assertEquals("83cc3d11", kek.id());
+        byte[] wrapped = HexFormat.of().parseHex("0111c60dc8d68018c97db79ad2dce4fb35a32db186a7d05a3776ddf6d6bab3894c7bca3b6688cc6023");
+        try (Secret s = kek.unwrap(wrapped, "key-1", 77, "material")) {
+            assertArrayEquals(MATERIAL, s.revealBytes());
+        }
+    }
+
+    @Test
     void argon2id_matchesRfc9106Vector() {
         HexFormat hex = HexFormat.of();
         byte[] password = filled(32, 0x01);

@@ -19,6 +19,7 @@ import keyward.Http;
 import keyward.ManualClock;
 import keyward.TestNode;
 import keyward.core.Grants;
+import keyward.store.Permission;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -264,10 +265,10 @@ class AccessMatrixTest {
             expect(404, call(dave, e.method, path, body), "dave after the * grant is gone");
         } else {
             // managing grants needs ownership or admin: holding every operation is not enough
-            grant(c.ref, "carol", Grants.OPERATIONS);
+            grant(c.ref, "carol", Permission.names());
             expect(403, call(carol, e.method, path, body), "carol holding every operation");
             ungrant(c.ref, "carol");
-            grant(c.ref, Grants.EVERYONE, Grants.OPERATIONS);
+            grant(c.ref, Grants.EVERYONE, Permission.names());
             expect(403, call(dave, e.method, path, body), "dave holding every operation through *");
             ungrant(c.ref, Grants.EVERYONE);
         }

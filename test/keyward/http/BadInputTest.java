@@ -66,6 +66,15 @@ class BadInputTest {
     }
 
     @Test
+    void queryIntegers_takeOnlyAsciiDigitsInRange() {
+        for (String bad : List.of("%D9%A1%D9%A0", "1e3", "", "+5", "0x10", "99999999999999", "1001", "0", "-1")) {
+            expect(400, "invalid_request", http.get("/v1/audit?limit=" + bad));
+        }
+        Http.Res ok = http.get("/v1/audit?limit=10");
+        assertEquals(200, ok.status());
+    }
+
+    @Test
     void oversizedBody_is413_andNonJson_is415() {
         byte[] big = new byte[200_000];
         java.util.Arrays.fill(big, (byte) 'a');

@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 import keyward.Http;
 import keyward.TestNode;
-import keyward.cli.CliException;
 import keyward.crypto.Kek;
+import keyward.server.SetupException;
 import org.junit.jupiter.api.Test;
 
 /** Restart keeps everything; the database holds no raw material; a wrong KEK refuses to start. */
@@ -97,7 +97,7 @@ class PersistenceTest {
             node.stop();
             Files.delete(node.dir.resolve("kek.key"));
             Kek.generate().save(node.dir.resolve("kek.key"));
-            CliException e = assertThrows(CliException.class, () -> TestNode.startIn(node.dir, false));
+            SetupException e = assertThrows(SetupException.class, () -> TestNode.startIn(node.dir, false));
             assertEquals("this node's master key does not match the database", e.getMessage());
         }
     }

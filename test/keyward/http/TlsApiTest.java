@@ -219,20 +219,20 @@ class TlsApiTest {
     @Test
     void unusableTlsFiles_failAtStart_namingTheSetting() throws Exception {
         pki.server("spare", "ca", false);
-        ConfigException mismatch = assertThrows(ConfigException.class, () -> keyward.cli.Tls.serverContext(
+        ConfigException mismatch = assertThrows(ConfigException.class, () -> keyward.server.Tls.serverContext(
                 Config.load(List.of("--tls-cert-file=" + pki.file("server.pem"),
                         "--tls-key-file=" + pki.file("spare.key")), Map.of())));
         assertTrue(mismatch.getMessage().contains("'tls_key_file'"), mismatch.getMessage());
 
         pki.p12("spare", "s3cr3t-right");
         Files.writeString(pki.file("wrong.pass"), "s3cr3t-wrong\n");
-        ConfigException badPassword = assertThrows(ConfigException.class, () -> keyward.cli.Tls.serverContext(
+        ConfigException badPassword = assertThrows(ConfigException.class, () -> keyward.server.Tls.serverContext(
                 Config.load(List.of("--tls-p12-file=" + pki.file("spare.p12"),
                         "--tls-p12-password-file=" + pki.file("wrong.pass")), Map.of())));
         assertTrue(badPassword.getMessage().contains("'tls_p12_file'"), badPassword.getMessage());
         assertFalse(badPassword.getMessage().contains("s3cr3t"), badPassword.getMessage());
 
-        ConfigException notPem = assertThrows(ConfigException.class, () -> keyward.cli.Tls.serverContext(
+        ConfigException notPem = assertThrows(ConfigException.class, () -> keyward.server.Tls.serverContext(
                 Config.load(List.of("--tls-cert-file=" + pki.file("wrong.pass"),
                         "--tls-key-file=" + pki.file("spare.key")), Map.of())));
         assertTrue(notPem.getMessage().contains("'tls_cert_file'"), notPem.getMessage());

@@ -67,8 +67,36 @@ class JsonLimitsTest {
     }
 
     @Test
+    void parse_valuesAtTheLimit_areAcceptedAndOneMoreIsRefusedNamingTheLimit() {
+        Json.Limits four = new Json.Limits(8, 10, 1000, 4);
+        assertEquals(List.of(1L, List.of(), java.util.Map.of()), Json.parse("[1,[],{}]", four));
+        String msg = assertThrows(JsonException.class, () -> Json.parse("[1,[],{},null]", four)).getMessage();
+        assertEquals("JSON document holds more than 4 values at offset 9", msg);
+        assertThrows(JsonException.class, () -> Json.parse("{\"a\":{\"b\":{\"c\":{\"d\":1}}}}", four));
+        assertEquals(java.util.Map.of("a", java.util.Map.of("b", java.util.Map.of("c", 1L))),
+                Json.parse("{\"a\":{\"b\":{\"c\":1}}}", four));
+    }
+
+    @Test
+    void limits_forABody_takeStringsAndDocumentsThatLarge_andOneValuePer64BytesButNoFewerThan8192() {
+        assertEquals(new Json.Limits(64, 4 << 20, 4 << 20, 65_536), Json.Limits.forBody(4 << 20));
+        assertEquals(16_384, Json.Limits.forBody(1 << 20).maxValues());
+        assertEquals(16_384, Json.Limits.DEFAULT.maxValues());
+        assertEquals(8_192, Json.Limits.forBody(1024).maxValues());
+    }
+
+    @Test
+    void parse_aDocumentOfEmptyObjects_stopsAtTheValueLimit() {
+        // 1 MiB of [{},{},...] would be 350,000 maps without the value limit
+        byte[] doc = ("[" + "{},".repeat(349_000) + "{}]").getBytes(StandardCharsets.UTF_8);
+        String msg = assertThrows(JsonException.class, () -> Json.parse(doc, Json.Limits.DEFAULT)).getMessage();
+        assertTrue(msg.startsWith("JSON document holds more than 16384 values"), msg);
+    }
+
+    @Test
     void limits_refuseNonsense() {
         assertThrows(IllegalArgumentException.class, () -> new Json.Limits(0, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new Json.Limits(1, -1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Json.Limits(1, 1, 1, 0));
     }
 }

@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import keyward.TestNode;
-import keyward.cli.Stores;
 import keyward.config.Config;
 import keyward.crypto.Kek;
+import keyward.server.Stores;
 import keyward.store.Store;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +83,47 @@ class BackupCommandTest {
             assertTrue(foreign.err().contains("was made under master key"), foreign.err());
 
             Cmd.ok("restore", "--data-dir", dir, "--in", file.toString());
+        } finally {
+            TestNode.deleteTree(out);
+        }
+    }
+
+    @Test
+    void aBackupMadeBeforeRotateKek_restoresAfterIt_andItsCiphertextsDecrypt() throws IOException {
+        Path out = Fixture.tempDir();
+        try (TestNode node = TestNode.start()) {
+            Workload work = Workload.run(node);
+            node.stop();
+            String dir = node.dir.toString();
+            Path file = out.resolve("before-rotation.kwbackup");
+            Cmd.ok("backup", "--data-dir", dir, "--out", file.toString());
+            String oldKek = Kek.load(node.dir.resolve("kek.key")).id();
+
+            Cmd rotate = Cmd.ok("rotate-kek", "--data-dir", dir, "--switch-wait-ms=0");
+            Path retired = node.dir.resolve("kek." + oldKek + ".key");
+            assertTrue(Files.exists(retired), "rotate-kek kept the old KEK: " + rotate.out());
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(retired)));
+            assertTrue(rotate.out().contains("copy " + node.dir.resolve("kek.key") + " and " + retired.getFileName()),
+                    rotate.out());
+            String newKek = Kek.load(node.dir.resolve("kek.key")).id();
+
+            wipeDatabase(node.dir);
+            Cmd restore = Cmd.ok("restore", "--data-dir", dir, "--in", file.toString());
+            assertTrue(restore.out().contains("from the retired master key " + oldKek + " to the current " + newKek),
+                    restore.out());
+            try (Store s = open(node.dir)) {
+                assertEquals(0, keyward.core.KekRotation.countUnder(s, oldKek), "nothing left under the retired KEK");
+            }
+            Files.delete(retired); // the restored database needs only today's KEK
+            try (TestNode again = TestNode.startIn(node.dir, false)) {
+                work.checkAll(again);
+            }
+
+            wipeDatabase(node.dir);
+            Cmd without = Cmd.run("restore", "--data-dir", dir, "--in", file.toString());
+            assertEquals(1, without.code());
+            assertTrue(without.err().contains(retired.getFileName() + " (kept by rotate-kek) is not here"), without.err());
         } finally {
             TestNode.deleteTree(out);
         }

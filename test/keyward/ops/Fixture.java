@@ -15,7 +15,9 @@ import keyward.crypto.Rand;
 import keyward.store.AuditCheckpoint;
 import keyward.store.AuditRecord;
 import keyward.store.KeyRecord;
+import keyward.store.KeyState;
 import keyward.store.KeyVersion;
+import keyward.store.Permission;
 import keyward.store.Store;
 import keyward.store.TokenRecord;
 import keyward.store.UserRecord;
@@ -54,7 +56,7 @@ final class Fixture {
             KeyRecord.Builder b = new KeyRecord.Builder();
             b.id = UUID.randomUUID().toString();
             b.algorithm = "aes-256-gcm";
-            b.state = "active";
+            b.state = KeyState.ACTIVE;
             b.owner = "alice";
             b.primaryVersion = 1;
             b.minDecryptionVersion = 1;
@@ -86,8 +88,8 @@ final class Fixture {
         b.id = UUID.randomUUID().toString();
         b.name = "payments";
         b.algorithm = "ec-p256";
-        b.state = "pending_destruction";
-        b.stateBeforeDestroy = "deactivated";
+        b.state = KeyState.PENDING_DESTRUCTION;
+        b.stateBeforeDestroy = KeyState.DEACTIVATED;
         b.owner = "bob";
         b.tags = List.of("pci", "alpha");
         b.attributes = Map.of("team", MARKER, "cost-center", "42");
@@ -102,7 +104,7 @@ final class Fixture {
         b.versions = List.of(new KeyVersion(1, 11, kek.id(), null, Rand.bytes(91), T0),
                 new KeyVersion(2, -5, kek.id(), Rand.bytes(121), Rand.bytes(91), T0.plusSeconds(900)),
                 new KeyVersion(3, 123_456, "0000beef", Rand.bytes(121), Rand.bytes(91), T0.plusSeconds(1800)));
-        b.grants = Map.of("alice", Set.of("encrypt", "decrypt"), "*", Set.of("get"), "carol", Set.of());
+        b.grants = Map.of("alice", Set.of(Permission.ENCRYPT, Permission.DECRYPT), "*", Set.of(Permission.GET), "carol", Set.of());
         b.rowVersion = 7;
         return b.build();
     }

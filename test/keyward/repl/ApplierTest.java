@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import keyward.json.Json;
 import keyward.store.ChangeRow;
 import keyward.store.KeyRecord;
+import keyward.store.KeyState;
 import keyward.store.KeyVersion;
 import keyward.store.Replica;
 import keyward.store.Store;
@@ -69,7 +70,7 @@ class ApplierTest {
         b.id = keyId;
         b.name = "from-peer-" + tick;
         b.algorithm = "aes-256-gcm";
-        b.state = "active";
+        b.state = KeyState.ACTIVE;
         b.primaryVersion = 1;
         b.minDecryptionVersion = 1;
         b.createdAt = T;

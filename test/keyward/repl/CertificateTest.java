@@ -9,9 +9,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import keyward.Http;
-import keyward.Node;
 import keyward.TestNode;
 import keyward.config.Config;
+import keyward.server.Node;
 import org.junit.jupiter.api.Test;
 
 /** Pinning: exactly the listed certificates replicate; renewal keeps replication going. */

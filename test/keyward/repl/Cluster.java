@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import keyward.Http;
-import keyward.Node;
 import keyward.Poll;
 import keyward.TestNode;
 import keyward.cli.Cli;
 import keyward.config.Config;
+import keyward.server.Node;
 import keyward.time.Clock;
 
 /**

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import keyward.store.KeyRecord;
+import keyward.store.KeyState;
 import keyward.store.KeyVersion;
+import keyward.store.Permission;
 import org.junit.jupiter.api.Test;
 
 class MergeTest {
@@ -31,14 +33,14 @@ class MergeTest {
         b.id = "key-1";
         b.name = "k";
         b.algorithm = "aes-256-gcm";
-        b.state = "active";
+        b.state = KeyState.ACTIVE;
         b.owner = "alice";
         b.primaryVersion = 1;
         b.minDecryptionVersion = 1;
         b.createdAt = T;
         b.updatedAt = T;
         b.versions = List.of(version(1, 11));
-        b.grants = Map.of("bob", Set.of("encrypt"));
+        b.grants = Map.of("bob", Set.of(Permission.ENCRYPT));
         return Merge.local(null, b.build(), cid(1, A));
     }
 
@@ -70,10 +72,10 @@ class MergeTest {
 
     @Test
     void revocation_beatsALaterConcurrentUpdate_whichKeepsItsPlainFields() {
-        KeyDoc revoked = with(base(), cid(5, A), b -> b.state = "compromised");
+        KeyDoc revoked = with(base(), cid(5, A), b -> b.state = KeyState.COMPROMISED);
         KeyDoc renamed = with(base(), cid(9, B), b -> b.tags = List.of("later"));
         for (KeyDoc m : List.of(Merge.merge(revoked, renamed), Merge.merge(renamed, revoked))) {
-            assertEquals("compromised", m.key().state());
+            assertEquals(KeyState.COMPROMISED, m.key().state());
             assertEquals(List.of("later"), m.key().tags());
         }
     }
@@ -81,12 +83,12 @@ class MergeTest {
     @Test
     void destruction_winsAndErasesMaterialOfEveryVersion() {
         KeyDoc destroyed = with(base(), cid(5, A), b -> {
-            b.state = "destroyed";
+            b.state = KeyState.DESTROYED;
             b.versions = List.of(b.versions.get(0).withoutMaterial());
         });
         KeyDoc rotatedLater = rotated(base(), 44, cid(7, B));
         KeyDoc m = Merge.merge(rotatedLater, destroyed);
-        assertEquals("destroyed", m.key().state());
+        assertEquals(KeyState.DESTROYED, m.key().state());
         assertTrue(m.key().versions().stream().allMatch(KeyVersion::destroyed));
         assertEquals(m, Merge.merge(destroyed, rotatedLater));
     }
@@ -94,10 +96,10 @@ class MergeTest {
     @Test
     void grants_mergePerUser_aRemovalIsKeptAgainstAnOlderGrant() {
         KeyDoc removedBob = with(base(), cid(8, A), b -> b.grants = Map.of());
-        KeyDoc grantedCarol = with(base(), cid(6, B), b -> b.grants = Map.of("bob", Set.of("encrypt"),
-                "carol", Set.of("decrypt")));
+        KeyDoc grantedCarol = with(base(), cid(6, B), b -> b.grants = Map.of("bob", Set.of(Permission.ENCRYPT),
+                "carol", Set.of(Permission.DECRYPT)));
         KeyDoc m = Merge.merge(removedBob, grantedCarol);
-        assertEquals(Map.of("carol", Set.of("decrypt")), m.key().grants());
+        assertEquals(Map.of("carol", Set.of(Permission.DECRYPT)), m.key().grants());
         assertEquals(m, Merge.merge(grantedCarol, removedBob));
     }
 
@@ -105,7 +107,7 @@ class MergeTest {
     void merge_isIdempotentAndAssociative() {
         KeyDoc x = rotated(base(), 22, cid(5, A));
         KeyDoc y = with(base(), cid(6, B), b -> b.name = "renamed");
-        KeyDoc z = with(rotated(base(), 55, cid(7, B)), cid(8, B), b -> b.state = "deactivated");
+        KeyDoc z = with(rotated(base(), 55, cid(7, B)), cid(8, B), b -> b.state = KeyState.DEACTIVATED);
         assertEquals(Merge.merge(x, x), Merge.merge(x, Merge.merge(x, x)));
         assertEquals(Merge.merge(Merge.merge(x, y), z), Merge.merge(x, Merge.merge(y, z)));
         assertEquals(Merge.merge(Merge.merge(x, y), z), Merge.merge(Merge.merge(z, x), y));

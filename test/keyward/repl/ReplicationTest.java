@@ -61,7 +61,7 @@ class ReplicationTest {
             Cluster.await("erin's token refused on a", () -> c.admin(0).as(token).get("/v1/keys").status() == 401);
             Cluster.await("key destroyed on a, material gone", () -> {
                 var k = c.nodes[0].store().findKey(id).orElseThrow();
-                return "destroyed".equals(k.state()) && k.versions().stream().allMatch(keyward.store.KeyVersion::destroyed);
+                return k.state() == keyward.store.KeyState.DESTROYED && k.versions().stream().allMatch(keyward.store.KeyVersion::destroyed);
             });
             c.awaitConverged();
         }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import keyward.Node;
+import keyward.server.Node;
 import keyward.store.KeyRecord;
 import keyward.store.KeyVersion;
 import keyward.store.TokenRecord;

@@ -90,11 +90,11 @@ public abstract class AccountConformance extends LocateConformance {
         store.insertToken(bobs);
         store.insertToken(carols);
         KeyRecord.Builder granted = key(newId());
-        granted.grants = Map.of("bob", Set.of("encrypt"), "carol", Set.of("decrypt"), "*", Set.of("get"));
+        granted.grants = Map.of("bob", Set.of(Permission.ENCRYPT), "carol", Set.of(Permission.DECRYPT), "*", Set.of(Permission.GET));
         KeyRecord.Builder owned = key(newId());
         owned.owner = "bob";
         KeyRecord.Builder untouched = key(newId());
-        untouched.grants = Map.of("carol", Set.of("encrypt"));
+        untouched.grants = Map.of("carol", Set.of(Permission.ENCRYPT));
         for (KeyRecord.Builder b : List.of(granted, owned, untouched)) {
             insert(b);
         }
@@ -105,7 +105,7 @@ public abstract class AccountConformance extends LocateConformance {
         assertEquals(Optional.empty(), store.findTokenByHash(bobs.hash()));
         assertEquals(Optional.of(carols), store.findTokenByHash(carols.hash()));
         KeyRecord g = store.findKey(granted.id).orElseThrow();
-        assertEquals(Map.of("carol", Set.of("decrypt"), "*", Set.of("get")), g.grants());
+        assertEquals(Map.of("carol", Set.of(Permission.DECRYPT), "*", Set.of(Permission.GET)), g.grants());
         assertEquals(2, g.rowVersion(), "a key whose grants changed gets a new row version");
         assertEquals(Optional.of(owned.build()), store.findKey(owned.id), "ownership is not a grant");
         assertEquals(Optional.of(untouched.build()), store.findKey(untouched.id));

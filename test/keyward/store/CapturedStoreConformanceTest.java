@@ -124,7 +124,7 @@ public abstract class CapturedStoreConformanceTest extends StoreConformanceTest 
         store.insertUser(new UserRecord("bob", false, T0));
         store.insertToken(token("t1", "bob", null));
         KeyRecord.Builder granted = key(newId());
-        granted.grants = Map.of("bob", Set.of("encrypt"), "carol", Set.of("get"));
+        granted.grants = Map.of("bob", Set.of(Permission.ENCRYPT), "carol", Set.of(Permission.GET));
         KeyRecord k = insert(granted);
         insert(key(newId()));
         int before = changes().size();
@@ -132,7 +132,7 @@ public abstract class CapturedStoreConformanceTest extends StoreConformanceTest 
         assertTrue(store.deleteUser("bob"));
 
         KeyRecord after = store.findKey(k.id()).orElseThrow();
-        assertEquals(Map.of("carol", Set.of("get")), after.grants());
+        assertEquals(Map.of("carol", Set.of(Permission.GET)), after.grants());
         assertEquals(List.of(new Change("key", k.id(), RecordingCapture.describe(after)),
                 new Change("token", "bob/t1", RecordingCapture.GONE),
                 new Change("user", "bob", RecordingCapture.GONE)), changesAfter(before));

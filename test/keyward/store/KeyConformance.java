@@ -27,6 +27,35 @@ public abstract class KeyConformance extends StoreFixture {
     }
 
     @Test
+    void randomKeys_insertedThenFoundByIdAndName_exactly() {
+        RandomRecords random = new RandomRecords(1401);
+        for (int i = 0; i < 25; i++) {
+            KeyRecord k = random.key();
+            store.insertKey(k);
+            assertEquals(Optional.of(k), store.findKey(k.id()), "key " + i);
+            if (k.name() != null) {
+                assertEquals(Optional.of(k), store.findKeyByName(k.name()), "key " + i + " by name");
+            }
+        }
+    }
+
+    @Test
+    void randomKeys_replacedByOtherRandomKeys_storeTheReplacementExactly() {
+        RandomRecords random = new RandomRecords(1402);
+        for (int i = 0; i < 10; i++) {
+            KeyRecord first = random.key();
+            store.insertKey(first);
+            KeyRecord.Builder next = random.key().toBuilder();
+            next.id = first.id();
+            next.rowVersion = first.rowVersion();
+            KeyRecord stored = store.updateKey(next.build());
+            next.rowVersion = first.rowVersion() + 1;
+            assertEquals(next.build(), stored, "key " + i + " as returned");
+            assertEquals(Optional.of(next.build()), store.findKey(first.id()), "key " + i + " as read back");
+        }
+    }
+
+    @Test
     void insertKey_withNullsAndEmptyCollections_roundTripsThem() {
         KeyRecord.Builder b = key(newId());
         b.owner = null;
@@ -88,12 +117,12 @@ public abstract class KeyConformance extends StoreFixture {
         KeyRecord k = store.findKey(insertFull()).orElseThrow();
         KeyRecord.Builder b = k.toBuilder();
         b.name = "renamed";
-        b.state = "active";
+        b.state = KeyState.ACTIVE;
         b.stateBeforeDestroy = null;
         b.destroyAt = null;
         b.tags = List.of("new", "zeta");
         b.attributes = Map.of("team", "risk");
-        b.grants = Map.of("dave", Set.of("sign"));
+        b.grants = Map.of("dave", Set.of(Permission.SIGN));
         b.versions = List.of(k.version(1).orElseThrow(),                       // unchanged, already destroyed
                 k.version(2).orElseThrow().withoutMaterial(),                     // material destroyed
                 k.version(3).orElseThrow().rewrapped("kek-3", bytes(121)),        // rewrapped under a new KEK
@@ -194,13 +223,13 @@ public abstract class KeyConformance extends StoreFixture {
     @Test
     void dueForDestruction_returnsPendingKeysDueAtOrBeforeNow_mostOverdueFirst() {
         KeyRecord.Builder due = key(newId());
-        due.state = "pending_destruction";
+        due.state = KeyState.PENDING_DESTRUCTION;
         due.destroyAt = at(100);
         KeyRecord.Builder dueEarlier = key(newId());
-        dueEarlier.state = "pending_destruction";
+        dueEarlier.state = KeyState.PENDING_DESTRUCTION;
         dueEarlier.destroyAt = at(50);
         KeyRecord.Builder later = key(newId());
-        later.state = "pending_destruction";
+        later.state = KeyState.PENDING_DESTRUCTION;
         later.destroyAt = at(101);
         KeyRecord.Builder activeWithDate = key(newId());
         activeWithDate.destroyAt = at(10);
@@ -223,7 +252,7 @@ public abstract class KeyConformance extends StoreFixture {
         KeyRecord.Builder never = key(newId());
         never.autoRotatePeriod = 0;
         KeyRecord.Builder deactivated = key(newId());
-        deactivated.state = "deactivated";
+        deactivated.state = KeyState.DEACTIVATED;
         deactivated.autoRotatePeriod = 60;
         for (KeyRecord.Builder b : List.of(due, notYet, never, deactivated)) {
             insert(b);

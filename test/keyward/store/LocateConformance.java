@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** Locate: every filter, tag combinations, visibility and paging. Part of {@link StoreConformanceTest}. */
 public abstract class LocateConformance extends KeyConformance {
 
-    private static KeyQuery query(List<String> tags, String name, String algorithm, String state, String owner,
+    private static KeyQuery query(List<String> tags, String name, String algorithm, KeyState state, String owner,
                                   String visibleTo) {
         return new KeyQuery(tags, name, algorithm, state, owner, visibleTo, 1000, null);
     }
@@ -48,12 +48,12 @@ public abstract class LocateConformance extends KeyConformance {
         List<String> ids = insertKeys(4, (i, b) -> {
             b.name = "name-" + i;
             b.algorithm = i == 1 ? "rsa-2048" : "aes-256-gcm";
-            b.state = i == 2 ? "deactivated" : "active";
+            b.state = i == 2 ? KeyState.DEACTIVATED : KeyState.ACTIVE;
             b.owner = i == 3 ? "bob" : "alice";
         });
         assertEquals(List.of(ids.get(0)), ids(query(List.of(), "name-0", null, null, null, null)));
         assertEquals(List.of(ids.get(1)), ids(query(List.of(), null, "rsa-2048", null, null, null)));
-        assertEquals(List.of(ids.get(2)), ids(query(List.of(), null, null, "deactivated", null, null)));
+        assertEquals(List.of(ids.get(2)), ids(query(List.of(), null, null, KeyState.DEACTIVATED, null, null)));
         assertEquals(List.of(ids.get(3)), ids(query(List.of(), null, null, null, "bob", null)));
         assertEquals(List.of(), ids(query(List.of(), "nope", null, null, null, null)));
     }
@@ -65,8 +65,8 @@ public abstract class LocateConformance extends KeyConformance {
             b.owner = i < 2 ? "alice" : "bob";
             b.tags = List.of("t");
         });
-        assertEquals(List.of(ids.get(3)), ids(query(List.of("t"), null, "rsa-2048", "active", "bob", null)));
-        assertEquals(List.of(), ids(query(List.of("t"), null, "rsa-2048", "deactivated", "bob", null)));
+        assertEquals(List.of(ids.get(3)), ids(query(List.of("t"), null, "rsa-2048", KeyState.ACTIVE, "bob", null)));
+        assertEquals(List.of(), ids(query(List.of("t"), null, "rsa-2048", KeyState.DEACTIVATED, "bob", null)));
     }
 
     @Test
@@ -86,9 +86,9 @@ public abstract class LocateConformance extends KeyConformance {
         List<String> ids = insertKeys(5, (i, b) -> {
             b.owner = i == 0 ? "dave" : "alice";
             b.grants = switch (i) {
-                case 1 -> Map.of("dave", Set.of("encrypt"));
-                case 2 -> Map.of("*", Set.of("get"));
-                case 3 -> Map.of("erin", Set.of("encrypt"));
+                case 1 -> Map.of("dave", Set.of(Permission.ENCRYPT));
+                case 2 -> Map.of("*", Set.of(Permission.GET));
+                case 3 -> Map.of("erin", Set.of(Permission.ENCRYPT));
                 default -> Map.of();
             };
         });
@@ -144,8 +144,8 @@ public abstract class LocateConformance extends KeyConformance {
     void locate_visibleTo_pagesWithCursors_throughOwnedAndGrantedKeys() {
         List<String> ids = insertKeys(30, (i, b) -> {
             b.owner = i % 3 == 0 ? "dave" : "alice";
-            b.grants = i % 3 == 1 ? Map.of("dave", Set.of("get"), "*", Set.of("get"))
-                    : i % 5 == 0 ? Map.of("*", Set.of("get")) : Map.of("erin", Set.of("get"));
+            b.grants = i % 3 == 1 ? Map.of("dave", Set.of(Permission.GET), "*", Set.of(Permission.GET))
+                    : i % 5 == 0 ? Map.of("*", Set.of(Permission.GET)) : Map.of("erin", Set.of(Permission.GET));
             b.algorithm = i % 2 == 0 ? "aes-256-gcm" : "rsa-2048";
         });
         List<String> expected = new ArrayList<>();

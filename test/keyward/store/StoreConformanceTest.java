@@ -115,7 +115,7 @@ public abstract class StoreConformanceTest extends AuditConformance {
                 KeyRecord k = s.findKey(id).orElseThrow();
                 KeyRecord.Builder next = k.toBuilder();
                 next.grants = new java.util.HashMap<>(k.grants());
-                next.grants.put("user-" + i + "-" + n, Set.of("get"));
+                next.grants.put("user-" + i + "-" + n, Set.of(Permission.GET));
                 try {
                     s.updateKey(next.build());
                     n++;

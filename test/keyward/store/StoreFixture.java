@@ -103,7 +103,7 @@ public abstract class StoreFixture {
         KeyRecord.Builder b = new KeyRecord.Builder();
         b.id = id;
         b.algorithm = "aes-256-gcm";
-        b.state = "active";
+        b.state = KeyState.ACTIVE;
         b.owner = "alice";
         b.primaryVersion = 1;
         b.minDecryptionVersion = 1;
@@ -120,8 +120,8 @@ public abstract class StoreFixture {
         KeyRecord.Builder b = key(id);
         b.name = name;
         b.algorithm = "ec-p256";
-        b.state = "pending_destruction";
-        b.stateBeforeDestroy = "deactivated";
+        b.state = KeyState.PENDING_DESTRUCTION;
+        b.stateBeforeDestroy = KeyState.DEACTIVATED;
         b.tags = List.of("zeta", "pci", "alpha");
         b.attributes = Map.of("team", "billing", "cost-center", "42", "note", "ünïcødé ✓");
         b.exportable = true;
@@ -134,7 +134,7 @@ public abstract class StoreFixture {
         b.versions = List.of(version(1, "kek-1").withoutMaterial(),
                 new KeyVersion(2, -5, "kek-2", bytes(121), bytes(91), at(900)),
                 new KeyVersion(3, 123_456, "kek-2", bytes(121), bytes(91), at(1800)));
-        b.grants = Map.of("bob", Set.of("encrypt", "decrypt"), "*", Set.of("get"), "carol", Set.of());
+        b.grants = Map.of("bob", Set.of(Permission.ENCRYPT, Permission.DECRYPT), "*", Set.of(Permission.GET), "carol", Set.of());
         b.rowVersion = 7;
         return b.build();
     }

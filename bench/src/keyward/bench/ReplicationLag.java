@@ -15,9 +15,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import keyward.Node;
 import keyward.cli.Cli;
 import keyward.config.Config;
+import keyward.server.Node;
 
 /**
  * Replication lag under a steady write load: two nodes (SQLite each) replicating over pinned mTLS

@@ -13,6 +13,7 @@ import java.util.function.Predicate;
 import keyward.store.KeyPage;
 import keyward.store.KeyQuery;
 import keyward.store.KeyRecord;
+import keyward.store.KeyState;
 
 /**
  * Locate and the job queries, through the index. Every candidate the index yields is fetched,
@@ -61,15 +62,15 @@ final class KeyLocator {
 
     /** Most overdue first (then by id). */
     List<String> dueForDestruction(Instant now, int limit) {
-        NavigableSet<String> c = candidates(List.of(Keywords.state("pending_destruction")), List.of());
-        return firstDue(fetchMatching(c, Integer.MAX_VALUE, k -> "pending_destruction".equals(k.state())
+        NavigableSet<String> c = candidates(List.of(Keywords.state(KeyState.PENDING_DESTRUCTION)), List.of());
+        return firstDue(fetchMatching(c, Integer.MAX_VALUE, k -> k.state() == KeyState.PENDING_DESTRUCTION
                 && k.destroyAt() != null && !k.destroyAt().isAfter(now)), KeyRecord::destroyAt, limit);
     }
 
     /** Longest overdue first (then by id). */
     List<String> dueForRotation(Instant now, int limit) {
-        NavigableSet<String> c = candidates(List.of(Keywords.state("active"), Keywords.AUTO_ROTATE), List.of());
-        return firstDue(fetchMatching(c, Integer.MAX_VALUE, k -> "active".equals(k.state()) && k.autoRotatePeriod() > 0
+        NavigableSet<String> c = candidates(List.of(Keywords.state(KeyState.ACTIVE), Keywords.AUTO_ROTATE), List.of());
+        return firstDue(fetchMatching(c, Integer.MAX_VALUE, k -> k.state() == KeyState.ACTIVE && k.autoRotatePeriod() > 0
                 && k.rotatedAt() != null && !rotationDue(k).isAfter(now)), KeyLocator::rotationDue, limit);
     }
 
@@ -143,7 +144,7 @@ final class KeyLocator {
         return k.tags().containsAll(q.tags())
                 && (q.name() == null || q.name().equals(k.name()))
                 && (q.algorithm() == null || q.algorithm().equals(k.algorithm()))
-                && (q.state() == null || q.state().equals(k.state()))
+                && (q.state() == null || q.state() == k.state())
                 && (q.owner() == null || q.owner().equals(k.owner()))
                 && (q.visibleTo() == null || q.visibleTo().equals(k.owner()) || k.grants().containsKey(q.visibleTo())
                         || k.grants().containsKey("*"));

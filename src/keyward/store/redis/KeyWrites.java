@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import keyward.store.ConflictException;
 import keyward.store.KeyRecord;
+import keyward.store.Permission;
 import keyward.store.StoreException;
 import keyward.store.StoreUnavailableException;
 
@@ -144,7 +145,7 @@ final class KeyWrites {
             if (k.isEmpty() || !k.get().grants().containsKey(user)) {
                 return;
             }
-            Map<String, Set<String>> grants = new HashMap<>(k.get().grants());
+            Map<String, Set<Permission>> grants = new HashMap<>(k.get().grants());
             grants.remove(user);
             KeyRecord.Builder b = k.get().toBuilder();
             b.grants = grants;

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import keyward.store.AuditCheckpoint;
 import keyward.store.AuditRecord;
 import keyward.store.KeyRecord;
+import keyward.store.KeyState;
 import keyward.store.TokenRecord;
 
 /**
@@ -61,8 +62,8 @@ final class Keywords {
         return "alg:" + a;
     }
 
-    static String state(String s) {
-        return "state:" + s;
+    static String state(KeyState s) {
+        return "state:" + s.wire();
     }
 
     static String grant(String user) {

@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -26,22 +27,31 @@ final class RedisConnection implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
     private final String where;
+    private final int timeoutMs;
     private boolean broken;
-    private long idleSinceNanos;
+    private long idleSinceNanos = System.nanoTime();
 
-    private RedisConnection(Socket socket, String where) throws IOException {
+    private RedisConnection(Socket socket, String where, int timeoutMs) throws IOException {
         this.socket = socket;
         this.in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
         this.out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
         this.where = where;
+        this.timeoutMs = timeoutMs;
     }
 
-    /** Connects, completes TLS (with host name verification) and AUTH/SELECT, all within {@code timeoutMs} each. */
-    static RedisConnection connect(RedisUrl url, int timeoutMs, SSLSocketFactory tls) {
+    /**
+     * Connects, completes TLS (with host name verification) and AUTH/SELECT, all before
+     * {@code deadline} (a {@link System#nanoTime()} value): each step waits at most what is left.
+     * The connection then reads with {@code timeoutMs}.
+     *
+     * @throws StoreUnavailableException if Redis is unreachable or the deadline passes
+     */
+    static RedisConnection connect(RedisUrl url, long deadline, int timeoutMs, SSLSocketFactory tls) {
+        String where = url.host() + ":" + url.port();
         Socket socket = new Socket();
         try {
-            socket.connect(new InetSocketAddress(url.host(), url.port()), timeoutMs);
-            socket.setSoTimeout(timeoutMs);
+            socket.connect(new InetSocketAddress(url.host(), url.port()), millisLeft(deadline, where));
+            socket.setSoTimeout(millisLeft(deadline, where));
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
             if (url.tls()) {
@@ -54,22 +64,62 @@ final class RedisConnection implements AutoCloseable {
             }
         } catch (IOException e) {
             closeQuietly(socket);
-            throw new StoreUnavailableException("Redis at " + url.host() + ":" + url.port() + " is unreachable: " + e.getMessage(), e);
+            throw new StoreUnavailableException("Redis at " + where + " is unreachable: " + e.getMessage(), e);
+        } catch (StoreUnavailableException e) {
+            closeQuietly(socket);
+            throw e;
         }
         RedisConnection c;
         try {
-            c = new RedisConnection(socket, url.host() + ":" + url.port());
+            c = new RedisConnection(socket, where, timeoutMs);
         } catch (IOException e) {
             closeQuietly(socket);
-            throw new StoreUnavailableException("Redis at " + url.host() + ":" + url.port() + " is unreachable", e);
+            throw new StoreUnavailableException("Redis at " + where + " is unreachable", e);
         }
         try {
+            c.readTimeout(millisLeft(deadline, where));
             c.handshake(url);
+            c.readTimeout(timeoutMs);
             return c;
         } catch (RuntimeException e) {
             c.close();
             throw e;
         }
+    }
+
+    /**
+     * Milliseconds (at least 1) until {@code deadline}, a {@link System#nanoTime()} value.
+     *
+     * @throws StoreUnavailableException if it has passed
+     */
+    static int millisLeft(long deadline, String where) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+            throw new StoreUnavailableException("Redis at " + where + " did not get ready within the timeout", null);
+        }
+        return (int) Math.min(Integer.MAX_VALUE, left);
+    }
+
+    /** One command whose reply must come within {@code ms}; later calls read with the usual timeout again. */
+    Object callWithin(int ms, List<byte[]> command) {
+        readTimeout(ms);
+        Object reply = call(command);
+        readTimeout(timeoutMs);
+        return reply;
+    }
+
+    private void readTimeout(int ms) {
+        try {
+            socket.setSoTimeout(ms);
+        } catch (IOException e) {
+            broken = true;
+            closeQuietly(socket);
+            throw new StoreUnavailableException("Redis at " + where + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    String where() {
+        return where;
     }
 
     private void handshake(RedisUrl url) {
@@ -141,14 +191,12 @@ final class RedisConnection implements AutoCloseable {
         return broken || socket.isClosed();
     }
 
-    /** Idle from {@code nowNanos}, a monotonic time of the pool's clock. */
-    void markIdle(long nowNanos) {
-        idleSinceNanos = nowNanos;
+    void markIdle() {
+        idleSinceNanos = System.nanoTime();
     }
 
-    /** How long it has been idle at {@code nowNanos}, on the clock {@link #markIdle} was given. */
-    long idleMillis(long nowNanos) {
-        return (nowNanos - idleSinceNanos) / 1_000_000;
+    long idleMillis() {
+        return (System.nanoTime() - idleSinceNanos) / 1_000_000;
     }
 
     @Override

@@ -9,34 +9,36 @@ import java.util.function.Function;
 import javax.net.ssl.SSLSocketFactory;
 import keyward.store.StoreException;
 import keyward.store.StoreUnavailableException;
-import keyward.time.Clock;
 
 /**
- * A small pool of {@link RedisConnection}s. Thread-safe. At most {@code size} connections exist;
- * a caller waits at most {@code timeoutMs} for one. Broken connections are dropped on return and
- * replaced on demand, so the pool recovers by itself once Redis is back. A connection idle for
- * more than a second is checked with PING before it is lent (the server may have closed it).
+ * A small pool of {@link RedisConnection}s. Thread-safe. At most {@code size} connections exist.
+ * Borrowing one (waiting for a free slot, checking idle connections, connecting with TLS and
+ * AUTH) takes at most {@code timeoutMs} in all: every step waits only for what is left of that
+ * one deadline, then the caller gets {@link StoreUnavailableException}. Broken connections are
+ * dropped on return and replaced on demand, so the pool recovers by itself once Redis is back. A
+ * connection idle for more than a second is checked with PING before it is lent (the server may
+ * have closed it).
  */
 final class RedisPool implements AutoCloseable {
     private static final long CHECK_IDLE_AFTER_MS = 1000;
 
     private final RedisUrl url;
     private final int timeoutMs;
+    private final long checkIdleAfterMs;
     private final SSLSocketFactory tls;
     private final Semaphore permits;
     private final ConcurrentLinkedDeque<RedisConnection> idle = new ConcurrentLinkedDeque<>();
-    private final Clock clock;
     private volatile boolean closed;
 
     RedisPool(RedisUrl url, int size, int timeoutMs, SSLSocketFactory tls) {
-        this(url, size, timeoutMs, tls, Clock.system());
+        this(url, size, timeoutMs, tls, CHECK_IDLE_AFTER_MS);
     }
 
-    /** {@code clock} times how long a connection has been idle. */
-    RedisPool(RedisUrl url, int size, int timeoutMs, SSLSocketFactory tls, Clock clock) {
-        this.clock = clock;
+    /** As above, with idle connections checked after {@code checkIdleAfterMs} (tests: 0, always). */
+    RedisPool(RedisUrl url, int size, int timeoutMs, SSLSocketFactory tls, long checkIdleAfterMs) {
         this.url = url;
         this.timeoutMs = timeoutMs;
+        this.checkIdleAfterMs = checkIdleAfterMs;
         this.tls = tls;
         this.permits = new Semaphore(size, true);
     }
@@ -50,6 +52,7 @@ final class RedisPool implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the Redis store is closed");
         }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         try {
             if (!permits.tryAcquire(timeoutMs, TimeUnit.MILLISECONDS)) {
                 throw new StoreUnavailableException("no Redis connection free within " + timeoutMs + " ms", null);
@@ -60,7 +63,7 @@ final class RedisPool implements AutoCloseable {
         }
         RedisConnection c = null;
         try {
-            c = take();
+            c = take(deadline);
             return work.apply(c);
         } finally {
             if (c != null) {
@@ -87,20 +90,22 @@ final class RedisPool implements AutoCloseable {
         return with(c -> c.pipeline(commands));
     }
 
-    private RedisConnection take() {
+    /** An idle connection that still answers, else a new one; ready before {@code deadline} or not at all. */
+    private RedisConnection take(long deadline) {
         RedisConnection c;
         while ((c = idle.pollFirst()) != null) {
-            if (!c.broken() && (c.idleMillis(clock.nanos()) < CHECK_IDLE_AFTER_MS || alive(c))) {
+            if (!c.broken() && (c.idleMillis() < checkIdleAfterMs || alive(c, deadline))) {
                 return c;
             }
             c.close();
         }
-        return RedisConnection.connect(url, timeoutMs, tls);
+        return RedisConnection.connect(url, deadline, timeoutMs, tls);
     }
 
-    private static boolean alive(RedisConnection c) {
+    /** False if {@code c} does not answer PING before {@code deadline} (or it has passed): it is then dropped. */
+    private static boolean alive(RedisConnection c, long deadline) {
         try {
-            return "PONG".equals(c.call(RedisConnection.args("PING")));
+            return "PONG".equals(c.callWithin(RedisConnection.millisLeft(deadline, c.where()), RedisConnection.args("PING")));
         } catch (StoreUnavailableException e) {
             return false;
         }
@@ -111,7 +116,7 @@ final class RedisPool implements AutoCloseable {
             c.close();
             return;
         }
-        c.markIdle(clock.nanos());
+        c.markIdle();
         idle.addFirst(c);
         if (closed) {
             drain();

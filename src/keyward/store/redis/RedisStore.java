@@ -4,11 +4,13 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLSocketFactory;
+import keyward.crypto.KeyDerivation;
+import keyward.crypto.Secret;
 import keyward.store.AuditCheckpoint;
 import keyward.store.AuditQuery;
 import keyward.store.AuditRecord;
@@ -61,20 +63,16 @@ public final class RedisStore implements Store {
     }
 
     /**
-     * Connects, derives the master key (Argon2id, about a second), checks it and the label
+     * Connects, derives the master key (through {@code masterKey}: from the master password and
+     * the salt stored in Redis; {@code KeyDerivation::fromPassword}), checks it and the label
      * against what Redis holds (recording both on first use) and returns the open store.
      *
      * @throws StoreException if the password or the label do not match this database
      */
-    public static RedisStore open(RedisOptions o) {
+    public static RedisStore open(RedisOptions o, BiFunction<char[], byte[], KeyDerivation> masterKey) {
         RedisPool pool = pool(o, (SSLSocketFactory) SSLSocketFactory.getDefault());
-        try {
-            byte[] master = RedisKeys.argon2(o.masterPassword(), salt(pool, o.namespace()));
-            try {
-                return start(pool, new RedisKeys(o.namespace(), master), o.label());
-            } finally {
-                Arrays.fill(master, (byte) 0);
-            }
+        try (KeyDerivation master = masterKey.apply(o.masterPassword(), salt(pool, o.namespace()))) {
+            return start(pool, new RedisKeys(o.namespace(), master), o.label());
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -84,8 +82,8 @@ public final class RedisStore implements Store {
     /** For tests: skips Argon2 (and the salt) with a master key made elsewhere. */
     static RedisStore openWithMasterKey(RedisOptions o, byte[] master, SSLSocketFactory tls) {
         RedisPool pool = pool(o, tls);
-        try {
-            return start(pool, new RedisKeys(o.namespace(), master), o.label());
+        try (KeyDerivation k = KeyDerivation.of(Secret.copyOf(master))) {
+            return start(pool, new RedisKeys(o.namespace(), k), o.label());
         } catch (RuntimeException e) {
             pool.close();
             throw e;

@@ -2,6 +2,7 @@ package keyward.store.sql;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.Properties;
 
 /**
@@ -135,12 +136,11 @@ public final class JdbcUrls {
             if (pct < 0) {
                 break;
             }
-            int hi = pct + 2 < s.length() ? Character.digit(s.charAt(pct + 1), 16) : -1;
-            int lo = hi < 0 ? -1 : Character.digit(s.charAt(pct + 2), 16);
-            if (lo < 0) {
+            // ASCII hex digits only: Character.digit would also take, e.g., Arabic-Indic digits
+            if (pct + 2 >= s.length() || !HexFormat.isHexDigit(s.charAt(pct + 1)) || !HexFormat.isHexDigit(s.charAt(pct + 2))) {
                 throw new IllegalArgumentException("database url: bad percent-encoding in the user info");
             }
-            out.write(hi * 16 + lo);
+            out.write(HexFormat.fromHexDigits(s, pct + 1, pct + 3));
             i = pct + 3;
         }
         return out.toString(StandardCharsets.UTF_8);

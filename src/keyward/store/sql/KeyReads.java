@@ -6,13 +6,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import keyward.store.KeyRecord;
+import keyward.store.KeyState;
 import keyward.store.KeyVersion;
+import keyward.store.Permission;
+import keyward.store.StoreException;
 
 /**
  * Reads keys: the {@code kw_keys} rows of a page, then their versions, tags, attributes and grants
@@ -42,8 +45,9 @@ final class KeyReads {
                     b.id = rs.getString("id");
                     b.name = rs.getString("name");
                     b.algorithm = rs.getString("algorithm");
-                    b.state = rs.getString("state");
-                    b.stateBeforeDestroy = rs.getString("state_before_destroy");
+                    b.state = state(rs.getString("state"));
+                    String before = rs.getString("state_before_destroy");
+                    b.stateBeforeDestroy = before == null ? null : state(before);
                     b.owner = rs.getString("owner");
                     b.exportable = rs.getInt("exportable") != 0;
                     b.primaryVersion = rs.getInt("primary_version");
@@ -87,7 +91,7 @@ final class KeyReads {
         Map<String, List<KeyVersion>> versions = new HashMap<>();
         Map<String, List<String>> tags = new HashMap<>();
         Map<String, Map<String, String>> attributes = new HashMap<>();
-        Map<String, Map<String, Set<String>>> grants = new HashMap<>();
+        Map<String, Map<String, Set<Permission>>> grants = new HashMap<>();
         if (db.dialect.inProcess()) {
             String in = " WHERE " + db.dialect.in("key_id", ids.size());
             query(c, "SELECT key_id, version, kid, kek_id, wrapped, public_key, created_at FROM kw_key_versions" + in
@@ -148,12 +152,20 @@ final class KeyReads {
     }
 
     /** Grants are stored as the sorted operation names joined by commas. */
-    static String operations(Set<String> ops) {
-        return String.join(",", new TreeSet<>(ops));
+    static String operations(Set<Permission> ops) {
+        return String.join(",", Permission.sortedNames(ops));
     }
 
-    static Set<String> operations(String joined) {
-        return joined.isEmpty() ? Set.of() : Set.of(joined.split(","));
+    static Set<Permission> operations(String joined) {
+        Set<Permission> out = new HashSet<>();
+        for (String name : joined.isEmpty() ? new String[0] : joined.split(",")) {
+            out.add(Permission.parse(name).orElseThrow(() -> new StoreException(Permission.unknown(name))));
+        }
+        return out;
+    }
+
+    private static KeyState state(String name) {
+        return KeyState.parse(name).orElseThrow(() -> new StoreException(KeyState.unknown(name)));
     }
 
     interface RowConsumer {

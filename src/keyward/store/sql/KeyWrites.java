@@ -11,6 +11,7 @@ import java.util.Set;
 import keyward.store.ConflictException;
 import keyward.store.KeyRecord;
 import keyward.store.KeyVersion;
+import keyward.store.Permission;
 
 /**
  * Writes keys: a key row and its children as one unit, inside the caller's write transaction.
@@ -161,7 +162,7 @@ final class KeyWrites {
             ps.setString(2, attributes.get(i).getKey());
             ps.setString(3, attributes.get(i).getValue());
         });
-        List<Map.Entry<String, Set<String>>> grants = List.copyOf(k.grants().entrySet());
+        List<Map.Entry<String, Set<Permission>>> grants = List.copyOf(k.grants().entrySet());
         batch(c, "INSERT INTO kw_key_grants (key_id, user_name, operations) VALUES (?, ?, ?)", grants.size(), (ps, i) -> {
             ps.setString(1, k.id());
             ps.setString(2, grants.get(i).getKey());
@@ -191,8 +192,8 @@ final class KeyWrites {
         int i = first;
         Jdbc.setText(ps, i++, k.name());
         ps.setString(i++, k.algorithm());
-        ps.setString(i++, k.state());
-        Jdbc.setText(ps, i++, k.stateBeforeDestroy());
+        ps.setString(i++, k.state().wire());
+        Jdbc.setText(ps, i++, k.stateBeforeDestroy() == null ? null : k.stateBeforeDestroy().wire());
         Jdbc.setText(ps, i++, k.owner());
         ps.setInt(i++, k.exportable() ? 1 : 0);
         ps.setInt(i++, k.primaryVersion());

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import keyward.store.KeyRecord;
 import keyward.store.KeyVersion;
+import keyward.store.Permission;
 
 /**
  * The sizes the schema holds, checked before writing so that every database refuses the same
@@ -47,8 +48,9 @@ final class Limits {
         String at = "key " + k.id() + ": ";
         text(at + "name", k.name(), NAME, true);
         text(at + "algorithm", k.algorithm(), NAME, false);
-        text(at + "state", k.state(), NAME, false);
-        text(at + "state before destroy", k.stateBeforeDestroy(), NAME, true);
+        if (k.state() == null) {
+            throw new IllegalArgumentException(at + "state is required");
+        }
         text(at + "owner", k.owner(), NAME, true);
         if (k.tags().size() > TAGS || k.attributes().size() > TAGS || k.grants().size() > TAGS) {
             throw new IllegalArgumentException(at + "at most " + TAGS + " tags, attributes and grants each");
@@ -58,14 +60,8 @@ final class Limits {
             text(at + "attribute name", a.getKey(), NAME, false);
             text(at + "attribute " + a.getKey(), a.getValue(), TEXT, false);
         }
-        for (Map.Entry<String, Set<String>> g : k.grants().entrySet()) {
+        for (Map.Entry<String, Set<Permission>> g : k.grants().entrySet()) {
             text(at + "grant user", g.getKey(), NAME, false);
-            for (String op : g.getValue()) {
-                text(at + "granted operation", op, NAME, false);
-                if (op.indexOf(',') >= 0) {
-                    throw new IllegalArgumentException(at + "a granted operation may not contain ','");
-                }
-            }
             if (KeyReads.operations(g.getValue()).length() > TEXT) {
                 throw new IllegalArgumentException(at + "grant of " + g.getKey() + " is over " + TEXT + " characters");
             }

@@ -181,7 +181,7 @@ final class Locate {
                 params.add(tags.get(i));
             }
         }
-        String[][] columns = {{"name", q.name()}, {"algorithm", q.algorithm()}, {"state", q.state()}, {"owner", q.owner()}};
+        String[][] columns = {{"name", q.name()}, {"algorithm", q.algorithm()}, {"state", q.state() == null ? null : q.state().wire()}, {"owner", q.owner()}};
         for (String[] column : columns) {
             if (column[1] != null) {
                 where.add(k + "." + column[0] + " = ?");

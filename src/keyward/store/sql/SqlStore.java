@@ -19,6 +19,7 @@ import keyward.store.ConflictException;
 import keyward.store.KeyPage;
 import keyward.store.KeyQuery;
 import keyward.store.KeyRecord;
+import keyward.store.KeyState;
 import keyward.store.Replica;
 import keyward.store.ReplicaTx;
 import keyward.store.Store;
@@ -299,12 +300,12 @@ public final class SqlStore implements Store {
 
     @Override
     public List<String> dueForDestruction(Instant now, int limit) {
-        return dueIds("dueForDestruction", "pending_destruction", "destroy_at", now, limit);
+        return dueIds("dueForDestruction", KeyState.PENDING_DESTRUCTION.wire(), "destroy_at", now, limit);
     }
 
     @Override
     public List<String> dueForRotation(Instant now, int limit) {
-        return dueIds("dueForRotation", "active", "rotate_at", now, limit);
+        return dueIds("dueForRotation", KeyState.ACTIVE.wire(), "rotate_at", now, limit);
     }
 
     /** Most overdue first. */

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import keyward.store.ConflictException;
 import keyward.store.KeyQuery;
 import keyward.store.KeyRecord;
+import keyward.store.KeyState;
 import keyward.store.KeyVersion;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class ConcurrentInstancesTest {
         KeyRecord.Builder b = new KeyRecord.Builder();
         b.id = id;
         b.algorithm = "aes-256-gcm";
-        b.state = "active";
+        b.state = KeyState.ACTIVE;
         b.owner = "alice";
         b.primaryVersion = 1;
         b.createdAt = Instant.EPOCH;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import keyward.store.KeyQuery;
 import keyward.store.KeyRecord;
+import keyward.store.KeyState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class CrashTest {
         KeyRecord.Builder changed = k.toBuilder();
         changed.name = "after";
         changed.tags = List.of("new");
-        changed.state = "deactivated";
+        changed.state = KeyState.DEACTIVATED;
         store.afterIndexWrite(() -> {
             throw new Crash();
         });
@@ -85,7 +86,7 @@ class CrashTest {
 
         assertEquals(Optional.of(k), store.findKey("k1"));
         assertEquals(List.of(), located(tagged("new")));
-        assertEquals(List.of(), located(new KeyQuery(List.of(), null, null, "deactivated", null, null, 10, null)));
+        assertEquals(List.of(), located(new KeyQuery(List.of(), null, null, KeyState.DEACTIVATED, null, null, 10, null)));
         assertEquals(List.of(), located(new KeyQuery(List.of(), "after", null, null, null, null, 10, null)));
         assertEquals(List.of("k1"), located(tagged("old")));
         assertEquals(Optional.empty(), store.findKeyByName("after"));

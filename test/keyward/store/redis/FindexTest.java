@@ -101,7 +101,7 @@ class FindexTest {
     void aCellMovedToAnotherAddress_isReportedAsDamage() {
         append("a", true, 1, "x");
         append("b", true, 1, "y");
-        RedisKeys keys = new RedisKeys(ns, RedisTestSupport.MASTER);
+        RedisKeys keys = RedisTestSupport.keys(ns);
         try (RedisPool p = RedisTestSupport.rawPool()) {
             byte[] cell = (byte[]) p.call("GET", keys.cell("L1", "a", 1));
             List<byte[]> set = new ArrayList<>(RedisConnection.args("SET", keys.cell("L1", "b", 1)));

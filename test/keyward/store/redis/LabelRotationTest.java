@@ -17,6 +17,8 @@ import keyward.store.AuditQuery;
 import keyward.store.AuditRecord;
 import keyward.store.KeyQuery;
 import keyward.store.KeyRecord;
+import keyward.store.KeyState;
+import keyward.store.Permission;
 import keyward.store.StoreException;
 import keyward.store.TokenRecord;
 import keyward.store.UserRecord;
@@ -162,13 +164,13 @@ class LabelRotationTest {
         for (int i = 0; i < 12; i++) {
             KeyRecord.Builder b = key("k" + i, List.of("t" + i % 3, "all"), i % 2 == 0 ? "alice" : "bob").toBuilder();
             b.name = "key-" + i;
-            b.grants = i % 4 == 0 ? Map.of("carol", Set.of("encrypt")) : Map.of();
+            b.grants = i % 4 == 0 ? Map.of("carol", Set.of(Permission.ENCRYPT)) : Map.of();
             s.insertKey(b.build());
         }
         for (int i = 0; i < 12; i += 2) {
             KeyRecord.Builder b = s.findKey("k" + i).orElseThrow().toBuilder();
             b.tags = List.of("t" + (i + 1) % 3, "changed");
-            b.state = i % 4 == 0 ? "deactivated" : "active";
+            b.state = i % 4 == 0 ? KeyState.DEACTIVATED : KeyState.ACTIVE;
             b.name = "renamed-" + i;
             s.updateKey(b.build());
         }
@@ -194,7 +196,7 @@ class LabelRotationTest {
             m.put("tag " + t, ids(s, tagged(t)));
         }
         m.put("owner", ids(s, new KeyQuery(List.of(), null, null, null, "alice", null, 100, null)));
-        m.put("state", ids(s, new KeyQuery(List.of(), null, null, "deactivated", null, null, 100, null)));
+        m.put("state", ids(s, new KeyQuery(List.of(), null, null, KeyState.DEACTIVATED, null, null, 100, null)));
         m.put("alg", ids(s, new KeyQuery(List.of(), null, "aes-256-gcm", null, null, null, 100, null)));
         m.put("name", ids(s, new KeyQuery(List.of(), "renamed-4", null, null, null, null, 100, null)));
         m.put("old name", ids(s, new KeyQuery(List.of(), "key-4", null, null, null, null, 100, null)));
@@ -218,7 +220,7 @@ class LabelRotationTest {
     }
 
     private RedisKeys keys() {
-        return new RedisKeys(ns, RedisTestSupport.MASTER);
+        return RedisTestSupport.keys(ns);
     }
 
     private static RedisPool pool() {

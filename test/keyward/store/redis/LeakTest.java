@@ -21,7 +21,9 @@ import keyward.store.AuditQuery;
 import keyward.store.AuditRecord;
 import keyward.store.KeyQuery;
 import keyward.store.KeyRecord;
+import keyward.store.KeyState;
 import keyward.store.KeyVersion;
+import keyward.store.Permission;
 import keyward.store.TokenRecord;
 import keyward.store.UserRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -110,7 +112,7 @@ class LeakTest {
             b.id = newId();
             b.name = remember("zq-payments-ledger-" + i);
             b.algorithm = i % 2 == 0 ? remember("aes-256-gcm") : remember("rsa-oaep-3072");
-            b.state = remember("active");
+            b.state = KeyState.parse(remember("active")).orElseThrow();
             b.owner = remember("owner-marzipan-" + i);
             b.tags = List.of(remember("tag-pineapple-" + i), remember("tag-common-quince"));
             b.attributes = Map.of(remember("attr-key-quokka"), remember("attr-value-narwhal-" + i));
@@ -120,7 +122,7 @@ class LeakTest {
             b.rotatedAt = T0;
             b.versions = List.of(new KeyVersion(1, 0x5eed0000 + i, remember("kek-jellyfish"), rememberBytes(44),
                     rememberBytes(91), T0));
-            b.grants = Map.of(remember("grantee-pangolin"), Set.of(remember("encrypt-operation")), "*", Set.of("get"));
+            b.grants = Map.of(remember("grantee-pangolin"), Set.of(Permission.parse(remember("datakey")).orElseThrow()), "*", Set.of(Permission.GET));
             b.rowVersion = 1;
             store.insertKey(b.build());
             ids.add(b.id);
@@ -128,7 +130,7 @@ class LeakTest {
         KeyRecord.Builder changed = store.findKey(ids.get(0)).orElseThrow().toBuilder();
         changed.name = remember("renamed-wallaby-ledger");
         changed.tags = List.of(remember("tag-after-tapir"));
-        changed.state = remember("pending_destruction");
+        changed.state = KeyState.parse(remember("pending_destruction")).orElseThrow();
         changed.destroyAt = T0.plusSeconds(60);
         store.updateKey(changed.build());
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import keyward.crypto.KeyDerivation;
 import keyward.store.KeyQuery;
 import keyward.store.StoreException;
 import org.junit.jupiter.api.AfterEach;
@@ -26,13 +27,13 @@ class MasterPasswordTest {
 
     @Test
     void open_wrongPassword_isRefusedClearly_andTheRightOneStillOpens() {
-        try (RedisStore s = RedisStore.open(options("correct horse"))) {
+        try (RedisStore s = RedisStore.open(options("correct horse"), KeyDerivation::fromPassword)) {
             s.insertKey(ConcurrentInstancesTest.key("k1"));
         }
-        StoreException e = assertThrows(StoreException.class, () -> RedisStore.open(options("battery staple")));
+        StoreException e = assertThrows(StoreException.class, () -> RedisStore.open(options("battery staple"), KeyDerivation::fromPassword));
         assertTrue(e.getMessage().contains("the Redis master password does not match this database"), e.getMessage());
         assertFalse(e.getMessage().contains("battery"), "the message never echoes the password");
-        try (RedisStore s = RedisStore.open(options("correct horse"))) {
+        try (RedisStore s = RedisStore.open(options("correct horse"), KeyDerivation::fromPassword)) {
             assertEquals(1, s.locate(KeyQuery.all(10, null)).keys().size());
         }
         try (RedisPool p = RedisTestSupport.rawPool()) {

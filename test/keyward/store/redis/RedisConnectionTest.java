@@ -10,17 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocketFactory;
-import keyward.ManualClock;
 import keyward.store.StoreException;
 import keyward.store.StoreUnavailableException;
-import keyward.time.Clock;
 import org.junit.jupiter.api.Test;
 
 /** The RESP client against the real Redis: AUTH, SELECT, pipelining, timeouts and the pool. */
@@ -28,11 +25,7 @@ class RedisConnectionTest {
     private static final SSLSocketFactory NO_TLS = (SSLSocketFactory) SSLSocketFactory.getDefault();
 
     private static RedisPool pool(String url, int size, int timeoutMs) {
-        return pool(url, size, timeoutMs, Clock.system());
-    }
-
-    private static RedisPool pool(String url, int size, int timeoutMs, Clock clock) {
-        return new RedisPool(RedisUrl.parse(url), size, timeoutMs, NO_TLS, clock);
+        return new RedisPool(RedisUrl.parse(url), size, timeoutMs, NO_TLS);
     }
 
     @Test
@@ -106,17 +99,22 @@ class RedisConnectionTest {
 
     @Test
     void deadConnection_isDroppedAndReplaced() throws Exception {
-        ManualClock clock = new ManualClock();
-        try (RedisPool p = pool(RedisTestSupport.url(), 1, 2000, clock); RedisPool admin = RedisTestSupport.rawPool()) {
+        try (RedisPool p = pool(RedisTestSupport.url(), 1, 2000); RedisPool admin = RedisTestSupport.rawPool()) {
             long id = (Long) p.call("CLIENT", "ID");
             admin.call("CLIENT", "KILL", "ID", Long.toString(id));
             assertThrows(StoreUnavailableException.class, () -> p.call("PING"), "the in-flight call fails");
             long second = (Long) p.call("CLIENT", "ID");
             assertNotEquals(id, second, "the next one runs on a new connection");
+        }
+    }
 
-            admin.call("CLIENT", "KILL", "ID", Long.toString(second));
-            clock.advance(Duration.ofSeconds(1));
-            assertNotEquals(second, p.call("CLIENT", "ID"), "an idle connection is checked before it is lent");
+    @Test
+    void idleConnection_pastTheCheckAge_isCheckedBeforeItIsLent() {
+        try (RedisPool p = new RedisPool(RedisUrl.parse(RedisTestSupport.url()), 1, 2000, NO_TLS, 0);
+             RedisPool admin = RedisTestSupport.rawPool()) {
+            long id = (Long) p.call("CLIENT", "ID");
+            admin.call("CLIENT", "KILL", "ID", Long.toString(id));
+            assertNotEquals(id, p.call("CLIENT", "ID"), "an idle connection is checked before it is lent");
         }
     }
 

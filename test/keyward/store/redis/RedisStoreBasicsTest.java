@@ -18,7 +18,9 @@ import keyward.store.AuditQuery;
 import keyward.store.AuditRecord;
 import keyward.store.KeyQuery;
 import keyward.store.KeyRecord;
+import keyward.store.KeyState;
 import keyward.store.KeyVersion;
+import keyward.store.Permission;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +48,7 @@ class RedisStoreBasicsTest {
         b.id = id;
         b.name = name;
         b.algorithm = "aes-256-gcm";
-        b.state = "active";
+        b.state = KeyState.ACTIVE;
         b.owner = "alice";
         b.tags = tags;
         b.primaryVersion = 1;
@@ -130,7 +132,7 @@ class RedisStoreBasicsTest {
         KeyQuery bob = new KeyQuery(List.of(), null, null, null, null, "bob", 10, null);
         assertEquals(0, store.locate(bob).keys().size());
         KeyRecord.Builder b = k.toBuilder();
-        b.grants = Map.of("bob", Set.of("encrypt"));
+        b.grants = Map.of("bob", Set.of(Permission.ENCRYPT));
         b.tags = List.of("b");
         KeyRecord k2 = store.updateKey(b.build());
         assertEquals(List.of(k2), store.locate(bob).keys());

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLSocketFactory;
+import keyward.crypto.KeyDerivation;
+import keyward.crypto.Secret;
 import keyward.store.TestDatabases;
 
 /**
@@ -34,6 +36,13 @@ final class RedisTestSupport {
 
     static RedisStore open(String ns, String label) {
         return RedisStore.openWithMasterKey(options(ns, label), MASTER, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** The names and sealers of namespace {@code ns} under {@link #MASTER}. */
+    static RedisKeys keys(String ns) {
+        try (KeyDerivation k = KeyDerivation.of(Secret.copyOf(MASTER))) {
+            return new RedisKeys(ns, k);
+        }
     }
 
     static RedisPool rawPool() {

@@ -61,6 +61,17 @@ class JdbcUrlsTest {
     }
 
     @Test
+    void percentEscapesWithNonAsciiDigits_areRefused() {
+        // Character.digit reads Arabic-Indic and fullwidth digits as 4 and 1: "%\u0664\u0661" is no "%41"
+        for (String escape : new String[] {"%\u0664\u0661", "%\uff14\uff11", "%4\u0661", "%4"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> JdbcUrls.credentials("postgresql", "postgres://kw:pw" + escape + "@h/db"), escape);
+            assertEquals("database url: bad percent-encoding in the user info", e.getMessage());
+        }
+        assertEquals("pwA", JdbcUrls.credentials("postgresql", "postgres://kw:pw%41@h/db").getProperty("password"));
+    }
+
+    @Test
     void redact_masksPasswords() {
         assertEquals("postgres://kw:***@h:5432/db", JdbcUrls.redact("postgres://kw:pw@h:5432/db"));
         assertEquals("jdbc:mysql://h/db?user=u&password=***&ssl=true", JdbcUrls.redact("jdbc:mysql://h/db?user=u&password=pw&ssl=true"));

@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.time.Instant;
-import java.util.List;
-import java.util.UUID;
 import java.util.function.Function;
 import keyward.store.KeyQuery;
 import keyward.store.KeyRecord;
-import keyward.store.KeyVersion;
+import keyward.store.RandomRecords;
 import keyward.store.StoreUnavailableException;
 import keyward.store.TcpProxy;
 import keyward.store.TestDatabases;
@@ -34,6 +31,7 @@ class OutageTest {
     private Function<String, Void> drop;
     private TcpProxy proxy;
     private SqlStore store;
+    private final RandomRecords random = new RandomRecords(17);
 
     @AfterEach
     void tearDown() {
@@ -109,11 +107,11 @@ class OutageTest {
     }
 
     private void cutThenRestore() {
-        KeyRecord k = key();
+        KeyRecord k = random.key();
         store.insertKey(k);
         proxy.cut();
         assertUnavailableInTime(() -> store.findKey(k.id()));
-        assertUnavailableInTime(() -> store.insertKey(key()));
+        assertUnavailableInTime(() -> store.insertKey(random.key()));
         assertUnavailableInTime(() -> store.locate(KeyQuery.all(10, null)));
         assertFalse(store.ping());
         proxy.restore();
@@ -121,7 +119,7 @@ class OutageTest {
     }
 
     private void stallThenRestore() {
-        KeyRecord k = key();
+        KeyRecord k = random.key();
         store.insertKey(k);
         proxy.stall();
         assertUnavailableInTime(() -> store.findKey(k.id()));
@@ -134,7 +132,7 @@ class OutageTest {
     private void assertServesAgain(KeyRecord k) {
         assertTrue(store.ping());
         assertEquals(k, store.findKey(k.id()).orElseThrow());
-        KeyRecord other = key();
+        KeyRecord other = random.key();
         store.insertKey(other);
         assertEquals(2, store.locate(KeyQuery.all(10, null)).keys().size());
     }
@@ -144,17 +142,5 @@ class OutageTest {
         assertThrows(StoreUnavailableException.class, call);
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertTrue(ms < TIMEOUT_MS + MARGIN_MS, "answered after " + ms + " ms");
-    }
-
-    private static KeyRecord key() {
-        KeyRecord.Builder b = new KeyRecord.Builder();
-        b.id = UUID.randomUUID().toString();
-        b.algorithm = "aes-256-gcm";
-        b.state = "active";
-        b.createdAt = Instant.parse("2026-01-01T00:00:00Z");
-        b.versions = List.of(new KeyVersion(1, 42, "kek-1", new byte[32], null, b.createdAt));
-        b.primaryVersion = 1;
-        b.rowVersion = 1;
-        return b.build();
     }
 }

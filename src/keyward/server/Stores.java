@@ -1,4 +1,4 @@
-package keyward.cli;
+package keyward.server;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Properties;
 import keyward.config.Config;
 import keyward.config.ConfigException;
+import keyward.crypto.KeyDerivation;
 import keyward.store.Store;
 import keyward.store.redis.RedisOptions;
 import keyward.store.redis.RedisStore;
@@ -51,7 +52,7 @@ public final class Stores {
                         ? readSecret(c.redisMasterPasswordFile(), "redis_master_password_file").toCharArray()
                         : c.redisMasterPassword().toCharArray();
                 return RedisStore.open(new RedisOptions(c.databaseUrl(), pw, c.redisFindexLabel(), "kw",
-                        c.dbPoolSize(), c.dbTimeoutMs()));
+                        c.dbPoolSize(), c.dbTimeoutMs()), KeyDerivation::fromPassword);
             default:
                 throw new ConfigException("config: 'database_type' must be sqlite, postgresql, mysql or redis-findex");
         }

@@ -1,4 +1,4 @@
-package keyward.http;
+package keyward.server;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,10 +1,9 @@
-package keyward;
+package keyward.server;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import keyward.cli.Secrets;
-import keyward.cli.Stores;
-import keyward.cli.Tls;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import keyward.config.Config;
 import keyward.audit.AuditLog;
 import keyward.core.Core;
@@ -15,7 +14,6 @@ import keyward.http.AuditRoutes;
 import keyward.http.HttpApi;
 import keyward.http.Metrics;
 import keyward.http.ReplicationRoutes;
-import keyward.http.Version;
 import keyward.log.Log;
 import keyward.repl.Replicator;
 import keyward.store.Store;
@@ -23,8 +21,9 @@ import keyward.time.Clock;
 
 /**
  * One running Keyward server: store, secrets, core, jobs and the HTTP front end, wired by hand.
- * {@link #start} returns once the API listens; {@link #close} is the ordered, time-limited
- * shutdown (stop accepting, finish in-flight requests, stop jobs, close the store).
+ * {@link #start} returns once the API listens, or, when a step fails, closes what it had started
+ * (newest first) and throws; {@link #close} is the ordered, time-limited shutdown (stop
+ * accepting, finish in-flight requests, stop jobs, close the store).
  */
 public final class Node implements AutoCloseable {
     private final Config config;
@@ -55,8 +54,11 @@ public final class Node implements AutoCloseable {
     /** Starts on {@code clock}, which every part of the node reads (tests move it). */
     public static Node start(Config config, Replicator.Options replication, Clock clock) throws IOException {
         Log.setLevel(Log.Level.valueOf(config.logLevel().toUpperCase(java.util.Locale.ROOT)));
+        Secrets.requireFiles(config); // before the store: an uninitialised node writes nothing anywhere
         Store store = Stores.create(config, clock);
         Replicator replicator = null;
+        Deque<AutoCloseable> started = new ArrayDeque<>(); // undone newest first if a later step fails
+        started.push(store);
         try {
             store.open();
             Secrets secrets = Secrets.load(config, store);
@@ -70,9 +72,10 @@ public final class Node implements AutoCloseable {
                     : Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
             ApiOptions options = new ApiOptions(config.bind(), config.port(), config.maxBodyBytes(), threads,
                     config.requestTimeoutMs(), Tls.serverContext(config), config.clientsCaCertFile() != null,
-                    Version.version());
+                    Version.version(), Version.git());
             AuditLog audit = new AuditLog(store, secrets.auditKey(), nodeName, clock);
             audit.start();
+            started.push(audit);
             metrics.gauge("keyward_audit_queued", "Audit entries waiting to be written.", audit::queued);
             metrics.gauge("keyward_audit_written_total", "Audit entries written by this instance.", audit::written);
             metrics.gauge("keyward_audit_dropped_total", "Audit entries dropped because the queue stayed full.",
@@ -82,6 +85,7 @@ public final class Node implements AutoCloseable {
             if (config.replication() != null) {
                 replicator = Replicator.start(config.replication(), store, secrets.kek(), clock,
                         replication != null ? replication : Replicator.Options.of(config), audit);
+                started.push(replicator);
                 Replicator r = replicator;
                 api.addRoutes(ReplicationRoutes.routes(r::status));
                 for (String url : r.suppliers()) {
@@ -90,14 +94,23 @@ public final class Node implements AutoCloseable {
                 }
             }
             api.start();
+            started.push(() -> api.stop(0));
             core.jobs().start(config.jobsIntervalMs());
             return new Node(config, store, core, api, audit, replicator);
-        } catch (IOException | RuntimeException e) {
-            if (replicator != null) {
-                replicator.close();
-            }
-            store.close();
+        } catch (Throwable e) {
+            undo(started, e);
             throw e;
+        }
+    }
+
+    /** Closes what a failed start had started, newest first; their failures ride along on {@code cause}. */
+    private static void undo(Deque<AutoCloseable> started, Throwable cause) {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                cause.addSuppressed(e);
+            }
         }
     }
 
