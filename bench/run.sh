@@ -146,13 +146,15 @@ for b in $BACKENDS; do
 done
 
 mkdir -p bench/results
-# replication lag: two SQLite nodes in one JVM over pinned mTLS, steady key creation on one
+# replication lag: three SQLite nodes in one JVM over pinned mTLS (full mesh), single writes one at
+# a time, then steady key creation on one; p50/p99/max of both go to the table and the targets
 if [ "${BENCH_REPL_SECONDS:-6}" != 0 ]; then
-  echo "bench: replication lag (2 nodes, ${BENCH_REPL_SECONDS:-6} s at ${BENCH_REPL_RATE:-50} writes/s)"
+  echo "bench: replication lag (3 nodes: 50 single writes, then ${BENCH_REPL_SECONDS:-6} s at ${BENCH_REPL_RATE:-50} writes/s)"
   java "${CLIENT_OPTS[@]}" -Dsun.net.httpserver.nodelay=true -cp "$CP" keyward.bench.ReplicationLag \
     "${BENCH_REPL_SECONDS:-6}" "${BENCH_REPL_RATE:-50}" 2>/dev/null | grep -v '^20[0-9][0-9]-' \
     | tee "$WORK/replication.out" | grep -v '^{' || echo "bench: replication lag run failed"
   grep '^{' "$WORK/replication.out" > "bench/results/$STAMP-replication.json" 2>/dev/null || true
+  grep '^{' "$WORK/replication.out" >> "$RESULTS" 2>/dev/null || true
 fi
 bench report "$RESULTS" "bench/results/$STAMP.json" --git="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)" \
   --seconds=$(( $(date +%s) - T0 ))

@@ -22,6 +22,7 @@ public final class Jobs implements AutoCloseable {
     private final KeyService keys;
     private final KekHolder kek;
     private volatile boolean storeDown;
+    private volatile java.util.function.Function<String, java.time.Duration> rotationDelay = id -> java.time.Duration.ZERO;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "keyward-jobs");
         t.setDaemon(true);
@@ -32,6 +33,15 @@ public final class Jobs implements AutoCloseable {
         this.access = access;
         this.keys = keys;
         this.kek = kek;
+    }
+
+    /**
+     * How long after a key falls due for auto-rotation this instance waits before rotating it
+     * (default: not at all). Replication sets it so that one node of the domain rotates per period
+     * and the others, hearing of that rotation first, have nothing left to do.
+     */
+    public void rotationDelay(java.util.function.Function<String, java.time.Duration> delay) {
+        this.rotationDelay = delay;
     }
 
     public void start(long intervalMillis) {
@@ -72,7 +82,7 @@ public final class Jobs implements AutoCloseable {
         for (String id : access.store.dueForRotation(now, BATCH)) {
             KeyRecord k = access.cache.fresh(id).orElse(null);
             if (k != null && k.state() == KeyState.ACTIVE && k.autoRotatePeriod() > 0
-                    && !k.rotatedAt().plusSeconds(k.autoRotatePeriod()).isAfter(now)) {
+                    && !k.rotatedAt().plusSeconds(k.autoRotatePeriod()).plus(rotationDelay.apply(id)).isAfter(now)) {
                 try {
                     if (write(keys.withNewVersion(k, now))) {
                         Log.info("jobs: auto-rotated key " + id);

@@ -91,9 +91,34 @@ public final class KeyService {
     public KeyPage locate(Principal p, KeyRequests.Locate q) {
         KeyState state = q.state() == null ? null : KeyState.parse(q.state())
                 .orElseThrow(() -> KwException.invalid("query 'state' must be one of " + KeyState.names()));
-        return access.store.locate(new KeyQuery(q.tags(), q.name(), q.algorithm(), state, q.owner(), p.user(),
-                q.limit(), q.after()));
+        // the store narrows to keys the caller owns or holds any grant on; locate shows metadata, so
+        // only those it may also 'get' stay (an encrypt-only grantee cannot read GET /v1/keys/{ref})
+        List<KeyRecord> shown = new ArrayList<>();
+        String after = q.after();
+        for (int round = 0; round < LOCATE_ROUNDS; round++) {
+            KeyPage page = access.store.locate(new KeyQuery(q.tags(), q.name(), q.algorithm(), state, q.owner(),
+                    p.user(), q.limit(), after));
+            for (KeyRecord k : page.keys()) {
+                if (shown.size() < q.limit() && Policy.allowed(p, k, Permission.GET)) {
+                    shown.add(k);
+                    after = k.id();
+                } else if (shown.size() < q.limit()) {
+                    after = k.id();
+                }
+            }
+            if (page.next() == null) {
+                return new KeyPage(shown, null);
+            }
+            if (shown.size() >= q.limit()) {
+                break;
+            }
+            after = page.next();
+        }
+        return new KeyPage(shown, after);
     }
+
+    /** Store pages read for one locate page when grants without 'get' hide keys (a bounded walk). */
+    private static final int LOCATE_ROUNDS = 8;
 
     public KeyRecord patch(Principal p, String ref, KeyRequests.Patch r) {
         if (r.name() != null) {
@@ -299,6 +324,14 @@ public final class KeyService {
                 "field 'algorithm' must be one of aes-128-gcm, aes-256-gcm, chacha20-poly1305, hmac-sha256,"
                         + " hmac-sha384, hmac-sha512, rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384, ec-p521,"
                         + " ed25519, secret"));
+    }
+
+    /**
+     * Drops the key from this instance's cache: it was changed behind the cache (replication
+     * applied a change), so the next use reads the store. Thread-safe.
+     */
+    public void forgetCached(String keyId) {
+        access.cache.forget(keyId);
     }
 
     private static long checkPeriod(long seconds) {

@@ -67,7 +67,11 @@ public final class Metrics {
         h.sumMicros.add(nanos / 1000);
     }
 
-    /** Registers a gauge, e.g. {@code keyward_db_pool_active}; a later registration replaces it. */
+    /**
+     * Registers a gauge, e.g. {@code keyward_db_pool_active}, or one series of a labelled family,
+     * e.g. {@code keyward_replication_lag_seconds{partner="repl://b:8444"}} (the family's help is
+     * the first series'); a later registration replaces it.
+     */
     public void gauge(String name, String help, DoubleSupplier value) {
         gauges.put(name, new Gauge(help, value));
     }
@@ -103,17 +107,25 @@ public final class Metrics {
             sb.append("keyward_request_duration_seconds_count{operation=\"").append(op).append("\"} ")
                     .append(cumulative).append('\n');
         });
-        new TreeMap<>(gauges).forEach((name, g) -> {
+        String family = null;
+        for (Map.Entry<String, Gauge> e : new TreeMap<>(gauges).entrySet()) {
+            String name = e.getKey();
+            Gauge g = e.getValue();
             double v;
             try {
                 v = g.value.getAsDouble();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException ex) {
                 v = Double.NaN;
             }
-            sb.append("# HELP ").append(name).append(' ').append(g.help).append('\n');
-            sb.append("# TYPE ").append(name).append(" gauge\n");
+            int brace = name.indexOf('{');
+            String f = brace < 0 ? name : name.substring(0, brace);
+            if (!f.equals(family)) {
+                family = f;
+                sb.append("# HELP ").append(f).append(' ').append(g.help).append('\n');
+                sb.append("# TYPE ").append(f).append(" gauge\n");
+            }
             sb.append(name).append(' ').append(v).append('\n');
-        });
+        }
         return sb.toString();
     }
 }

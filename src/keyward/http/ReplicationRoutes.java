@@ -3,9 +3,13 @@ package keyward.http;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import keyward.core.KwException;
 
-/** {@code GET /v1/replication/status} (admin): per partner state, last success, lag and last error; name conflicts. */
+/**
+ * {@code GET /v1/replication/status} (admin): per partner state, last success, lag and last error;
+ * name conflicts. And the per-partner gauges, labelled {@code partner}.
+ */
 public final class ReplicationRoutes {
     private ReplicationRoutes() {
     }
@@ -18,5 +22,21 @@ public final class ReplicationRoutes {
             }
             return Reply.ok(status.get());
         }));
+    }
+
+    /**
+     * Registers, for each partner url this node pulls from, {@code keyward_replication_lag_seconds}
+     * and {@code keyward_replication_partner_ok}, both labelled {@code partner="<url>"}.
+     */
+    public static void gauges(Metrics metrics, List<String> partners, ToDoubleFunction<String> lagSeconds,
+                              ToDoubleFunction<String> ok) {
+        for (String url : partners) {
+            String label = "{partner=\"" + url.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}";
+            metrics.gauge("keyward_replication_lag_seconds" + label, "Seconds this node may be behind the partner:"
+                    + " 0 while it answers on time, growing while it is unreachable (-1 before its first answer).",
+                    () -> lagSeconds.applyAsDouble(url));
+            metrics.gauge("keyward_replication_partner_ok" + label, "1 while pulls from the partner succeed, else 0.",
+                    () -> ok.applyAsDouble(url));
+        }
     }
 }

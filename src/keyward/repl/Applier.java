@@ -5,9 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import keyward.log.Log;
 import keyward.store.ChangeRow;
-import keyward.store.KeyRecord;
 import keyward.store.Replica;
 import keyward.store.ReplicaTx;
 
@@ -15,7 +13,7 @@ import keyward.store.ReplicaTx;
  * Applies a batch of remote changes in one transaction: skips what the vector already covers,
  * merges each object with the local document ({@link Merge}), writes the result, appends the
  * change under its original id and origin (so third nodes get it from here) and moves the vector.
- * A key name taken on two nodes at once stays with the earlier key; the later one gets a suffix.
+ * A key name taken on two nodes at once is settled by {@link NameClaims}.
  * Thread-safe if each batch comes from one consumer at a time per store.
  */
 final class Applier {
@@ -25,42 +23,65 @@ final class Applier {
     private final Clock clock;
     private final Status status;
 
+    private final java.util.function.Consumer<String> keyChanged;
+
     Applier(Hlc hlc, Capture capture, Clock clock, Status status) {
+        this(hlc, capture, clock, status, id -> { });
+    }
+
+    /** {@code keyChanged} hears, after the commit, of every key a batch changed (to drop it from caches). */
+    Applier(Hlc hlc, Capture capture, Clock clock, Status status, java.util.function.Consumer<String> keyChanged) {
         this.hlc = hlc;
         this.capture = capture;
         this.clock = clock;
         this.status = status;
+        this.keyChanged = keyChanged;
     }
 
-    /** Returns how many changes were new. A malformed change refuses the whole batch. */
+    /**
+     * Returns how many changes were new. A malformed change refuses the whole batch. After the
+     * commit, waiting consumers of this node are woken and {@code keyChanged} hears of each key.
+     */
     int apply(Replica replica, List<ChangeRow> batch) {
         for (ChangeRow row : batch) {
             check(row);
         }
+        int applied;
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
         synchronized (this) {
-            return replica.write("applyChanges", tx -> {
-                capture.beforeWrite(tx); // serializes with local writes, so a merge never overwrites one unseen
-                Map<String, String> vector = tx.vector();
-                int applied = 0;
-                Instant now = clock.instant();
-                for (ChangeRow row : batch) {
-                    String seen = vector.get(row.origin());
-                    if (seen != null && row.changeId().compareTo(seen) <= 0) {
-                        continue;
-                    }
-                    hlc.observe(row.changeId());
-                    switch (row.kind()) {
-                        case Docs.KEY -> key(tx, row, now);
-                        case Docs.USER -> user(tx, row, now);
-                        default -> token(tx, row, now);
-                    }
-                    tx.append(row.changeId(), row.origin(), row.kind(), row.objectId(), row.payload(), now);
-                    vector.put(row.origin(), row.changeId());
-                    applied++;
-                }
-                return applied;
-            });
+            applied = applyNow(replica, batch, keys);
         }
+        if (applied > 0) {
+            capture.signal.changed();
+            keys.forEach(keyChanged);
+        }
+        return applied;
+    }
+
+    /** Applies what is new in {@code batch}; {@code keys} gets every key written (the batch's and renamed holders). */
+    private int applyNow(Replica replica, List<ChangeRow> batch, java.util.Set<String> keys) {
+        return replica.write("applyChanges", tx -> {
+            capture.beforeWrite(tx); // serializes with local writes, so a merge never overwrites one unseen
+            Map<String, String> vector = tx.vector();
+            int applied = 0;
+            Instant now = clock.instant();
+            for (ChangeRow row : batch) {
+                String seen = vector.get(row.origin());
+                if (seen != null && row.changeId().compareTo(seen) <= 0) {
+                    continue;
+                }
+                hlc.observe(row.changeId());
+                switch (row.kind()) {
+                    case Docs.KEY -> key(tx, row, now, keys);
+                    case Docs.USER -> user(tx, row, now);
+                    default -> token(tx, row, now);
+                }
+                tx.append(row.changeId(), row.origin(), row.kind(), row.objectId(), row.payload(), now);
+                vector.put(row.origin(), row.changeId());
+                applied++;
+            }
+            return applied;
+        });
     }
 
     private static void check(ChangeRow row) {
@@ -72,61 +93,16 @@ final class Applier {
         }
     }
 
-    private void key(ReplicaTx tx, ChangeRow row, Instant now) {
+    private void key(ReplicaTx tx, ChangeRow row, Instant now, java.util.Set<String> keys) {
         KeyDoc remote = Docs.key(row.payload());
         if (!remote.key().id().equals(row.objectId())) {
             throw new ProtocolException("key document does not match its change");
         }
         Optional<KeyDoc> local = tx.doc(Docs.KEY, row.objectId()).map(Docs::key);
-        KeyDoc merged = Merge.merge(local.orElse(remote), remote);
-        String name = merged.key().name();
-        Optional<String> holder = name == null ? Optional.empty() : tx.keyIdByName(name);
-        if (holder.isPresent() && !holder.get().equals(merged.key().id())) {
-            KeyDoc other = tx.doc(Docs.KEY, holder.get()).map(Docs::key).orElse(null);
-            boolean incomingLater = other == null || laterThan(merged, other);
-            if (incomingLater) {
-                merged = renamed(tx, merged);
-                status.conflict(name, merged.key().id(), merged.key().name());
-            } else {
-                KeyRecord loser = tx.key(holder.get()).orElseThrow();
-                KeyRecord.Builder b = loser.toBuilder();
-                b.name = freeName(tx, name, loser.id());
-                KeyRecord renamedLoser = b.build();
-                tx.putKey(renamedLoser);
-                capture.keyWritten(tx, renamedLoser);
-                status.conflict(name, loser.id(), renamedLoser.name());
-            }
-        }
+        KeyDoc merged = new NameClaims(tx, capture, status, keys::add).settle(Merge.merge(local.orElse(remote), remote));
+        keys.add(row.objectId());
         tx.putKey(merged.key());
         tx.putDoc(Docs.KEY, row.objectId(), Docs.key(merged), false, now);
-    }
-
-    private static boolean laterThan(KeyDoc a, KeyDoc b) {
-        int c = a.created().compareTo(b.created());
-        return c != 0 ? c > 0 : a.key().id().compareTo(b.key().id()) > 0;
-    }
-
-    private static KeyDoc renamed(ReplicaTx tx, KeyDoc d) {
-        KeyRecord.Builder b = d.key().toBuilder();
-        b.name = freeName(tx, d.key().name(), d.key().id());
-        return new KeyDoc(b.build(), d.fields(), d.state(), d.created(), d.grants(), d.versions());
-    }
-
-    /** {@code name-<first id characters>}, longer until free; within the 128-character name rule. */
-    static String freeName(ReplicaTx tx, String name, String id) {
-        String hex = id.replace("-", "");
-        for (int n = 8; ; n += 4) {
-            String suffix = "-" + hex.substring(0, Math.min(n, hex.length()));
-            String base = name.length() + suffix.length() > 128 ? name.substring(0, 128 - suffix.length()) : name;
-            String candidate = base + suffix;
-            Optional<String> holder = tx.keyIdByName(candidate);
-            if (holder.isEmpty() || holder.get().equals(id) || n >= hex.length()) {
-                if (holder.isPresent() && !holder.get().equals(id)) {
-                    Log.warn("replication: no free name for key " + id + "; keeping " + candidate);
-                }
-                return candidate;
-            }
-        }
     }
 
     private static void user(ReplicaTx tx, ChangeRow row, Instant now) {

@@ -17,6 +17,8 @@ final class Capture implements ChangeCapture {
 
     private final Hlc hlc;
     private final Clock clock;
+    /** Bumped after each committed local write. */
+    final ChangeSignal signal = new ChangeSignal();
 
     Capture(Hlc hlc, Clock clock) {
         this.hlc = hlc;
@@ -27,6 +29,11 @@ final class Capture implements ChangeCapture {
     @Override
     public void beforeWrite(ReplicaTx tx) {
         tx.lockOrigin(hlc.node());
+    }
+
+    @Override
+    public void committed() {
+        signal.changed();
     }
 
     private String nextId(ReplicaTx tx) {

@@ -1,7 +1,6 @@
 package keyward.repl;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -12,14 +11,18 @@ import keyward.store.Replica;
 import keyward.store.StoreException;
 
 /**
- * Pulls from one supplier: each poll opens one connection and asks for changes after this node's
- * vector until told "nothing new" (so a backlog drains at once, not one batch per interval).
- * Runs on one thread; the status it writes is read by the API.
+ * Pulls from one supplier on its own thread. A session opens one connection, asks for changes
+ * after this node's vector until told "nothing new" (a backlog drains at once), then long-polls:
+ * each further pull asks the supplier to hold it until it has something ({@code wait_ms}), so a
+ * change arrives as soon as it is committed there. An idle link answers every wait. A supplier that
+ * does not hold pulls, and any failure, fall back to one session per poll interval.
+ * Failures are logged once per cause until the next success. The status it writes is read by the API.
  */
-final class Consumer {
+final class Consumer implements Runnable {
 
-    private static final int MAX_ROUNDS = 1000;
     private static final int BATCH = 500;
+    /** A session that ends after answering for at least this long is reopened at once. */
+    private static final long REOPEN_AFTER_MS = 1000;
 
     private final Target target;
     private final SSLContext tls;
@@ -28,11 +31,17 @@ final class Consumer {
     private final Applier applier;
     private final Refresher refresher;
     private final Status.Partner status;
-    private final Clock clock;
-    private final int timeoutMs;
+    private final Replicator.Options options;
+    private final OnceLog failures = new OnceLog();
+    private final java.util.function.Consumer<String> supplierNode;
+    private volatile boolean stopped;
+    private volatile Link link;
+    private boolean failing;
 
     Consumer(Target target, Supplier<Identity> identity, Replica replica, Supplier<String> domain, Applier applier,
-             Refresher refresher, Status.Partner status, Clock clock, int timeoutMs) {
+             Refresher refresher, Status.Partner status, Replicator.Options options,
+             java.util.function.Consumer<String> supplierNode) {
+        this.supplierNode = supplierNode;
         this.target = target;
         this.tls = target.tls(identity);
         this.replica = replica;
@@ -40,53 +49,63 @@ final class Consumer {
         this.applier = applier;
         this.refresher = refresher;
         this.status = status;
-        this.clock = clock;
-        this.timeoutMs = timeoutMs;
+        this.options = options;
     }
 
-    void poll() {
-        try {
-            String outcome = pullAll();
-            if (outcome != null && target.automaticRefresh()) {
-                status.state = "refreshing";
-                refresher.refresh(target);
-                outcome = pullAll();
+    @Override
+    public void run() {
+        while (!stopped) {
+            if (!session() && !stopped) {
+                try {
+                    Thread.sleep(options.pollMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
-            if (outcome == null) {
-                status.state = "ok";
-                status.lastSuccess = clock.instant();
-                status.lastError = null;
-            } else {
-                status.state = outcome;
-                status.lastError = outcome.equals(Protocol.DOMAIN_MISMATCH)
-                        ? "supplier belongs to another replication domain; run 'keyward refresh-replication-consumer'"
-                        : "this node is behind the supplier's changelog retention; run 'keyward refresh-replication-consumer'";
-            }
-        } catch (IOException | ProtocolException | StoreException | IllegalStateException e) {
-            status.state = "error";
-            status.lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
-            Log.debug("replication: pull from " + target.url() + " failed: " + e);
-        } catch (RuntimeException e) { // never let it escape: the scheduler would stop polling for good
-            status.state = "error";
-            status.lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
-            Log.error("replication: pull from " + target.url() + " failed", e);
         }
     }
 
-    /** Pulls until nothing is new; returns null, or the answer that stopped it (mismatch, refresh required). */
-    private String pullAll() throws IOException {
-        try (Link link = Link.open(target, tls, timeoutMs)) {
-            for (int round = 0; round < MAX_ROUNDS; round++) {
+    /** Ends the thread's loop: closes the open connection, if any. */
+    void stop() {
+        stopped = true;
+        Link l = link;
+        if (l != null) {
+            l.close();
+        }
+    }
+
+    /** One connection's pulls; returns true if the next session should start at once. */
+    private boolean session() {
+        long started = System.nanoTime();
+        boolean answered = false;
+        try (Link l = Link.open(target, tls, options.timeoutMillis())) {
+            link = l;
+            boolean caughtUp = false;
+            boolean refreshed = false;
+            while (!stopped) {
+                boolean waiting = caughtUp && options.waitMillis() > 0;
                 Map<String, Object> req = Protocol.message("op", "pull");
                 req.put("domain", domain.get());
                 req.put("vector", new java.util.LinkedHashMap<String, Object>(replica.vector()));
                 req.put("limit", (long) BATCH);
-                Map<String, Object> answer = link.call(req);
+                if (waiting) {
+                    req.put("wait_ms", (long) Math.min(options.waitMillis(), options.timeoutMillis() / 2));
+                }
+                Map<String, Object> answer = l.call(req);
+                answered = true;
+                if (answer.get("node") instanceof String n && n.length() == 36) {
+                    supplierNode.accept(n);
+                }
                 String kind = Fields.str(answer, "answer");
                 switch (kind) {
                     case Protocol.NOTHING_NEW -> {
-                        status.lagSeconds = 0;
-                        return null;
+                        status.upToDate();
+                        succeeded();
+                        if (options.waitMillis() <= 0 || (waiting && !Boolean.TRUE.equals(answer.get("waited")))) {
+                            return false; // plain polling, or a supplier that does not hold pulls
+                        }
+                        caughtUp = true;
                     }
                     case Protocol.CHANGES -> {
                         List<ChangeRow> rows = Protocol.changes(answer);
@@ -95,17 +114,97 @@ final class Consumer {
                         }
                         applier.apply(replica, rows);
                         if (!rows.isEmpty()) {
-                            long newest = Hlc.millis(rows.get(rows.size() - 1).changeId());
-                            status.lagSeconds = Math.max(0, (clock.millis() - newest) / 1000.0);
+                            status.applied(Hlc.millis(rows.get(rows.size() - 1).changeId()));
                         }
+                        caughtUp = false;
                     }
                     case Protocol.DOMAIN_MISMATCH, Protocol.REFRESH_REQUIRED -> {
-                        return kind;
+                        boolean supplierEmpty = Boolean.TRUE.equals(answer.get("empty"));
+                        if (!refreshed && target.automaticRefresh() && !(supplierEmpty && !empty())) {
+                            status.state = "refreshing";
+                            refresher.refresh(target);
+                            refreshed = true;
+                            continue;
+                        }
+                        refused(kind, supplierEmpty);
+                        return false;
                     }
                     default -> throw new ProtocolException("unknown answer");
                 }
             }
-            return null;
+            return false;
+        } catch (IOException e) {
+            if (answered && (System.nanoTime() - started) / 1_000_000 >= REOPEN_AFTER_MS) {
+                // the supplier ends long-lived connections (request count, age); reopen at once, and
+                // only if that fails is it an error
+                Log.debug("replication: connection to " + target.url() + " ended, reopening: " + e.getMessage());
+                return true;
+            }
+            failed(e, false);
+        } catch (ProtocolException | StoreException | IllegalStateException e) {
+            failed(e, false);
+        } catch (RuntimeException e) { // never let it escape: the thread would stop pulling for good
+            failed(e, true);
+        } finally {
+            link = null;
+        }
+        return false;
+    }
+
+    /** True if this node has recorded no change at all (a database never written to). */
+    private boolean empty() {
+        return replica.vector().values().stream().allMatch("0"::equals);
+    }
+
+    private void succeeded() {
+        status.state = "ok";
+        status.lastError = null;
+        if (failing) {
+            failing = false;
+            failures.clear();
+            Log.info("replication: pulling from " + target.url() + " again");
+        }
+    }
+
+    private void refused(String kind, boolean supplierEmpty) {
+        String message;
+        if (kind.equals(Protocol.REFRESH_REQUIRED)) {
+            message = "this node is behind the supplier's changelog retention; run 'keyward refresh-replication-consumer"
+                    + " --from " + target.url() + "' on this node";
+        } else if (supplierEmpty && !empty()) {
+            message = "the partner is a new node of another replication domain and holds nothing yet: it must refresh"
+                    + " from this node (automatic_refresh there, or 'keyward refresh-replication-consumer' run there);"
+                    + " nothing to do on this node";
+        } else if (empty()) {
+            message = "this node holds nothing yet and belongs to another replication domain than the partner: run"
+                    + " 'keyward refresh-replication-consumer --from " + target.url() + "' on this node"
+                    + " (or set automatic_refresh = true for that partner)";
+        } else {
+            message = "the partner belongs to another replication domain and both nodes hold data: decide whose data to"
+                    + " keep, and run 'keyward refresh-replication-consumer' only on the other node";
+        }
+        status.state = kind;
+        status.lastError = message;
+        failing = true;
+        if (failures.first(kind + message)) {
+            Log.warn("replication: " + target.url() + ": " + message);
+        }
+    }
+
+    private void failed(Exception e, boolean unexpected) {
+        if (stopped) {
+            return;
+        }
+        status.state = "error";
+        status.lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+        failing = true;
+        if (unexpected) {
+            Log.error("replication: pull from " + target.url() + " failed", e);
+        } else if (failures.first(status.lastError)) {
+            Log.warn("replication: pull from " + target.url() + " failed (logged once per cause until it works"
+                    + " again): " + status.lastError);
+        } else {
+            Log.debug("replication: pull from " + target.url() + " failed: " + e);
         }
     }
 }

@@ -62,8 +62,13 @@ final class PinnedTls {
         }
 
         private void check(X509Certificate[] chain) throws CertificateException {
-            if (chain == null || chain.length == 0 || !pins.contains(Identity.pin(chain[0].getEncoded()))) {
-                throw new CertificateException("replication peer certificate is not pinned in this node's configuration");
+            if (chain == null || chain.length == 0) {
+                throw new CertificateException("replication peer sent no certificate");
+            }
+            String pin = Identity.pin(chain[0].getEncoded());
+            if (!pins.contains(pin)) {
+                throw new CertificateException("replication peer certificate (SHA-256 " + pin.substring(0, 16)
+                        + "...) is not pinned in this node's configuration");
             }
         }
 

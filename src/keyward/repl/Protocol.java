@@ -12,13 +12,18 @@ import keyward.store.ChangeRow;
  *
  * <pre>
  *   consumer                                      supplier
- *   {"op":"pull","v":1,"domain","vector","limit"} →
- *                     ← {"answer":"domain_mismatch"} | {"answer":"nothing_new"}
+ *   {"op":"pull","v":1,"domain","vector","limit"[,"wait_ms"]} →
+ *                     ← {"answer":"domain_mismatch","empty"} | {"answer":"nothing_new"[,"waited":true]}
  *                     | {"answer":"refresh_required"} | {"answer":"changes","changes":[..]}
+ *                       (every pull answer also carries "node": the supplier's node uuid)
  *   {"op":"snapshot","v":1,"after_kind","after_id","limit"} →
  *                     ← {"answer":"snapshot","domain","vector","docs":[..]}
  * </pre>
- * A consumer repeats "pull" on the same connection until told "nothing_new".
+ * A consumer repeats "pull" on the same connection until told "nothing_new", then asks with
+ * {@code wait_ms}: the supplier holds the pull until it has changes or the wait ends, and says
+ * {@code "waited": true} (a supplier that leaves it out cannot hold pulls: the consumer polls).
+ * {@code "empty"} says whether the supplier has recorded no change at all, so that only the node
+ * that should refresh is told to. The added fields are optional: version 1 peers ignore them.
  */
 final class Protocol {
 

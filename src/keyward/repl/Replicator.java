@@ -24,8 +24,9 @@ import keyward.store.Store;
 
 /**
  * Peer replication of one node: captures local changes into the changelog, serves them to pinned
- * consumers on the replication listener, and pulls from each pinned supplier every poll interval,
- * merging what arrives. See docs/replication.md.
+ * consumers on the replication listener, and pulls from each pinned supplier, merging what
+ * arrives: each consumer long-polls its supplier, which answers as soon as it commits a change,
+ * with a fresh session every poll interval as the fallback. See docs/replication.md.
  *
  * <p>{@link #start} returns once the listener is bound and the first polls are scheduled;
  * {@link #close} stops listener and consumers within a few seconds. Works on a store that has a
@@ -38,14 +39,31 @@ public final class Replicator implements AutoCloseable {
     static final String NODE = "replication.node";
     static final String DOMAIN = "replication.domain";
 
-    /** Timing: poll interval, socket timeout, changelog retention. */
-    public record Options(int pollMillis, int timeoutMillis, Duration retention) {
+    /**
+     * Timing: poll interval (the fallback when a supplier cannot be long-polled, and the retry
+     * interval after a failure), socket timeout, changelog retention, and how long a supplier
+     * holds a pull with nothing new (0: plain polling; capped at half the socket timeout).
+     */
+    public record Options(int pollMillis, int timeoutMillis, Duration retention, int waitMillis) {
+        public Options(int pollMillis, int timeoutMillis, Duration retention) {
+            this(pollMillis, timeoutMillis, retention, 1000);
+        }
+
         public static Options of(Config c) {
             return new Options(2000, 10_000, Duration.ofDays(c.changelogRetentionDays()));
         }
 
         public Options withPollMillis(int ms) {
-            return new Options(ms, timeoutMillis, retention);
+            return new Options(ms, timeoutMillis, retention, waitMillis);
+        }
+
+        public Options withWaitMillis(int ms) {
+            return new Options(pollMillis, timeoutMillis, retention, ms);
+        }
+
+        /** The longest a healthy supplier stays silent toward a consumer. */
+        long quietMillis() {
+            return waitMillis > 0 ? Math.max(waitMillis, pollMillis) : pollMillis;
         }
     }
 
@@ -57,16 +75,21 @@ public final class Replicator implements AutoCloseable {
     private final List<Target> targets;
     private final SupplierServer server;
     private final ScheduledExecutorService scheduler;
+    private final List<Consumer> consumers = new ArrayList<>();
+    private final List<Thread> consumerThreads = new ArrayList<>();
     private final Options options;
     private final Clock clock;
+    private final String node;
+    /** Node uuids of the suppliers that answered (they say who they are). */
+    private final Set<String> peers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    private Replicator(Config.Replication rc, Store store, KekRing kek, Clock clock, Options options, AuditTrail audit)
-            throws IOException {
+    private Replicator(Config.Replication rc, Store store, KekRing kek, Clock clock, Options options, AuditTrail audit,
+                       java.util.function.Consumer<String> keyChanged) throws IOException {
         this.store = store;
         this.replica = replicaOf(store);
         this.clock = clock;
         this.options = options;
-        String node = meta(store, NODE);
+        this.node = meta(store, NODE);
         meta(store, DOMAIN);
         Hlc hlc = new Hlc(clock, node, replica.vector().values());
         Capture capture = new Capture(hlc, clock);
@@ -91,25 +114,31 @@ public final class Replicator implements AutoCloseable {
                 consumerCerts.add(Identity.parse(der));
             }
         }
-        this.status = new Status(clock, targets.stream().map(Target::url).toList(), audit);
+        this.status = new Status(clock, targets.stream().map(Target::url).toList(), audit, options.quietMillis(),
+                id -> store.findKey(id).map(keyward.store.KeyRecord::name));
         this.refresher = new Refresher(replica, store, identity::get, hlc, clock, options.timeoutMillis());
-        Applier applier = new Applier(hlc, capture, clock, status);
+        Applier applier = new Applier(hlc, capture, clock, status, keyChanged);
         this.server = consumerPins.isEmpty() ? null : new SupplierServer(rc.bindAddress(),
-                PinnedTls.context(identity::get, consumerPins, consumerCerts), replica, this::domain, options.timeoutMillis());
+                PinnedTls.context(identity::get, consumerPins, consumerCerts), replica, this::domain, options.timeoutMillis(),
+                capture.signal, consumerPins.size(), node);
         AtomicInteger n = new AtomicInteger();
-        this.scheduler = Executors.newScheduledThreadPool(targets.size() + 1, r -> {
+        this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "keyward-repl-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
         for (Target t : targets) {
             Consumer c = new Consumer(t, identity::get, replica, this::domain, applier, refresher,
-                    status.partner(t.url()), clock, options.timeoutMillis());
-            scheduler.scheduleWithFixedDelay(c::poll, 0, options.pollMillis(), TimeUnit.MILLISECONDS);
+                    status.partner(t.url()), options, peers::add);
+            Thread thread = new Thread(c, "keyward-repl-pull-" + t.host() + ":" + t.port());
+            thread.setDaemon(true);
+            consumers.add(c);
+            consumerThreads.add(thread);
         }
         scheduler.scheduleWithFixedDelay(this::trimSafely, 1, 3600, TimeUnit.SECONDS);
         scheduler.scheduleWithFixedDelay(this::reloadIdentity, options.pollMillis(), options.pollMillis(),
                 TimeUnit.MILLISECONDS);
+        consumerThreads.forEach(Thread::start);
     }
 
     /**
@@ -118,7 +147,16 @@ public final class Replicator implements AutoCloseable {
      */
     public static Replicator start(Config.Replication rc, Store store, KekRing kek, Clock clock, Options options,
                                    AuditTrail audit) throws IOException {
-        return new Replicator(rc, store, kek, clock, options, audit);
+        return start(rc, store, kek, clock, options, audit, id -> { });
+    }
+
+    /**
+     * As above; {@code keyChanged} hears of every key an applied batch changed, after its commit,
+     * so that a cache in front of the store drops it (a revocation then takes effect at once).
+     */
+    public static Replicator start(Config.Replication rc, Store store, KekRing kek, Clock clock, Options options,
+                                   AuditTrail audit, java.util.function.Consumer<String> keyChanged) throws IOException {
+        return new Replicator(rc, store, kek, clock, options, audit, keyChanged);
     }
 
     /**
@@ -166,10 +204,51 @@ public final class Replicator implements AutoCloseable {
         return status.toJson();
     }
 
-    /** Seconds since the last change arrived from {@code url} was made (0 when up to date), -1 if unknown. */
+    /**
+     * Seconds this node may be behind the supplier {@code url}: 0 while it answers on time that it
+     * has nothing new, else the time since this node last held everything it had (growing while
+     * it is unreachable); -1 before its first answer or for an unknown url.
+     */
     public double lagSeconds(String url) {
         Status.Partner p = status.partner(url);
-        return p == null ? -1 : p.lagSeconds;
+        return p == null ? -1 : p.lagSeconds();
+    }
+
+    /** 1 while the supplier {@code url} answers pulls (state ok), else 0. */
+    public double partnerOk(String url) {
+        Status.Partner p = status.partner(url);
+        return p != null && "ok".equals(p.state) ? 1 : 0;
+    }
+
+    /**
+     * How long this node waits, after {@code keyId} falls due for auto-rotation, before rotating it
+     * itself: the nodes of the domain (every origin in the vector, and every supplier that
+     * answered) are ranked by SHA-256(key id, node uuid); the first rotates at once, each next one
+     * a turn later, and a turn is longer than a healthy link's lag. So while the nodes are connected
+     * one rotation per period happens, and the others hear of it before their turn.
+     */
+    public Duration rotationDelay(String keyId) {
+        Set<String> nodes = new java.util.TreeSet<>(replica.vector().keySet());
+        nodes.addAll(peers);
+        nodes.add(node);
+        String mine = turnOrder(keyId, node);
+        int rank = 0;
+        for (String n : nodes) {
+            if (turnOrder(keyId, n).compareTo(mine) < 0) {
+                rank++;
+            }
+        }
+        return Duration.ofMillis(rank * (options.quietMillis() + 1000));
+    }
+
+    private static String turnOrder(String keyId, String node) {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest((keyId + "/" + node).getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(h) + node;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing", e);
+        }
     }
 
     /** Partner urls this node pulls from. */
@@ -225,8 +304,13 @@ public final class Replicator implements AutoCloseable {
         if (server != null) {
             server.close();
         }
+        consumers.forEach(Consumer::stop);
+        consumerThreads.forEach(Thread::interrupt);
         scheduler.shutdownNow();
         try {
+            for (Thread t : consumerThreads) {
+                t.join(5000);
+            }
             scheduler.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

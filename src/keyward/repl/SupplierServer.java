@@ -22,8 +22,11 @@ import keyward.store.ReplicaTx;
 
 /**
  * The replication listener: TLS 1.3 with a required client certificate that must be pinned, then
- * answers pulls and snapshot pages. At most {@link #THREADS} connections are served at once and a
- * few more wait; beyond that a connection is closed at once. Each read waits at most the timeout.
+ * answers pulls and snapshot pages. A pull that asks to wait ({@code wait_ms}) and finds nothing
+ * new is held until this node's changelog grows ({@link ChangeSignal}) or the wait ends, so a
+ * consumer hears of a change at once. One thread per pinned consumer plus {@link #THREADS} serve
+ * connections at once and a few more wait; beyond that a connection is closed at once. Each read
+ * waits at most the timeout. A refused handshake is logged once per peer address and cause.
  */
 final class SupplierServer implements AutoCloseable {
 
@@ -31,6 +34,8 @@ final class SupplierServer implements AutoCloseable {
     private static final int MAX_REQUESTS_PER_CONNECTION = 1000;
     /** A connection lives at most this long, however slowly its peer sends. */
     static final long CONNECTION_DEADLINE_MS = 10 * 60_000;
+    /** The longest a pull may ask to be held. */
+    static final int MAX_WAIT_MS = 60_000;
 
     private final SSLServerSocket server;
     private final Replica replica;
@@ -38,10 +43,24 @@ final class SupplierServer implements AutoCloseable {
     private final int timeoutMs;
     private final ThreadPoolExecutor workers;
     private final Thread acceptor;
+    private final ChangeSignal signal;
+    private final String node;
+    private final OnceLog refusals = new OnceLog();
 
     SupplierServer(String bindAddress, SSLContext tls, Replica replica, Supplier<String> domain, int timeoutMs)
             throws IOException {
+        this(bindAddress, tls, replica, domain, timeoutMs, new ChangeSignal(), 0, null);
+    }
+
+    /**
+     * {@code consumers}: how many consumers are pinned, each of which may hold a connection open;
+     * {@code node}: this node's uuid, told in every pull answer (null: not told).
+     */
+    SupplierServer(String bindAddress, SSLContext tls, Replica replica, Supplier<String> domain, int timeoutMs,
+                   ChangeSignal signal, int consumers, String node) throws IOException {
         this.replica = replica;
+        this.node = node;
+        this.signal = signal;
         this.domain = domain;
         this.timeoutMs = timeoutMs;
         int colon = bindAddress.lastIndexOf(':');
@@ -58,7 +77,8 @@ final class SupplierServer implements AutoCloseable {
         }
         server.setEnabledProtocols(new String[] {PinnedTls.PROTOCOL});
         server.setNeedClientAuth(true);
-        this.workers = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(8), r -> {
+        int threads = THREADS + consumers;
+        this.workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(8), r -> {
             Thread t = new Thread(r, "keyward-repl-supplier");
             t.setDaemon(true);
             return t;
@@ -66,6 +86,8 @@ final class SupplierServer implements AutoCloseable {
         this.acceptor = new Thread(this::acceptLoop, "keyward-repl-accept");
         acceptor.setDaemon(true);
         acceptor.start();
+        Log.info("replication: listening on " + host + ":" + port() + " (TLS 1.3, " + consumers
+                + " pinned consumer" + (consumers == 1 ? "" : "s") + ")");
     }
 
     int port() {
@@ -95,7 +117,18 @@ final class SupplierServer implements AutoCloseable {
         java.util.concurrent.ScheduledFuture<?> deadline = Watchdog.closeAfter(s, CONNECTION_DEADLINE_MS);
         try (s) {
             s.setSoTimeout(timeoutMs);
-            s.startHandshake(); // the pinned trust manager refuses an unlisted certificate here, before any data
+            try {
+                s.startHandshake(); // the pinned trust manager refuses an unlisted certificate here, before any data
+            } catch (javax.net.ssl.SSLException e) {
+                String peer = s.getInetAddress() == null ? "?" : s.getInetAddress().getHostAddress();
+                if (refusals.first(peer + " " + e.getMessage())) {
+                    Log.warn("replication: refused a TLS handshake from " + peer + ": " + e.getMessage()
+                            + " (logged once per peer and cause)");
+                } else {
+                    Log.debug("replication: refused a TLS handshake from " + peer + " again: " + e.getMessage());
+                }
+                return;
+            }
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
             for (int i = 0; i < MAX_REQUESTS_PER_CONNECTION; i++) {
@@ -126,7 +159,11 @@ final class SupplierServer implements AutoCloseable {
             throw new ProtocolException("protocol version not supported");
         }
         if (op.equals("pull")) {
-            return pull(request);
+            Map<String, Object> m = pull(request);
+            if (node != null) {
+                m.put("node", node);
+            }
+            return m;
         }
         if (op.equals("snapshot")) {
             return snapshot(request);
@@ -138,8 +175,11 @@ final class SupplierServer implements AutoCloseable {
         String theirDomain = Fields.str(request, "domain");
         Map<String, String> vector = Protocol.vector(request, "vector");
         int limit = Protocol.limit(request, Protocol.MAX_CHANGES);
+        long waitMs = request.containsKey("wait_ms") ? Fields.integer(request, "wait_ms", 0, MAX_WAIT_MS) : 0;
         if (!theirDomain.equals(domain.get())) {
-            return Protocol.message("answer", Protocol.DOMAIN_MISMATCH);
+            Map<String, Object> m = Protocol.message("answer", Protocol.DOMAIN_MISMATCH);
+            m.put("empty", replica.vector().values().stream().allMatch("0"::equals));
+            return m;
         }
         for (Map.Entry<String, String> t : replica.trimmed().entrySet()) {
             String theirs = vector.get(t.getKey());
@@ -147,13 +187,46 @@ final class SupplierServer implements AutoCloseable {
                 return Protocol.message("answer", Protocol.REFRESH_REQUIRED);
             }
         }
+        long seen = signal.seq();
         List<ChangeRow> rows = replica.changesAfter(vector, limit, Protocol.MAX_BATCH_BYTES);
+        if (rows.isEmpty() && waitMs > 0) {
+            rows = await(vector, limit, seen, waitMs);
+        }
         if (rows.isEmpty()) {
-            return Protocol.message("answer", Protocol.NOTHING_NEW);
+            Map<String, Object> m = Protocol.message("answer", Protocol.NOTHING_NEW);
+            if (waitMs > 0) {
+                m.put("waited", true);
+            }
+            return m;
         }
         Map<String, Object> m = Protocol.message("answer", Protocol.CHANGES);
         m.put("changes", Protocol.changes(rows));
         return m;
+    }
+
+    /**
+     * Holds a pull until a commit here brings changes for it or {@code waitMs} pass; the last
+     * look at the changelog also finds changes written by other instances on this database.
+     */
+    private List<ChangeRow> await(Map<String, String> vector, int limit, long seen, long waitMs) {
+        long deadline = System.nanoTime() + waitMs * 1_000_000L;
+        try {
+            for (long left = waitMs; left > 0; left = (deadline - System.nanoTime()) / 1_000_000L) {
+                long now = signal.awaitAfter(seen, left);
+                if (now == seen) {
+                    break;
+                }
+                seen = now;
+                List<ChangeRow> rows = replica.changesAfter(vector, limit, Protocol.MAX_BATCH_BYTES);
+                if (!rows.isEmpty()) {
+                    return rows;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+        return replica.changesAfter(vector, limit, Protocol.MAX_BATCH_BYTES);
     }
 
     private Map<String, Object> snapshot(Map<String, Object> request) {

@@ -5,9 +5,10 @@
  * <pre>
  *   local write ── Store ───(same transaction)── Capture: change id (Hlc), stamped document,
  *                                                  kw_changelog row, vector entry
- *   SupplierServer (SSLServerSocket, pinned client certs) ── answers pull / snapshot frames
- *   Consumer (one per supplier, polls) ── Link (pinned server cert) ── Applier: Merge (a join)
- *                                                  + write + changelog row under the original id
+ *   SupplierServer (SSLServerSocket, pinned client certs) ── answers pull / snapshot frames,
+ *                                                  holds a waiting pull until ChangeSignal fires
+ *   Consumer (one thread per supplier, long-polls) ── Link (pinned server cert) ── Applier:
+ *            Merge (a join) + NameClaims + write + changelog row under the original id
  *   Refresher ── full copy on "domain mismatch" / "refresh required" (automatic_refresh or CLI)
  *   Replicator wires it all; Status feeds GET /v1/replication/status and the lag gauges.
  * </pre>

@@ -84,14 +84,12 @@ public final class Node implements AutoCloseable {
             api.addRoutes(AuditRoutes.routes(store));
             if (config.replication() != null) {
                 replicator = Replicator.start(config.replication(), store, secrets.kek(), clock,
-                        replication != null ? replication : Replicator.Options.of(config), audit);
+                        replication != null ? replication : Replicator.Options.of(config), audit, core.keys()::forgetCached);
                 started.push(replicator);
                 Replicator r = replicator;
                 api.addRoutes(ReplicationRoutes.routes(r::status));
-                for (String url : r.suppliers()) {
-                    metrics.gauge("keyward_replication_lag_seconds_" + url.substring("repl://".length()).replaceAll("[^A-Za-z0-9]", "_"),
-                            "Replication lag behind " + url + " in seconds (-1 unknown).", () -> r.lagSeconds(url));
-                }
+                ReplicationRoutes.gauges(metrics, r.suppliers(), r::lagSeconds, r::partnerOk);
+                core.jobs().rotationDelay(r::rotationDelay);
             }
             api.start();
             started.push(() -> api.stop(0));

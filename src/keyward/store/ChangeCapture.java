@@ -26,4 +26,11 @@ public interface ChangeCapture {
 
     /** A token was created ({@code after} set) or deleted ({@code after} null). */
     void tokenWritten(ReplicaTx tx, String user, String tokenId, TokenRecord after);
+
+    /**
+     * Called after a captured write transaction committed (not after one rolled back), outside
+     * it: lets replication wake consumers waiting for changes. Must return quickly.
+     */
+    default void committed() {
+    }
 }

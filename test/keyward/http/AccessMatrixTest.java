@@ -354,21 +354,52 @@ class AccessMatrixTest {
     }
 
     @Test
-    void locate_returnsOnlyKeysTheCallerOwnsOrHoldsAGrantOn() {
+    void locate_returnsOnlyKeysTheCallerOwnsOrMayGet() {
         newKey("loc-shared", "aes-256-gcm");
         String q = "/v1/keys?name=loc-shared";
         assertEquals(1, found(alice, q));
         assertEquals(0, found(bob, q));
         assertEquals(0, found(admin, q), "admins see metadata by name, but locate lists only their own");
         grant("loc-shared", "bob", List.of("encrypt"));
+        expect(403, call(bob, "GET", "/v1/keys/loc-shared", null), "an encrypt grant shows no metadata");
+        assertEquals(0, found(bob, q), "nor does locate");
+        grant("loc-shared", "bob", List.of("encrypt", "get"));
         assertEquals(1, found(bob, q));
         assertEquals(0, found(dave, q));
         grant("loc-shared", Grants.EVERYONE, List.of("verify"));
+        assertEquals(0, found(dave, q), "a verify grant to everyone lists nothing");
+        grant("loc-shared", Grants.EVERYONE, List.of("verify", "get"));
         assertEquals(1, found(dave, q));
         ungrant("loc-shared", Grants.EVERYONE);
         ungrant("loc-shared", "bob");
         assertEquals(0, found(bob, q));
         assertEquals(0, found(dave, q));
+    }
+
+    @Test
+    void locate_pagesPastKeysTheCallerMayNotGet() {
+        for (int i = 0; i < 7; i++) {
+            newKey("loc-page-" + i, "aes-256-gcm");
+            grant("loc-page-" + i, "bob", List.of(i % 3 == 0 ? "get" : "encrypt"));
+        }
+        java.util.Set<Object> seen = new java.util.HashSet<>();
+        String after = null;
+        for (int page = 0; page < 50; page++) {
+            AccessWire.Res r = call(bob, "GET", "/v1/keys?limit=1" + (after == null ? "" : "&after=" + after), null);
+            expect(200, r, "locate page");
+            for (Object k : Http.asList(r.json().get("keys"))) {
+                Object name = ((Map<?, ?>) k).get("name");
+                if (String.valueOf(name).startsWith("loc-page-")) {
+                    seen.add(name);
+                }
+            }
+            Object next = r.json().get("next");
+            after = next instanceof String n ? n : null;
+            if (after == null) {
+                break;
+            }
+        }
+        assertEquals(java.util.Set.of("loc-page-0", "loc-page-3", "loc-page-6"), seen);
     }
 
     private static int found(String token, String query) {

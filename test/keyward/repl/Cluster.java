@@ -38,6 +38,10 @@ final class Cluster implements AutoCloseable {
     final Node[] nodes;
     final String adminToken;
     boolean autoRefresh = true;
+    /** Replication timing of nodes started from now on. */
+    Replicator.Options options = FAST;
+    /** Flags every node started from now on gets besides the defaults. */
+    final List<String> extraFlags = new ArrayList<>();
     private Clock clock = Clock.system();
 
     Cluster(int n) throws IOException {
@@ -146,6 +150,7 @@ final class Cluster implements AutoCloseable {
         List<String> flags = new ArrayList<>(List.of("--data-dir=" + dirs.get(i), "--port=0", "--pending-days-min=0",
                 "--jobs-interval-ms=100", "--log-level=error", "--config=" + dirs.get(i).resolve("keyward.toml")));
         flags.addAll(databaseFlags.get(i));
+        flags.addAll(extraFlags);
         return Config.load(flags, Map.of());
     }
 
@@ -156,7 +161,7 @@ final class Cluster implements AutoCloseable {
     }
 
     Node start(int i) throws IOException {
-        nodes[i] = Node.start(config(i), FAST, clock);
+        nodes[i] = Node.start(config(i), options, clock);
         return nodes[i];
     }
 

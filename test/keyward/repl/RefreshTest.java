@@ -2,18 +2,22 @@ package keyward.repl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.Map;
 import keyward.Http;
 import org.junit.jupiter.api.Test;
 
-/** Domains, retention and refresh: who is told what, and who replaces its data by itself. */
+/** Domains, retention and refresh: who is told what (only the node that should refresh is told to), and who replaces its data by itself. */
 class RefreshTest {
 
     private static String state(Cluster c, int node) {
-        Map<String, Object> p = Http.asMap(Http.asList(c.nodes[node].replicator().status().get("partners")).get(0));
-        return (String) p.get("state");
+        return (String) partner(c, node).get("state");
+    }
+
+    private static Map<String, Object> partner(Cluster c, int node) {
+        return Http.asMap(Http.asList(c.nodes[node].replicator().status().get("partners")).get(0));
     }
 
     @Test
@@ -22,6 +26,10 @@ class RefreshTest {
             String id = MergeScenariosTest.createKey(c.admin(0), "before-refresh");
             Cluster.await("b told domain mismatch", () -> Protocol.DOMAIN_MISMATCH.equals(state(c, 1)));
             Cluster.await("a told domain mismatch", () -> Protocol.DOMAIN_MISMATCH.equals(state(c, 0)));
+            String toB = (String) partner(c, 1).get("last_error");
+            String toA = (String) partner(c, 0).get("last_error");
+            assertTrue(toB.contains("run 'keyward refresh-replication-consumer --from " + c.url(0) + "' on this node"), toB);
+            assertTrue(toA.contains("nothing to do on this node") && !toA.contains("on this node (or"), toA);
             assertEquals(401, c.admin(1).get("/v1/keys/" + id).status());
             c.stop(1);
             String out = Cluster.cli("refresh-replication-consumer", "--yes", "--from", c.url(0),

@@ -54,6 +54,17 @@ final class Targets {
                         r.get("backend")), Report.num(r, "peak_rss_mb"), "< 300", Report.num(r, "peak_rss_mb") < 300);
             }
         }
+        for (Map<String, Object> r : rows) {
+            if ("replication-lag".equals(r.get("kind")) && r.containsKey("mode")) {
+                String what = "single".equals(r.get("mode")) ? "single writes" : String.format(Locale.ROOT,
+                        "under %d writes/s", (long) Report.num(r, "writes_per_s"));
+                String on = " (3 SQLite nodes), " + what;
+                add("replication lag p50 (ms)" + on, Report.num(r, "p50_ms"), "< 200", Report.num(r, "p50_ms") < 200);
+                add("replication lag p99 (ms)" + on, Report.num(r, "p99_ms"), "< 1000", Report.num(r, "p99_ms") < 1000);
+                add("replication lag max (ms)" + on, Report.num(r, "max_ms"), "every write arrives",
+                        Report.num(r, "seen") >= Report.num(r, "expected"));
+            }
+        }
         return out;
     }
 

@@ -110,10 +110,10 @@ public final class SqlStore implements Store {
      */
     private <T> T write(String op, Jdbc.Work<T> write, Report<T> report) {
         ChangeCapture cc = capture;
-        return db.write(op, c -> {
-            if (cc == null) {
-                return write.run(c);
-            }
+        if (cc == null) {
+            return db.write(op, write);
+        }
+        T written = db.write(op, c -> {
             SqlReplicaTx tx = tx(c);
             SqlReplicaTx.run(tx, t -> {
                 cc.beforeWrite(t);
@@ -126,6 +126,8 @@ public final class SqlStore implements Store {
             });
             return result;
         });
+        cc.committed();
+        return written;
     }
 
     /** A store for {@code options}; connects on first use. Call {@link #open()} before anything else. */
