@@ -13,6 +13,7 @@ import java.util.Map;
 import keyward.cli.Cli;
 import keyward.config.Config;
 import keyward.server.Node;
+import keyward.time.Clock;
 
 /**
  * A real Keyward server for tests: a fresh data dir set up by {@code keyward init}, SQLite unless
@@ -33,9 +34,14 @@ public final class TestNode implements AutoCloseable {
 
     /** A new deployment in a temp dir. */
     public static TestNode start(String... flags) throws IOException {
+        return start(Clock.system(), flags);
+    }
+
+    /** A new deployment whose server reads {@code clock} (a {@link ManualClock} the test moves). */
+    public static TestNode start(Clock clock, String... flags) throws IOException {
         Path dir = Files.createTempDirectory("kw-test-");
         init(dir, flags);
-        return startIn(dir, true, flags);
+        return startIn(dir, true, clock, flags);
     }
 
     /** Runs {@code keyward init} in dir; returns the admin token. */
@@ -54,6 +60,11 @@ public final class TestNode implements AutoCloseable {
 
     /** (Re)starts a server on an existing data dir. */
     public static TestNode startIn(Path dir, boolean ownsDir, String... flags) throws IOException {
+        return startIn(dir, ownsDir, Clock.system(), flags);
+    }
+
+    /** (Re)starts a server on an existing data dir, on {@code clock}. */
+    public static TestNode startIn(Path dir, boolean ownsDir, Clock clock, String... flags) throws IOException {
         List<String> args = new ArrayList<>();
         for (String d : List.of("--data-dir=" + dir, "--port=0", "--pending-days-min=0", "--jobs-interval-ms=100",
                 "--log-level=warn")) {
@@ -63,7 +74,7 @@ public final class TestNode implements AutoCloseable {
             }
         }
         args.addAll(Arrays.asList(flags));
-        Node node = Node.start(Config.load(args, Map.of()));
+        Node node = Node.start(Config.load(args, Map.of()), null, clock);
         String token = Files.exists(dir.resolve("admin.token")) ? Files.readString(dir.resolve("admin.token")).trim() : null;
         return new TestNode(dir, node, token, ownsDir);
     }

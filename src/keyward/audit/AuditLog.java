@@ -1,6 +1,5 @@
 package keyward.audit;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
@@ -12,6 +11,7 @@ import keyward.crypto.AuditKey;
 import keyward.log.Log;
 import keyward.store.Store;
 import keyward.store.StoreException;
+import keyward.time.Clock;
 
 /**
  * The tamper-evident audit log of one node. Each entry carries the SHA-256 of the node's
@@ -56,7 +56,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
     /**
      * @param node  this instance's node name (1..255 characters, no control characters); two
      *              running processes must not share one, though the log copes if they do
-     * @param clock the time stamped on entries and checkpoints
+     * @param clock the time stamped on entries and checkpoints, and the age of the last checkpoint
      */
     public AuditLog(Store store, AuditKey key, String node, Clock clock) {
         this(store, key, node, clock, DEFAULT_CAPACITY, DEFAULT_OFFER_WAIT);

@@ -1,7 +1,6 @@
 package keyward.audit;
 
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +13,7 @@ import keyward.store.AuditCheckpoint;
 import keyward.store.AuditRecord;
 import keyward.store.ConflictException;
 import keyward.store.Store;
+import keyward.time.Clock;
 
 /**
  * The audit writer thread's work. It takes up to {@link #BATCH} entries at a time, chains them
@@ -32,7 +32,8 @@ import keyward.store.Store;
  * writes under the same node name: the batch is re-chained after that process's tail.
  *
  * <p>Only the writer thread touches the chain state (set up by {@link #loadTail} before the
- * thread starts); other threads read the counters and wait in {@link #awaitDone}.
+ * thread starts); other threads read the counters and wait in {@link #awaitDone}. A checkpoint's
+ * age is read on the clock given; the waits of the thread itself (linger, backoff, stop) are real.
  */
 final class ChainWriter implements Runnable {
 
@@ -61,7 +62,8 @@ final class ChainWriter implements Runnable {
     private final AuditHashes.Hasher hasher = new AuditHashes.Hasher();
     private final int checkpointEvery;
     private final long checkpointMaxAgeNanos;
-    private long lastCheckpointNanos = System.nanoTime();
+    private final Clock clock;
+    private long lastCheckpointNanos;
 
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong lost = new AtomicLong();
@@ -92,6 +94,8 @@ final class ChainWriter implements Runnable {
         this.node = node;
         this.queue = queue;
         this.checkpoints = new Checkpoints(store, key, node, clock);
+        this.clock = clock;
+        this.lastCheckpointNanos = clock.nanos();
         this.lastWarn = System.nanoTime() - WARN_EVERY_NANOS;
     }
 
@@ -238,7 +242,7 @@ final class ChainWriter implements Runnable {
         AuditRecord last = batch.get(batch.size() - 1);
         long signed = Math.max(0, checkpoints.lastSeq());
         boolean reached = last.seq() / checkpointEvery > signed / checkpointEvery;
-        boolean old = System.nanoTime() - lastCheckpointNanos >= checkpointMaxAgeNanos;
+        boolean old = clock.nanos() - lastCheckpointNanos >= checkpointMaxAgeNanos;
         if (last.seq() <= signed || !(reached || old)) {
             return null;
         }
@@ -266,7 +270,7 @@ final class ChainWriter implements Runnable {
         tail = new Tail(last.seq(), last.hash());
         if (lastCheckpoint != null && lastCheckpoint.seq() == last.seq()) {
             checkpoints.assumeSigned(last.seq()); // it was in the same transaction
-            lastCheckpointNanos = System.nanoTime();
+            lastCheckpointNanos = clock.nanos();
         }
         pending.subList(0, stored.size()).clear();
         inFlight = pending.size();
@@ -285,9 +289,9 @@ final class ChainWriter implements Runnable {
     /** Quiet now: signs the tail if it is newer than the last checkpoint, and that one is old. */
     private void idleCheckpoint() {
         if (tail != null && tail.seq() > Math.max(0, checkpoints.lastSeq())
-                && System.nanoTime() - lastCheckpointNanos >= checkpointMaxAgeNanos) {
+                && clock.nanos() - lastCheckpointNanos >= checkpointMaxAgeNanos) {
             checkpoints.signForSend(tail.seq(), tail.hash());
-            lastCheckpointNanos = System.nanoTime();
+            lastCheckpointNanos = clock.nanos();
         }
         checkpoints.send(this::warn);
     }

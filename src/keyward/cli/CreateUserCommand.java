@@ -1,7 +1,6 @@
 package keyward.cli;
 
 import java.io.PrintStream;
-import java.time.Clock;
 import keyward.config.Config;
 import keyward.core.Core;
 import keyward.core.Settings;
@@ -9,6 +8,7 @@ import keyward.core.UserService;
 import keyward.server.Secrets;
 import keyward.server.Stores;
 import keyward.store.Store;
+import keyward.time.Clock;
 
 /** {@code keyward create-user NAME [--admin]}: offline, straight on the database. */
 final class CreateUserCommand implements Cli.Command {
@@ -28,7 +28,7 @@ final class CreateUserCommand implements Cli.Command {
         try (Store store = Stores.create(c)) {
             store.open();
             Secrets s = Secrets.load(c, store);
-            Core core = new Core(store, s.kek(), s.pepper(), Settings.defaults("cli"), Clock.systemUTC());
+            Core core = new Core(store, s.kek(), s.pepper(), Settings.defaults("cli"), Clock.system());
             UserService.IssuedToken t = core.users().createUserUnchecked(name, admin);
             out.println("user '" + name + "'" + (admin ? " (admin)" : "") + " created; token (shown once):");
             out.println(t.token());

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.Set;
 import keyward.config.Config;
 import keyward.core.Core;
@@ -18,6 +17,7 @@ import keyward.crypto.Pepper;
 import keyward.server.Secrets;
 import keyward.server.Stores;
 import keyward.store.Store;
+import keyward.time.Clock;
 
 /** {@code keyward init}: a new deployment's secrets, database and first admin. */
 final class InitCommand implements Cli.Command {
@@ -79,7 +79,7 @@ final class InitCommand implements Cli.Command {
             pepper.save(c.pepperFile());
             AuditKey.generate().save(c.auditKeyFile());
             Secrets secrets = Secrets.load(c, store);
-            Core core = new Core(store, secrets.kek(), secrets.pepper(), Settings.defaults("init"), Clock.systemUTC());
+            Core core = new Core(store, secrets.kek(), secrets.pepper(), Settings.defaults("init"), Clock.system());
             UserService.IssuedToken t = core.users().createUserUnchecked(adminName == null ? "admin" : adminName, true);
             Path tokenFile = dir.resolve("admin.token");
             Files.createFile(tokenFile, PosixFilePermissions.asFileAttribute(Set.of(

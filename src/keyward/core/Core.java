@@ -1,9 +1,9 @@
 package keyward.core;
 
-import java.time.Clock;
 import keyward.crypto.KekRing;
 import keyward.crypto.Pepper;
 import keyward.store.Store;
+import keyward.time.Clock;
 
 /**
  * The core object graph, wired by hand: key lifecycle, cryptographic operations, users, jobs.
@@ -16,6 +16,7 @@ public final class Core {
     private final Jobs jobs;
     private final WrappingKey wrappingKey;
     private final Settings settings;
+    private final Clock clock;
 
     public Core(Store store, KekRing kek, Pepper pepper, Settings settings, Clock clock) {
         this(store, KekHolder.fixed(kek), pepper, settings, clock);
@@ -24,7 +25,8 @@ public final class Core {
     /** With a KEK ring that can change at run time (online KEK rotation). */
     public Core(Store store, KekHolder kek, Pepper pepper, Settings settings, Clock clock) {
         this.settings = settings;
-        KeyAccess access = new KeyAccess(store, kek, new KeyCache(store, settings.cacheTtlMillis()), clock);
+        this.clock = clock;
+        KeyAccess access = new KeyAccess(store, kek, new KeyCache(store, settings.cacheTtlMillis(), clock), clock);
         this.wrappingKey = new WrappingKey(store, kek);
         this.keys = new KeyService(access, settings, wrappingKey);
         this.crypto = new CryptoService(access);
@@ -50,6 +52,11 @@ public final class Core {
 
     public Settings settings() {
         return settings;
+    }
+
+    /** The clock every part of this core reads; the HTTP layer's backoff reads it too. */
+    public Clock clock() {
+        return clock;
     }
 
     /** PEM of the deployment's BYOK wrapping key (made on first use). */

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import keyward.crypto.KeyMaterial;
 import keyward.store.KeyRecord;
 import keyward.store.Store;
+import keyward.time.Clock;
 
 /**
  * A bounded-staleness read cache of key records and of their unwrapped material.
@@ -30,18 +31,20 @@ final class KeyCache {
 
     private final Store store;
     private final long ttlNanos;
+    private final Clock clock;
     private final ConcurrentHashMap<String, Entry> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, NameEntry> byName = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<MaterialId, KeyMaterial> material = new ConcurrentHashMap<>();
 
-    KeyCache(Store store, long ttlMillis) {
+    KeyCache(Store store, long ttlMillis, Clock clock) {
         this.store = store;
         this.ttlNanos = ttlMillis * 1_000_000L;
+        this.clock = clock;
     }
 
     /** The key named by id (UUID form) or name, at most ttl stale. */
     Optional<KeyRecord> find(String ref) {
-        long now = System.nanoTime();
+        long now = clock.nanos();
         if (Names.isUuid(ref)) {
             return findById(ref.toLowerCase(java.util.Locale.ROOT), now);
         }
@@ -86,7 +89,7 @@ final class KeyCache {
             byId.clear();
             byName.clear();
         }
-        long now = System.nanoTime();
+        long now = clock.nanos();
         byId.put(k.id(), new Entry(k, now));
         if (k.name() != null) {
             byName.put(k.name(), new NameEntry(k.id(), now));

@@ -1,6 +1,5 @@
 package keyward.core;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -14,6 +13,7 @@ import keyward.store.ConflictException;
 import keyward.store.TokenRecord;
 import keyward.store.UserRecord;
 import keyward.store.Store;
+import keyward.time.Clock;
 
 /**
  * Users, their API tokens and bearer-token authentication. Tokens are random 256-bit values shown
@@ -60,7 +60,7 @@ public final class UserService {
         }
         byte[] hash = pepper.hashToken(token);
         String cacheKey = Base64.getEncoder().encodeToString(hash);
-        long nanos = System.nanoTime();
+        long nanos = clock.nanos();
         Cached c = cache.get(cacheKey);
         if (c == null || nanos - c.loadedAt >= ttlNanos) {
             long seen = revocations.get();

@@ -2,7 +2,7 @@ package keyward.http;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.LongSupplier;
+import keyward.time.Clock;
 
 /**
  * A bounded backoff on failed authentication, per remote address.
@@ -23,7 +23,7 @@ final class AuthBackoff {
     private final long windowNanos;
     private final long baseBlockNanos;
     private final long maxBlockNanos;
-    private final LongSupplier nanoClock;
+    private final Clock clock;
     private final LinkedHashMap<String, Entry> table;
 
     /** The failures of one address: a ring of the last {@code maxFailures} times, and its blocks. */
@@ -43,8 +43,8 @@ final class AuthBackoff {
     }
 
     /** 20 failures in 60 s block for 1 s, then 2, 4, ... up to 60 s; at most 10,000 addresses. */
-    static AuthBackoff defaults() {
-        return new AuthBackoff(20, 60_000, 1_000, 60_000, 10_000, System::nanoTime);
+    static AuthBackoff defaults(Clock clock) {
+        return new AuthBackoff(20, 60_000, 1_000, 60_000, 10_000, clock);
     }
 
     /**
@@ -52,10 +52,10 @@ final class AuthBackoff {
      * @param windowMillis length of the sliding window
      * @param baseBlockMillis first block; each further one doubles, up to {@code maxBlockMillis}
      * @param maxAddresses entries kept at most
-     * @param nanoClock    monotonic time, as {@link System#nanoTime()}
+     * @param clock        its monotonic {@link Clock#nanos()} times windows and blocks
      */
     AuthBackoff(int maxFailures, long windowMillis, long baseBlockMillis, long maxBlockMillis, int maxAddresses,
-                LongSupplier nanoClock) {
+                Clock clock) {
         if (maxFailures < 1 || windowMillis < 1 || baseBlockMillis < 1 || maxBlockMillis < baseBlockMillis
                 || maxAddresses < 1) {
             throw new IllegalArgumentException("backoff limits must be positive, base block <= max block");
@@ -64,7 +64,7 @@ final class AuthBackoff {
         this.windowNanos = windowMillis * 1_000_000L;
         this.baseBlockNanos = baseBlockMillis * 1_000_000L;
         this.maxBlockNanos = maxBlockMillis * 1_000_000L;
-        this.nanoClock = nanoClock;
+        this.clock = clock;
         this.table = new LinkedHashMap<>(64, 0.75f, true) {
             private static final long serialVersionUID = 1L;
 
@@ -81,13 +81,13 @@ final class AuthBackoff {
         if (e == null) {
             return 0;
         }
-        long left = e.blockedUntil - nanoClock.getAsLong();
+        long left = e.blockedUntil - clock.nanos();
         return left > 0 ? Math.max(1, left / 1_000_000L) : 0;
     }
 
     /** Records one failure; returns the block in milliseconds it started, or 0. */
     synchronized long failure(String address) {
-        long now = nanoClock.getAsLong();
+        long now = clock.nanos();
         Entry e = table.get(address);
         if (e == null) {
             e = new Entry(maxFailures, now);

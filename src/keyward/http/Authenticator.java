@@ -29,10 +29,6 @@ final class Authenticator {
     private final UserService users;
     private final AuthBackoff backoff;
 
-    Authenticator(UserService users) {
-        this(users, AuthBackoff.defaults());
-    }
-
     Authenticator(UserService users, AuthBackoff backoff) {
         this.users = users;
         this.backoff = backoff;

@@ -54,7 +54,7 @@ public final class HttpApi implements AutoCloseable {
         this.core = core;
         this.audit = audit;
         this.metrics = metrics;
-        this.authenticator = new Authenticator(core.users());
+        this.authenticator = new Authenticator(core.users(), AuthBackoff.defaults(core.clock()));
         this.jsonLimits = Json.Limits.forBody(options.maxBodyBytes());
         router.addAll(OpsRoutes.routes(core, metrics, readiness, options.version(), options.git()));
         router.addAll(KeyRoutes.routes(core));

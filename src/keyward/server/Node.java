@@ -2,7 +2,6 @@ package keyward.server;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import keyward.config.Config;
@@ -18,6 +17,7 @@ import keyward.http.ReplicationRoutes;
 import keyward.log.Log;
 import keyward.repl.Replicator;
 import keyward.store.Store;
+import keyward.time.Clock;
 
 /**
  * One running Keyward server: store, secrets, core, jobs and the HTTP front end, wired by hand.
@@ -48,9 +48,14 @@ public final class Node implements AutoCloseable {
 
     /** Starts with explicit replication timing (tests poll faster); ignored without a [replication] section. */
     public static Node start(Config config, Replicator.Options replication) throws IOException {
+        return start(config, replication, Clock.system());
+    }
+
+    /** Starts on {@code clock}, which every part of the node reads (tests move it). */
+    public static Node start(Config config, Replicator.Options replication, Clock clock) throws IOException {
         Log.setLevel(Log.Level.valueOf(config.logLevel().toUpperCase(java.util.Locale.ROOT)));
         Secrets.requireFiles(config); // before the store: an uninitialised node writes nothing anywhere
-        Store store = Stores.create(config);
+        Store store = Stores.create(config, clock);
         Replicator replicator = null;
         Deque<AutoCloseable> started = new ArrayDeque<>(); // undone newest first if a later step fails
         started.push(store);
@@ -61,14 +66,14 @@ public final class Node implements AutoCloseable {
             Settings settings = new Settings(config.cacheTtlMs(), config.pendingDaysDefault(), config.pendingDaysMin(),
                     config.createUsers(), nodeName);
             KekHolder kek = new KekHolder(secrets.kek(), () -> Secrets.loadRing(config, store));
-            Core core = new Core(store, kek, secrets.pepper(), settings, Clock.systemUTC());
+            Core core = new Core(store, kek, secrets.pepper(), settings, clock);
             Metrics metrics = new Metrics();
             int threads = config.workerThreads() > 0 ? config.workerThreads()
                     : Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
             ApiOptions options = new ApiOptions(config.bind(), config.port(), config.maxBodyBytes(), threads,
                     config.requestTimeoutMs(), Tls.serverContext(config), config.clientsCaCertFile() != null,
                     Version.version(), Version.git());
-            AuditLog audit = new AuditLog(store, secrets.auditKey(), nodeName, Clock.systemUTC());
+            AuditLog audit = new AuditLog(store, secrets.auditKey(), nodeName, clock);
             audit.start();
             started.push(audit);
             metrics.gauge("keyward_audit_queued", "Audit entries waiting to be written.", audit::queued);
@@ -78,7 +83,7 @@ public final class Node implements AutoCloseable {
             HttpApi api = new HttpApi(options, core, audit, metrics, () -> store.ping() ? null : "database");
             api.addRoutes(AuditRoutes.routes(store));
             if (config.replication() != null) {
-                replicator = Replicator.start(config.replication(), store, secrets.kek(), Clock.systemUTC(),
+                replicator = Replicator.start(config.replication(), store, secrets.kek(), clock,
                         replication != null ? replication : Replicator.Options.of(config), audit, core.keys()::forgetCached);
                 started.push(replicator);
                 Replicator r = replicator;

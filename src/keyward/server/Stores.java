@@ -13,6 +13,7 @@ import keyward.store.redis.RedisOptions;
 import keyward.store.redis.RedisStore;
 import keyward.store.sql.SqlOptions;
 import keyward.store.sql.SqlStore;
+import keyward.time.Clock;
 
 /** Opens the configured backend. The one place that knows every backend's options. */
 public final class Stores {
@@ -21,10 +22,15 @@ public final class Stores {
 
     /** A store for the configuration, not yet {@code open()}ed. */
     public static Store create(Config c) {
+        return create(c, Clock.system());
+    }
+
+    /** The same, on {@code clock}. */
+    public static Store create(Config c, Clock clock) {
         switch (c.databaseType()) {
             case "sqlite":
                 return SqlStore.open(SqlOptions.sqlite(c.sqlitePath()).withPoolSize(Math.min(c.dbPoolSize(), 8))
-                        .withTimeoutMs(c.dbTimeoutMs()));
+                        .withTimeoutMs(c.dbTimeoutMs()), clock);
             case "postgresql":
             case "mysql":
                 Properties extra = new Properties();
@@ -40,7 +46,7 @@ public final class Stores {
                 String password = c.databasePasswordFile() == null ? null
                         : readSecret(c.databasePasswordFile(), "database_password_file");
                 return SqlStore.open(new SqlOptions(c.databaseType(), c.databaseUrl(), null, password, c.dbPoolSize(),
-                        c.dbTimeoutMs(), extra));
+                        c.dbTimeoutMs(), extra), clock);
             case "redis-findex":
                 char[] pw = c.redisMasterPasswordFile() != null
                         ? readSecret(c.redisMasterPasswordFile(), "redis_master_password_file").toCharArray()

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +15,7 @@ import keyward.store.AuditRecord;
 import keyward.store.Store;
 import keyward.store.sql.SqlOptions;
 import keyward.store.sql.SqlStore;
+import keyward.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,7 +58,7 @@ abstract class AuditFixture {
     /** A started log; closed after the test if the test did not close it. */
     AuditLog startLog(Store on, String node) {
         // a checkpoint per 100 entries (the default is 1000) keeps these tests small
-        return started(new AuditLog(on, key, node, Clock.systemUTC(), AuditLog.DEFAULT_CAPACITY, Duration.ofSeconds(1),
+        return started(new AuditLog(on, key, node, Clock.system(), AuditLog.DEFAULT_CAPACITY, Duration.ofSeconds(1),
                 100, Duration.ofHours(1)));
     }
 

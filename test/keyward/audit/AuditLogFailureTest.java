@@ -8,7 +8,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import keyward.store.AuditRecord;
 import keyward.store.Store;
 import keyward.store.StoreUnavailableException;
+import keyward.time.Clock;
 import org.junit.jupiter.api.Test;
 
 /** The store failing under the audit log: a real lock on the SQLite file, and a lost answer. */
@@ -57,7 +57,7 @@ class AuditLogFailureTest extends AuditFixture {
 
     @Test
     void fullQueue_dropsAndCountsEntries_insteadOfHoldingRequests() throws Exception {
-        AuditLog log = started(new AuditLog(openStore(200), key, "n1", Clock.systemUTC(), 2, Duration.ofMillis(20)));
+        AuditLog log = started(new AuditLog(openStore(200), key, "n1", Clock.system(), 2, Duration.ofMillis(20)));
         Connection lock = lockDatabase();
         record(log, 10, "alice");
         // the writer holds at most one batch (what the queue held) and the queue two more

@@ -7,25 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import keyward.ManualClock;
+import keyward.Poll;
 import keyward.crypto.AuditKey;
 import keyward.store.AuditCheckpoint;
 import keyward.store.AuditRecord;
 import keyward.store.Store;
+import keyward.time.Clock;
 import org.junit.jupiter.api.Test;
 
 class AuditLogTest extends AuditFixture {
 
     @Test
     void record_storesOneChain_fromSeq1_withTheRecordedFields() {
-        Clock fixed = Clock.fixed(Instant.parse("2026-03-04T05:06:07.089Z"), ZoneOffset.UTC);
+        ManualClock fixed = new ManualClock(Instant.parse("2026-03-04T05:06:07.089Z"));
         AuditLog log = started(new AuditLog(store, key, "host:9998", fixed));
         log.record("alice", "encrypt", "k1", "ok", "10.0.0.1");
         log.record(null, "login", null, "unauthorized", "10.0.0.2");
@@ -159,7 +160,7 @@ class AuditLogTest extends AuditFixture {
 
     @Test
     void checkpoints_byDefault_comeEvery1000Entries() {
-        AuditLog log = started(new AuditLog(store, key, "n1", Clock.systemUTC()));
+        AuditLog log = started(new AuditLog(store, key, "n1", Clock.system()));
         record(log, 999, "alice");
         assertTrue(log.flush(LONG));
         assertEquals(List.of(), store.checkpoints("n1"));
@@ -169,33 +170,47 @@ class AuditLogTest extends AuditFixture {
     }
 
     @Test
-    void aQuietTail_olderThanTheMaximumAge_isCheckpointedWithoutWaitingForMore() throws Exception {
-        AuditLog log = started(new AuditLog(store, key, "n1", Clock.systemUTC(), AuditLog.DEFAULT_CAPACITY,
+    void aQuietTail_olderThanTheMaximumAge_isCheckpointedWithoutWaitingForMore() {
+        ManualClock clock = new ManualClock();
+        AuditLog log = started(new AuditLog(store, key, "n1", clock, AuditLog.DEFAULT_CAPACITY,
                 Duration.ofSeconds(1), 1_000_000, Duration.ofMillis(50)));
-        Thread.sleep(60);
+        clock.advanceMillis(60);
         record(log, 3, "alice");
         assertTrue(log.flush(LONG));
         // the batch came after the maximum age: it carries one (on a busy machine the writer may take
-        // the three in two batches; then the first carries it, and the quiet tail is signed on its own)
-        assertEquals(3L, awaitLastCheckpoint(3));
+        // the three in two batches; then the first carries it, and the quiet tail, once old, is signed)
+        clock.advanceMillis(60);
+        awaitLastCheckpoint(3);
         assertTrue(store.checkpoints("n1").size() <= 2);
+        clock.advanceMillis(60);
         record(log, 2, "bob");
         assertTrue(log.flush(LONG));
-        assertEquals(5L, awaitLastCheckpoint(5));
+        clock.advanceMillis(60);
+        awaitLastCheckpoint(5);
         assertTrue(verify().ok(), verify().message());
     }
 
-    /** The seq of n1's last checkpoint once it reaches {@code seq}, or as it stands after 5 s. */
-    private long awaitLastCheckpoint(long seq) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (true) {
+    @Test
+    void aQuietTail_youngerThanTheMaximumAge_waitsForMore() {
+        ManualClock clock = new ManualClock();
+        AuditLog log = started(new AuditLog(store, key, "n1", clock, AuditLog.DEFAULT_CAPACITY,
+                Duration.ofSeconds(1), 1_000_000, Duration.ofSeconds(60)));
+        record(log, 3, "alice");
+        assertTrue(log.flush(LONG));
+        clock.advance(Duration.ofSeconds(59));
+        record(log, 1, "alice");
+        assertTrue(log.flush(LONG));
+        assertEquals(List.of(), store.checkpoints("n1"), "no checkpoint before a minute has passed");
+        clock.advance(Duration.ofSeconds(1));
+        awaitLastCheckpoint(4);
+    }
+
+    /** Waits until n1's last checkpoint reaches {@code seq}; fails after 5 s. */
+    private void awaitLastCheckpoint(long seq) {
+        Poll.until("a checkpoint at seq " + seq, Duration.ofSeconds(5), () -> {
             List<AuditCheckpoint> cps = store.checkpoints("n1");
-            long last = cps.isEmpty() ? 0 : cps.get(cps.size() - 1).seq();
-            if (last >= seq || System.nanoTime() > deadline) {
-                return last;
-            }
-            Thread.sleep(20);
-        }
+            return !cps.isEmpty() && cps.get(cps.size() - 1).seq() >= seq;
+        });
     }
 
     @Test
@@ -238,9 +253,9 @@ class AuditLogTest extends AuditFixture {
 
     @Test
     void badNodeNames_areRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new AuditLog(store, key, "", Clock.systemUTC()));
-        assertThrows(IllegalArgumentException.class, () -> new AuditLog(store, key, "a\nb", Clock.systemUTC()));
-        assertThrows(IllegalArgumentException.class, () -> new AuditLog(store, key, "x".repeat(256), Clock.systemUTC()));
+        assertThrows(IllegalArgumentException.class, () -> new AuditLog(store, key, "", Clock.system()));
+        assertThrows(IllegalArgumentException.class, () -> new AuditLog(store, key, "a\nb", Clock.system()));
+        assertThrows(IllegalArgumentException.class, () -> new AuditLog(store, key, "x".repeat(256), Clock.system()));
     }
 
     @Test

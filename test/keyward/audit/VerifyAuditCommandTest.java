@@ -7,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import keyward.cli.Cli;
 import keyward.crypto.AuditKey;
 import keyward.store.AuditRecord;
@@ -15,6 +14,7 @@ import keyward.store.Store;
 import keyward.store.sql.AuditTamper;
 import keyward.store.sql.SqlOptions;
 import keyward.store.sql.SqlStore;
+import keyward.time.Clock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +45,7 @@ class VerifyAuditCommandTest {
         try (Store store = SqlStore.open(SqlOptions.sqlite(data.resolve("keyward.db")))) {
             store.open();
             try (AuditLog log = new AuditLog(store, AuditKey.load(data.resolve("audit.key")), "host:9998",
-                    Clock.systemUTC())) {
+                    Clock.system())) {
                 log.start();
                 AuditFixture.record(log, 30, "admin");
             }

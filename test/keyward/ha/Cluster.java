@@ -8,10 +8,12 @@ import java.util.List;
 import keyward.Http;
 import keyward.TestNode;
 import keyward.store.TestDatabases;
+import keyward.time.Clock;
 
 /**
  * Several Keyward instances (separate servers, separate pools) on one shared PostgreSQL or
- * MariaDB database made for the test, sharing one data dir's KEK, pepper and audit key.
+ * MariaDB database made for the test, sharing one data dir's KEK, pepper and audit key, and one
+ * clock (the system's unless a test passes one it moves).
  */
 final class Cluster implements AutoCloseable {
     final String type;
@@ -19,9 +21,15 @@ final class Cluster implements AutoCloseable {
     final Path dir;
     final List<TestNode> nodes = new ArrayList<>();
     final String adminToken;
+    private final Clock clock;
 
     Cluster(String type, int instances, String... flags) throws IOException {
+        this(type, instances, Clock.system(), flags);
+    }
+
+    Cluster(String type, int instances, Clock clock, String... flags) throws IOException {
         this.type = type;
+        this.clock = clock;
         this.jdbcUrl = type.equals("postgresql") ? TestDatabases.createPostgresDatabase() : TestDatabases.createMysqlDatabase();
         this.dir = Files.createTempDirectory("kw-cluster-");
         this.adminToken = TestNode.init(dir, dbFlags(null));
@@ -43,7 +51,7 @@ final class Cluster implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of(dbFlags(proxyPort)));
         all.add("--node-name=instance-" + i + "-" + System.nanoTime());
         all.addAll(List.of(flags));
-        return TestNode.startIn(dir, false, all.toArray(String[]::new));
+        return TestNode.startIn(dir, false, clock, all.toArray(String[]::new));
     }
 
     Http admin(int i) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import keyward.Http;
+import keyward.ManualClock;
+import keyward.Poll;
 import keyward.TestNode;
 import keyward.store.TcpProxy;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +24,8 @@ class OutageTest {
     @ParameterizedTest
     @ValueSource(strings = {"postgresql", "mysql"})
     void databaseOutage_gives503WithRetryAfter_andRecoversByItself(String type) throws Exception {
-        try (Cluster c = new Cluster(type, 0)) {
+        ManualClock clock = new ManualClock();
+        try (Cluster c = new Cluster(type, 0, clock)) {
             int dbPort = type.equals("postgresql") ? 5432 : 3306;
             try (TcpProxy proxy = new TcpProxy("127.0.0.1", dbPort);
                  TestNode node = c.start(0, proxy.port(), "--db-timeout-ms=1000", "--cache-ttl-ms=200")) {
@@ -31,7 +34,7 @@ class OutageTest {
                 String ct = h.post("/v1/keys/" + id + "/encrypt", Map.of("plaintext", b64("kept"))).str("ciphertext");
 
                 proxy.cut();
-                Thread.sleep(400);  // past the cache bound: requests must reach the database
+                clock.advanceMillis(200);  // past the cache bound: requests must reach the database
                 long t0 = System.nanoTime();
                 Http.Res down = h.post("/v1/keys", Map.of("algorithm", "aes-256-gcm"));
                 long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -44,12 +47,7 @@ class OutageTest {
                 assertEquals(503, node.http(null).get("/ready").status());
 
                 proxy.restore();
-                int status = 0;
-                for (int i = 0; i < 100 && status != 200; i++) {
-                    Thread.sleep(100);
-                    status = h.get("/v1/keys/" + id).status();
-                }
-                assertEquals(200, status, "the instance did not recover by itself");
+                Poll.until("the instance recovers by itself", () -> h.get("/v1/keys/" + id).status() == 200);
                 assertEquals(b64("kept"), h.post("/v1/keys/" + id + "/decrypt", Map.of("ciphertext", ct)).str("plaintext"));
                 assertEquals(201, h.post("/v1/keys", Map.of("algorithm", "aes-256-gcm")).status());
                 assertEquals(200, node.http(null).get("/ready").status());

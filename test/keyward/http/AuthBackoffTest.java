@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
+import java.time.Instant;
+import keyward.ManualClock;
 import keyward.TestNode;
 import org.junit.jupiter.api.Test;
 
@@ -12,15 +14,19 @@ import org.junit.jupiter.api.Test;
 class AuthBackoffTest {
     private static final long MS = 1_000_000L;
 
-    private final AtomicLong now = new AtomicLong(1_000_000 * MS);
+    private final ManualClock now = new ManualClock();
 
     /** 3 failures in 1 s block for 100 ms, doubling up to 1 s; at most 4 addresses. */
     private AuthBackoff small() {
-        return new AuthBackoff(3, 1000, 100, 1000, 4, now::get);
+        return small(now);
+    }
+
+    private static AuthBackoff small(ManualClock clock) {
+        return new AuthBackoff(3, 1000, 100, 1000, 4, clock);
     }
 
     private void advance(long millis) {
-        now.addAndGet(millis * MS);
+        now.advanceMillis(millis);
     }
 
     @Test
@@ -110,8 +116,7 @@ class AuthBackoffTest {
 
     @Test
     void aNegativeMonotonicClock_isHandled() {
-        now.set(-5_000 * MS);
-        AuthBackoff b = small();
+        AuthBackoff b = small(new ManualClock(Instant.now(), -5_000 * MS));
         assertEquals(0, b.blockedMillis("a"));
         b.failure("a");
         assertEquals(0, b.blockedMillis("a"));
@@ -121,14 +126,14 @@ class AuthBackoffTest {
 
     @Test
     void nonsenseLimits_areRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new AuthBackoff(0, 1000, 100, 1000, 4, now::get));
-        assertThrows(IllegalArgumentException.class, () -> new AuthBackoff(3, 1000, 100, 10, 4, now::get));
+        assertThrows(IllegalArgumentException.class, () -> new AuthBackoff(0, 1000, 100, 1000, 4, now));
+        assertThrows(IllegalArgumentException.class, () -> new AuthBackoff(3, 1000, 100, 10, 4, now));
     }
 
     @Test
     void aServer_answers429ToTheFailingAddressOnly_thenRecovers() throws Exception {
-        int threshold = AuthBackoff.defaults().maxFailures();
-        try (TestNode node = TestNode.start()) {
+        int threshold = AuthBackoff.defaults(now).maxFailures();
+        try (TestNode node = TestNode.start(now)) {
             int port = node.node.port();
             String good = "Bearer " + node.adminToken;
             String attacker = AccessWire.freshAddress();
@@ -150,7 +155,7 @@ class AuthBackoffTest {
             assertEquals(200, AccessWire.send(neighbour, port, "GET", "/v1/whoami", good, null).status(),
                     "another address is never affected");
 
-            Thread.sleep(1100);
+            now.advance(Duration.ofSeconds(1));
             assertEquals(200, AccessWire.send(attacker, port, "GET", "/v1/whoami", good, null).status(),
                     "the first block is short");
         }

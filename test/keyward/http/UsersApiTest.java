@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import keyward.Http;
+import keyward.ManualClock;
 import keyward.TestNode;
 import keyward.crypto.Pepper;
 import keyward.store.TokenRecord;
@@ -23,12 +24,13 @@ import org.junit.jupiter.api.Test;
 
 /** Users and tokens (api.md, Access): shown once, stored as HMAC(pepper, token), revoked at once. */
 class UsersApiTest {
+    static final ManualClock clock = new ManualClock();
     static TestNode node;
     static Http admin;
 
     @BeforeAll
     static void start() throws Exception {
-        node = TestNode.start();
+        node = TestNode.start(clock);
         admin = node.admin();
     }
 
@@ -87,11 +89,11 @@ class UsersApiTest {
     }
 
     @Test
-    void anExpiredToken_isRefused_withTheSame401AsAnUnknownOne() throws Exception {
+    void anExpiredToken_isRefused_withTheSame401AsAnUnknownOne() {
         String token = tokenOf(admin.post("/v1/users", Map.of("name", "jon")));
         String shortLived = tokenOf(node.http(token).post("/v1/users/jon/tokens", Map.of("expires_in", 1L)));
         assertEquals("jon", node.http(shortLived).get("/v1/whoami").str("user"));
-        Thread.sleep(1100);
+        clock.advance(Duration.ofSeconds(1));
         Http.Res expired = node.http(shortLived).get("/v1/whoami");
         Http.Res unknown = node.http("kw_" + "A".repeat(43)).get("/v1/whoami");
         assertEquals(401, expired.status());

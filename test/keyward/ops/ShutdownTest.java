@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import keyward.Http;
+import keyward.Poll;
 import keyward.TestNode;
 import org.junit.jupiter.api.Test;
 
@@ -48,9 +50,7 @@ class ShutdownTest {
                 th.start();
                 clients.add(th);
             }
-            while (sealed.size() < 30 && server.process.isAlive()) {
-                Thread.sleep(20);
-            }
+            Poll.within(Duration.ofSeconds(60), () -> sealed.size() >= 30 || !server.process.isAlive());
             long t0 = System.nanoTime();
             server.process.destroy(); // SIGTERM
             boolean exited = server.process.waitFor(EXIT_BOUND_SECONDS, TimeUnit.SECONDS);
@@ -153,16 +153,21 @@ class ShutdownTest {
 
         /** The port from the "listening on" line, within 30 s. */
         int port() throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline && process.isAlive()) {
-                Matcher m = LISTENING.matcher(output());
-                if (m.find()) {
-                    return Integer.parseInt(m.group(1));
-                }
-                Thread.sleep(50);
+            Poll.within(Duration.ofSeconds(30), () -> !process.isAlive() || listening().find());
+            Matcher m = listening();
+            if (m.find()) {
+                return Integer.parseInt(m.group(1));
             }
             process.destroyForcibly();
             throw new AssertionError("the server did not start within 30 s:\n" + output());
+        }
+
+        private Matcher listening() {
+            try {
+                return LISTENING.matcher(output());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
 
         /** The log without request lines, which are many and say nothing here. */

@@ -28,16 +28,19 @@ class CertificateTest {
                     Files.copy(c.dirs.get(0).resolve(f), rogue.resolve(f));
                 }
                 int port = Cluster.freePort();
+                Proxy toA = new Proxy(c.replPorts.get(0)); // the rogue's own way to a, to count its polls
                 Files.writeString(rogue.resolve("keyward.toml"), "[replication]\norigin = \"repl://127.0.0.1:" + port
-                        + "\"\nbindaddress = \"127.0.0.1:" + port + "\"\n\n[replication.\"" + c.url(0) + "\"]\n"
+                        + "\"\nbindaddress = \"127.0.0.1:" + port + "\"\n\n[replication.\"repl://127.0.0.1:" + toA.port()
+                        + "\"]\n"
                         + "type = \"pull\"\nsupplier_cert = \"" + c.certs.get(0) + "\"\nautomatic_refresh = true\n");
-                try (Node n = Node.start(Config.load(List.of("--data-dir=" + rogue, "--port=0", "--log-level=error",
+                try (toA; Node n = Node.start(Config.load(List.of("--data-dir=" + rogue, "--port=0", "--log-level=error",
                         "--config=" + rogue.resolve("keyward.toml")), Map.of()), Cluster.FAST)) {
                     Cluster.await("rogue refused", () -> {
                         Map<String, Object> p = Http.asMap(Http.asList(n.replicator().status().get("partners")).get(0));
                         return "error".equals(p.get("state"));
                     });
-                    Thread.sleep(300);
+                    int polls = toA.accepted();
+                    Cluster.await("the rogue polls twice more", () -> toA.accepted() >= polls + 2);
                     Map<String, Object> p = Http.asMap(Http.asList(n.replicator().status().get("partners")).get(0));
                     assertEquals("error", p.get("state"));
                     assertTrue(String.valueOf(p.get("last_error")).contains("TLS"), String.valueOf(p.get("last_error")));

@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import keyward.Http;
+import keyward.Poll;
 import keyward.TestNode;
 import keyward.cli.Cli;
 import keyward.config.Config;
 import keyward.server.Node;
+import keyward.time.Clock;
 
 /**
  * N Keyward nodes in one JVM, each with its own data dir and SQLite database, replicating over
@@ -40,6 +42,7 @@ final class Cluster implements AutoCloseable {
     Replicator.Options options = FAST;
     /** Flags every node started from now on gets besides the defaults. */
     final List<String> extraFlags = new ArrayList<>();
+    private Clock clock = Clock.system();
 
     Cluster(int n) throws IOException {
         this(n, true);
@@ -151,8 +154,14 @@ final class Cluster implements AutoCloseable {
         return Config.load(flags, Map.of());
     }
 
+    /** Nodes started from now on read {@code clock} (one the test moves). */
+    Cluster on(Clock clock) {
+        this.clock = clock;
+        return this;
+    }
+
     Node start(int i) throws IOException {
-        nodes[i] = Node.start(config(i), options);
+        nodes[i] = Node.start(config(i), options, clock);
         return nodes[i];
     }
 
@@ -187,18 +196,7 @@ final class Cluster implements AutoCloseable {
     }
 
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        Poll.until(what, Duration.ofSeconds(20), condition);
     }
 
     static String cli(String... argv) {

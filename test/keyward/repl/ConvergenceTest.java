@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import keyward.Http;
 import org.junit.jupiter.api.Test;
 
@@ -32,15 +33,16 @@ class ConvergenceTest {
                 c.admin(0).post("/v1/users", Map.of("name", u));
             }
             c.awaitConverged();
+            AtomicInteger ops = new AtomicInteger();
             ExecutorService pool = Executors.newFixedThreadPool(3);
             List<Future<?>> done = new ArrayList<>();
             for (int n = 0; n < 3; n++) {
                 int node = n;
-                done.add(pool.submit(() -> workload(c.admin(node), node, keys, new Random(seed + node))));
+                done.add(pool.submit(() -> workload(c.admin(node), node, keys, new Random(seed + node), ops)));
             }
-            Thread.sleep(300);
+            Cluster.await("the workload is under way", () -> ops.get() >= 10);
             c.proxies.get(2).cut(); // node 2 is cut off from both others for a while
-            Thread.sleep(600);
+            Cluster.await("the workload goes on during the cut", () -> ops.get() >= 40);
             c.proxies.get(2).restore();
             for (Future<?> f : done) {
                 f.get(60, TimeUnit.SECONDS);
@@ -54,7 +56,8 @@ class ConvergenceTest {
         }
     }
 
-    private static void workload(Http h, int node, List<String> keys, Random r) {
+    /** 30 random writes through node {@code node}, each counted in {@code ops} when answered. */
+    private static void workload(Http h, int node, List<String> keys, Random r, AtomicInteger ops) {
         for (int i = 0; i < 30; i++) {
             String key = keys.get(r.nextInt(keys.size()));
             switch (r.nextInt(8)) {
@@ -75,6 +78,7 @@ class ConvergenceTest {
                     }
                 }
             }
+            ops.incrementAndGet();
         }
     }
 }

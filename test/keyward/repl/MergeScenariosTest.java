@@ -5,14 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import keyward.Http;
+import keyward.ManualClock;
 import org.junit.jupiter.api.Test;
 
-/** Concurrent writes on two partitioned nodes, then heal: what survives the merge. */
+/**
+ * Concurrent writes on two partitioned nodes, then heal: what survives the merge. The nodes share
+ * a clock the test moves, past the key cache's staleness bound and between writes that must be
+ * ordered.
+ */
 class MergeScenariosTest {
+    private static final Duration CACHE_TTL = Duration.ofSeconds(1);
+
+    private final ManualClock clock = new ManualClock();
 
     static String createKey(Http h, String name) {
         Http.Res r = h.post("/v1/keys", Map.of("name", name, "algorithm", "aes-256-gcm"));
@@ -34,7 +43,7 @@ class MergeScenariosTest {
 
     @Test
     void concurrentRotation_onTwoPartitionedNodes_keepsBothVersionsAndEveryCiphertextDecrypts() throws Exception {
-        try (Cluster c = new Cluster(2).startAll()) {
+        try (Cluster c = new Cluster(2).on(clock).startAll()) {
             c.awaitJoined();
             String id = createKey(c.admin(0), "rotated");
             Cluster.await("key on b", () -> c.admin(1).get("/v1/keys/" + id).status() == 200);
@@ -43,12 +52,12 @@ class MergeScenariosTest {
             c.partition();
             assertEquals(200, c.admin(0).post("/v1/keys/" + id + "/rotate", Map.of()).status());
             assertEquals(200, c.admin(1).post("/v1/keys/" + id + "/rotate", Map.of()).status());
-            Thread.sleep(1100); // the key cache's staleness bound
+            clock.advance(CACHE_TTL);
             cts.add(encrypt(c.admin(0), id, "rotated on a"));
             cts.add(encrypt(c.admin(1), id, "rotated on b"));
             c.heal();
             c.awaitConverged();
-            Thread.sleep(1100); // the key cache's staleness bound
+            clock.advance(CACHE_TTL);
             Map<String, Object> meta = c.admin(0).get("/v1/keys/" + id).json();
             assertEquals(3, Http.asList(meta.get("versions")).size());
             assertEquals(3L, meta.get("primary_version"));
@@ -62,17 +71,17 @@ class MergeScenariosTest {
 
     @Test
     void revocation_racingALaterUpdate_winsAndTheUpdateIsKept() throws Exception {
-        try (Cluster c = new Cluster(2).startAll()) {
+        try (Cluster c = new Cluster(2).on(clock).startAll()) {
             c.awaitJoined();
             String id = createKey(c.admin(0), "raced");
             Cluster.await("key on b", () -> c.admin(1).get("/v1/keys/" + id).status() == 200);
             c.partition();
             assertEquals(200, c.admin(0).post("/v1/keys/" + id + "/revoke", Map.of("reason", "compromised")).status());
-            Thread.sleep(5);
+            clock.advanceMillis(5);  // the later write has the later change id
             assertEquals(200, c.admin(1).patch("/v1/keys/" + id, Map.of("tags", List.of("later"))).status());
             c.heal();
             c.awaitConverged();
-            Thread.sleep(1100);
+            clock.advance(CACHE_TTL);
             for (int n = 0; n < 2; n++) {
                 Map<String, Object> meta = c.admin(n).get("/v1/keys/" + id).json();
                 assertEquals("compromised", meta.get("state"));
@@ -84,19 +93,20 @@ class MergeScenariosTest {
 
     @Test
     void partition_withWritesOnBothSides_healsAndConverges_andANameTakenTwiceGetsASuffix() throws Exception {
-        try (Cluster c = new Cluster(2).startAll()) {
+        try (Cluster c = new Cluster(2).on(clock).startAll()) {
             c.awaitJoined();
             c.partition();
             String first = createKey(c.admin(0), "same");
-            Thread.sleep(5);
+            clock.advanceMillis(5);  // the later write has the later change id
             String later = createKey(c.admin(1), "same");
             createKey(c.admin(0), "only-a");
             c.admin(1).post("/v1/users", Map.of("name", "dave"));
-            Thread.sleep(300);
-            assertEquals(404, c.admin(1).get("/v1/keys/only-a").status());
+            int polls = c.proxies.get(0).accepted();
+            Cluster.await("b polls a twice more", () -> c.proxies.get(0).accepted() >= polls + 2);
+            assertEquals(404, c.admin(1).get("/v1/keys/only-a").status(), "nothing crosses the partition");
             c.heal();
             c.awaitConverged();
-            Thread.sleep(1100);
+            clock.advance(CACHE_TTL);
             for (int n = 0; n < 2; n++) {
                 assertEquals("same", c.admin(n).get("/v1/keys/" + first).str("name"));
                 String renamed = c.admin(n).get("/v1/keys/" + later).str("name");

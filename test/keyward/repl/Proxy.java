@@ -9,18 +9,21 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on loopback in front of one replication listener, to cut links: while cut, every
  * connection is closed at once and new ones are refused by closing them; a connection whose target
  * is not listening is closed at once too (so a consumer fails fast, never waits out its timeout).
- * Thread-safe; daemon threads end with {@link #close()}.
+ * It counts the connections it accepts: a consumer opens one per poll, so a test can wait for a
+ * number of polls instead of a time. Thread-safe; daemon threads end with {@link #close()}.
  */
 final class Proxy implements AutoCloseable {
 
     private final InetSocketAddress target;
     private final ServerSocket server;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger accepted = new AtomicInteger();
     private volatile boolean cut;
     private volatile boolean closed;
 
@@ -34,6 +37,11 @@ final class Proxy implements AutoCloseable {
 
     int port() {
         return server.getLocalPort();
+    }
+
+    /** Connections accepted so far, cut ones included. */
+    int accepted() {
+        return accepted.get();
     }
 
     void cut() {
@@ -54,6 +62,7 @@ final class Proxy implements AutoCloseable {
                 continue;
             }
             sockets.add(client);
+            accepted.incrementAndGet();
             if (cut) {
                 drop(client);
                 continue;

@@ -55,7 +55,8 @@ class RefreshTest {
             c.nodes[1].replicator().trim(Instant.now().plusSeconds(60));
             c.start(0);
             Cluster.await("a told refresh required", () -> Protocol.REFRESH_REQUIRED.equals(state(c, 0)));
-            Thread.sleep(500);
+            int polls = c.proxies.get(1).accepted();
+            Cluster.await("a polls b three more times", () -> c.proxies.get(1).accepted() >= polls + 3);
             assertEquals(Protocol.REFRESH_REQUIRED, state(c, 0), "the primary never refreshes by itself");
             assertEquals(404, c.admin(0).get("/v1/keys/" + onB).status());
             assertEquals(200, c.admin(0).get("/v1/keys/" + shared).status());

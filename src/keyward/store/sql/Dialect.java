@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTimeoutException;
+import java.sql.SQLTransactionRollbackException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.Properties;
@@ -19,8 +20,13 @@ import java.util.Properties;
  */
 abstract class Dialect {
 
-    /** How a failed statement is answered. */
-    enum Failure { UNIQUE, UNAVAILABLE, OTHER }
+    /**
+     * How a failed statement is answered: UNIQUE is a conflict; RETRY lost to other work (deadlock,
+     * serialization failure, lock wait or statement timeout) on a connection that is fine once
+     * rolled back; UNAVAILABLE means the connection, or the server behind it, is gone or cannot
+     * serve; OTHER is anything else. RETRY and UNAVAILABLE both answer "unavailable, retry later".
+     */
+    enum Failure { UNIQUE, RETRY, UNAVAILABLE, OTHER }
 
     static Dialect of(String type) {
         return switch (type) {
@@ -130,7 +136,10 @@ abstract class Dialect {
         return first;
     }
 
-    /** Classifies a failure by walking the exception with its batch ("next") and cause chains. */
+    /**
+     * Classifies a failure by walking the exception with its batch ("next") and cause chains: a
+     * unique violation anywhere wins, then connection loss, then a retry-later state.
+     */
     final Failure classify(SQLException e) {
         Failure found = Failure.OTHER;
         java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(java.util.List.of(e));
@@ -146,6 +155,8 @@ abstract class Dialect {
                 }
                 if (isUnavailable(s)) {
                     found = Failure.UNAVAILABLE;
+                } else if (found == Failure.OTHER && isRetryLater(s)) {
+                    found = Failure.RETRY;
                 }
                 if (s.getNextException() != null) {
                     todo.add(s.getNextException());
@@ -164,14 +175,25 @@ abstract class Dialect {
 
     abstract boolean isUnique(SQLException e);
 
-    /** Connection trouble, timeouts and "try again" states; dialects add their codes. */
+    /** A lost or refused connection (class 08) or a server that cannot serve; dialects add their codes. */
     boolean isUnavailable(SQLException e) {
         String state = e.getSQLState();
         String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
         return e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException
-                || e instanceof SQLRecoverableException || e instanceof SQLTimeoutException
+                || e instanceof SQLRecoverableException
                 || (state != null && state.startsWith("08"))
                 || message.contains("connection refused") || message.contains("connection reset");
+    }
+
+    /**
+     * Lost to other work, on a connection that stays usable after a rollback: a rolled-back
+     * transaction (class 40: deadlock, serialization failure) or a statement timeout; dialects
+     * add their codes.
+     */
+    boolean isRetryLater(SQLException e) {
+        String state = e.getSQLState();
+        return e instanceof SQLTransactionRollbackException || e instanceof SQLTimeoutException
+                || (state != null && state.startsWith("40"));
     }
 
     static String join(String[] names, String sep) {

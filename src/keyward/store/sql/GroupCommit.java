@@ -173,7 +173,7 @@ final class GroupCommit {
 
     /**
      * One unit of a batch inside its own savepoint. Its own failure rolls back only its savepoint;
-     * an unavailable database (which SQLite may have answered by rolling back the whole
+     * an unavailable or busy database (which SQLite may have answered by rolling back the whole
      * transaction) throws, failing the batch.
      */
     private void runUnit(Connection c, Unit u, int i, Object[] results, Throwable[] failures) throws SQLException {
@@ -183,7 +183,7 @@ final class GroupCommit {
             c.releaseSavepoint(sp);
         } catch (SQLException e) {
             Dialect.Failure f = db.dialect.classify(e);
-            if (f == Dialect.Failure.UNAVAILABLE) {
+            if (f == Dialect.Failure.UNAVAILABLE || f == Dialect.Failure.RETRY) {
                 throw e;
             }
             undo(c, sp);

@@ -8,6 +8,7 @@ import java.time.Instant;
 import keyward.store.ConflictException;
 import keyward.store.StoreException;
 import keyward.store.StoreUnavailableException;
+import keyward.time.Clock;
 
 /**
  * Runs units of work on pooled connections: transactions, statement timeouts and the mapping of
@@ -27,9 +28,11 @@ final class Jdbc implements AutoCloseable {
     private final int queryTimeoutSeconds;
     private final long retryWithinNanos;
     private final GroupCommit group; // the single writer's: null where writers run in parallel
+    private final Clock clock;
 
-    Jdbc(Dialect dialect, Pool reads, Pool writes, int timeoutMs) {
+    Jdbc(Dialect dialect, Pool reads, Pool writes, int timeoutMs, Clock clock) {
         this.dialect = dialect;
+        this.clock = clock;
         this.reads = reads;
         this.writes = writes;
         this.group = dialect.singleWriter() ? new GroupCommit(this) : null;
@@ -93,7 +96,7 @@ final class Jdbc implements AutoCloseable {
      */
     private <T> T run(Pool pool, String op, Mode mode, Work<T> work) {
         for (int attempt = 0; ; attempt++) {
-            long start = System.nanoTime();
+            long start = clock.nanos();
             try (Pool.Lease lease = pool.borrow()) {
                 Connection c = lease.connection();
                 try {
@@ -103,9 +106,9 @@ final class Jdbc implements AutoCloseable {
                     if (f == Dialect.Failure.UNAVAILABLE) {
                         lease.broken(); // no rollback: it could wait out another timeout; closing ends the transaction
                     } else if (mode.transaction) {
-                        rollback(c, lease);
+                        rollback(c, lease); // after a deadlock or a timeout (RETRY) the connection goes back to the pool
                     }
-                    boolean quick = System.nanoTime() - start < retryWithinNanos;
+                    boolean quick = clock.nanos() - start < retryWithinNanos;
                     if (f == Dialect.Failure.UNAVAILABLE && mode.retry && lease.reused() && quick && attempt == 0) {
                         continue;
                     }
@@ -171,7 +174,8 @@ final class Jdbc implements AutoCloseable {
         String where = dialect.kind() + ": " + op + " failed (SQLState " + e.getSQLState() + ", code " + e.getErrorCode() + ")";
         return switch (f) {
             case UNIQUE -> new ConflictException(ConflictException.Kind.ALREADY_EXISTS, op + ": already exists");
-            case UNAVAILABLE -> new StoreUnavailableException(where + ": database unavailable or timed out", e);
+            case RETRY -> new StoreUnavailableException(where + ": lost to concurrent work or timed out; retry later", e);
+            case UNAVAILABLE -> new StoreUnavailableException(where + ": database unavailable", e);
             case OTHER -> new StoreException(where, e);
         };
     }

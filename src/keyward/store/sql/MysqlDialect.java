@@ -16,12 +16,14 @@ import java.util.Set;
  */
 final class MysqlDialect extends Dialect {
 
+    /** Unavailable: too many connections (1040), read-only server (1290, 1836), Galera node not ready (1047). */
+    private static final Set<Integer> UNAVAILABLE = Set.of(1040, 1290, 1836, 1047);
+
     /**
-     * Unavailable: lock wait timeout and deadlock (1205, 1213: a retry can succeed), statement
-     * killed by its timeout (1317, 3024), too many connections (1040), read-only server (1290,
-     * 1836), Galera node not ready (1047).
+     * Retry later, on the same connection: lock wait timeout and deadlock (1205, 1213), statement
+     * killed by its timeout (1317, 3024 MySQL, 1969 MariaDB).
      */
-    private static final Set<Integer> UNAVAILABLE = Set.of(1205, 1213, 1317, 3024, 1040, 1290, 1836, 1047);
+    private static final Set<Integer> RETRY = Set.of(1205, 1213, 1317, 3024, 1969);
 
     @Override
     String kind() {
@@ -137,5 +139,10 @@ final class MysqlDialect extends Dialect {
     @Override
     boolean isUnavailable(SQLException e) {
         return UNAVAILABLE.contains(e.getErrorCode()) || super.isUnavailable(e);
+    }
+
+    @Override
+    boolean isRetryLater(SQLException e) {
+        return RETRY.contains(e.getErrorCode()) || super.isRetryLater(e);
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import keyward.store.StoreUnavailableException;
+import keyward.time.Clock;
 
 /**
  * A bounded JDBC connection pool in the manner of HikariCP, lean: at most {@code size} connections
@@ -18,7 +19,9 @@ import keyward.store.StoreUnavailableException;
  *
  * <p>A connection that failed with a connection-class error is discarded together with every idle
  * one: they mostly share its fate (a restarted server, a cut network), and finding that out one
- * validation at a time would stretch an outage answer far beyond the timeout.
+ * validation at a time would stretch an outage answer far beyond the timeout. A statement that
+ * only lost to other work (a deadlock, a lock or statement timeout) is not such an error: its
+ * connection comes back rolled back, and the idle ones stay.
  *
  * <p>Thread-safe. {@link #borrow()} throws {@link StoreUnavailableException} when no connection can
  * be had in time.
@@ -38,15 +41,18 @@ final class Pool implements AutoCloseable {
     private final String name;
     private final Factory factory;
     private final int borrowTimeoutMs;
+    private final Clock clock;
     private final Semaphore permits;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Idle> idle = new ArrayDeque<>();
     private boolean closed;
 
-    Pool(String name, Factory factory, int size, int borrowTimeoutMs) {
+    /** {@code clock} times how long a connection has been idle. */
+    Pool(String name, Factory factory, int size, int borrowTimeoutMs, Clock clock) {
         this.name = name;
         this.factory = factory;
         this.borrowTimeoutMs = borrowTimeoutMs;
+        this.clock = clock;
         this.permits = new Semaphore(size, true);
     }
 
@@ -118,7 +124,7 @@ final class Pool implements AutoCloseable {
             if (next == null) {
                 break;
             }
-            boolean fresh = System.nanoTime() - next.sinceNanos < TimeUnit.MILLISECONDS.toNanos(VALIDATE_AFTER_MS);
+            boolean fresh = clock.nanos() - next.sinceNanos < TimeUnit.MILLISECONDS.toNanos(VALIDATE_AFTER_MS);
             if (fresh ? !isClosed(next.connection) : valid(next.connection)) {
                 return new Lease(next.connection, true);
             }
@@ -159,7 +165,7 @@ final class Pool implements AutoCloseable {
             lock.lock();
             try {
                 if (keep && !closed) {
-                    idle.addFirst(new Idle(c, System.nanoTime()));
+                    idle.addFirst(new Idle(c, clock.nanos()));
                     c = null;
                 }
             } finally {

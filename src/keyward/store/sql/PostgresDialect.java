@@ -18,12 +18,16 @@ final class PostgresDialect extends Dialect {
     private static final long SCHEMA_LOCK = 0x6b65797761726400L;
 
     /**
-     * Unavailable: shutting down / cannot connect now (57P0x), statement cancelled by its timeout
-     * (57014), too many connections (53300), out of disk (53100), a read-only standby after a
-     * failover (25006), deadlock or serialization failure (40P01, 40001: a retry can succeed).
+     * Unavailable: shutting down / cannot connect now (57P0x), too many connections (53300), out of
+     * disk (53100), a read-only standby after a failover (25006).
      */
-    private static final Set<String> UNAVAILABLE = Set.of("57P01", "57P02", "57P03", "57014", "53300", "53100",
-            "25006", "40P01", "40001");
+    private static final Set<String> UNAVAILABLE = Set.of("57P01", "57P02", "57P03", "53300", "53100", "25006");
+
+    /**
+     * Retry later, on the same connection: statement cancelled by its timeout (57014), lock not
+     * available in time (55P03); deadlock and serialization failure (40P01, 40001) are class 40.
+     */
+    private static final Set<String> RETRY = Set.of("57014", "55P03");
 
     @Override
     boolean failedStatementAbortsTransaction() {
@@ -115,5 +119,10 @@ final class PostgresDialect extends Dialect {
     @Override
     boolean isUnavailable(SQLException e) {
         return UNAVAILABLE.contains(e.getSQLState()) || super.isUnavailable(e);
+    }
+
+    @Override
+    boolean isRetryLater(SQLException e) {
+        return RETRY.contains(e.getSQLState()) || super.isRetryLater(e);
     }
 }

@@ -25,6 +25,7 @@ import keyward.store.ReplicaTx;
 import keyward.store.Store;
 import keyward.store.TokenRecord;
 import keyward.store.UserRecord;
+import keyward.time.Clock;
 
 /**
  * The {@link Store} over raw JDBC for SQLite, PostgreSQL and MySQL/MariaDB: one implementation of
@@ -57,7 +58,7 @@ public final class SqlStore implements Store {
     private final SqlReplica replica;
     private volatile ChangeCapture capture;
 
-    private SqlStore(SqlOptions o) {
+    private SqlStore(SqlOptions o, Clock clock) {
         Dialect dialect = Dialect.of(o.type());
         String url = JdbcUrls.toJdbc(o.type(), o.url());
         Properties props = dialect.driverDefaults(o.timeoutMs());
@@ -71,10 +72,10 @@ public final class SqlStore implements Store {
         props.putAll(o.extra());
         this.kind = dialect.kind();
         this.timeoutMs = o.timeoutMs();
-        Pool reads = new Pool(kind, () -> connect(dialect, url, props, o.timeoutMs()), o.poolSize(), o.timeoutMs());
+        Pool reads = new Pool(kind, () -> connect(dialect, url, props, o.timeoutMs()), o.poolSize(), o.timeoutMs(), clock);
         Pool writes = !dialect.singleWriter() ? reads : new Pool(kind + " writer",
-                () -> connect(dialect, url, SqliteDialect.writer(props), o.timeoutMs()), 1, o.timeoutMs());
-        this.db = new Jdbc(dialect, reads, writes, o.timeoutMs());
+                () -> connect(dialect, url, SqliteDialect.writer(props), o.timeoutMs()), 1, o.timeoutMs(), clock);
+        this.db = new Jdbc(dialect, reads, writes, o.timeoutMs(), clock);
         this.keyReads = new KeyReads(db);
         this.keyWrites = new KeyWrites(db, keyReads);
         this.locate = new Locate(db, keyReads);
@@ -131,7 +132,12 @@ public final class SqlStore implements Store {
 
     /** A store for {@code options}; connects on first use. Call {@link #open()} before anything else. */
     public static SqlStore open(SqlOptions options) {
-        return new SqlStore(options);
+        return open(options, Clock.system());
+    }
+
+    /** The same, with the clock its pool times idle connections by. */
+    public static SqlStore open(SqlOptions options, Clock clock) {
+        return new SqlStore(options, clock);
     }
 
     /** {@link SqlOptions} for a SQLite database in {@code file}. */

@@ -97,15 +97,24 @@ final class SqliteDialect extends Dialect {
         return e instanceof SQLiteException s && s.getResultCode().name().startsWith("SQLITE_BUSY");
     }
 
-    /** Busy past busy_timeout, a file that cannot be opened or written: the database is unavailable. */
+    /** A file that cannot be opened or written: the database is unavailable. */
     @Override
     boolean isUnavailable(SQLException e) {
         if (e instanceof SQLiteException s) {
             String code = s.getResultCode().name();
-            return code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED") || code.startsWith("SQLITE_IOERR")
-                    || code.startsWith("SQLITE_CANTOPEN") || code.equals("SQLITE_FULL") || code.startsWith("SQLITE_READONLY")
-                    || code.equals("SQLITE_INTERRUPT");
+            return code.startsWith("SQLITE_IOERR") || code.startsWith("SQLITE_CANTOPEN") || code.equals("SQLITE_FULL")
+                    || code.startsWith("SQLITE_READONLY");
         }
         return super.isUnavailable(e);
+    }
+
+    /** Busy or locked past busy_timeout, or interrupted by the statement timeout: the connection is fine. */
+    @Override
+    boolean isRetryLater(SQLException e) {
+        if (e instanceof SQLiteException s) {
+            String code = s.getResultCode().name();
+            return code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED") || code.equals("SQLITE_INTERRUPT");
+        }
+        return super.isRetryLater(e);
     }
 }

@@ -7,11 +7,14 @@ import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import org.junit.jupiter.api.Test;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 class DialectTest {
 
     private final Dialect postgres = new PostgresDialect();
     private final Dialect mysql = new MysqlDialect();
+    private final Dialect sqlite = new SqliteDialect();
 
     @Test
     void classify_connectionFailures_areUnavailable() {
@@ -19,15 +22,31 @@ class DialectTest {
         assertEquals(Dialect.Failure.UNAVAILABLE, postgres.classify(new SQLException("I/O error", "08006")));
         assertEquals(Dialect.Failure.UNAVAILABLE, mysql.classify(new SQLException("Communications link failure", "08S01")));
         assertEquals(Dialect.Failure.UNAVAILABLE, mysql.classify(new SQLException("x", null, 0, new ConnectException("refused"))));
-        assertEquals(Dialect.Failure.UNAVAILABLE, mysql.classify(new SQLTimeoutException("timeout")));
+        assertEquals(Dialect.Failure.UNAVAILABLE, postgres.classify(new SQLException("read only", "25006")));
+        assertEquals(Dialect.Failure.UNAVAILABLE, postgres.classify(new SQLException("shutting down", "57P01")));
+        assertEquals(Dialect.Failure.UNAVAILABLE, sqlite.classify(new SQLiteException("disk I/O error", SQLiteErrorCode.SQLITE_IOERR)));
     }
 
     @Test
-    void classify_timeoutsAndRetryableStates_areUnavailable() {
-        assertEquals(Dialect.Failure.UNAVAILABLE, postgres.classify(new SQLException("canceled", "57014")));
-        assertEquals(Dialect.Failure.UNAVAILABLE, postgres.classify(new SQLException("read only", "25006")));
-        assertEquals(Dialect.Failure.UNAVAILABLE, mysql.classify(new SQLException("lock wait", "HY000", 1205)));
-        assertEquals(Dialect.Failure.UNAVAILABLE, mysql.classify(new SQLException("deadlock", "40001", 1213)));
+    void classify_deadlocksSerializationFailuresAndTimeouts_areRetryLater() {
+        assertEquals(Dialect.Failure.RETRY, postgres.classify(new SQLException("canceled", "57014")));
+        assertEquals(Dialect.Failure.RETRY, postgres.classify(new SQLException("deadlock detected", "40P01")));
+        assertEquals(Dialect.Failure.RETRY, postgres.classify(new SQLException("could not serialize", "40001")));
+        assertEquals(Dialect.Failure.RETRY, postgres.classify(new SQLException("lock timeout", "55P03")));
+        assertEquals(Dialect.Failure.RETRY, mysql.classify(new SQLException("lock wait", "HY000", 1205)));
+        assertEquals(Dialect.Failure.RETRY, mysql.classify(new SQLException("deadlock", "40001", 1213)));
+        assertEquals(Dialect.Failure.RETRY, mysql.classify(new SQLException("interrupted", "70100", 1317)));
+        assertEquals(Dialect.Failure.RETRY, mysql.classify(new SQLException("max_execution_time", "HY000", 3024)));
+        assertEquals(Dialect.Failure.RETRY, mysql.classify(new SQLTimeoutException("timeout")));
+        assertEquals(Dialect.Failure.RETRY, sqlite.classify(new SQLiteException("busy", SQLiteErrorCode.SQLITE_BUSY)));
+        assertEquals(Dialect.Failure.RETRY, sqlite.classify(new SQLiteException("interrupted", SQLiteErrorCode.SQLITE_INTERRUPT)));
+    }
+
+    @Test
+    void classify_aLostConnectionBehindARetryableState_isUnavailable() {
+        SQLException deadlock = new SQLException("deadlock detected", "40P01");
+        deadlock.setNextException(new SQLException("I/O error", "08006"));
+        assertEquals(Dialect.Failure.UNAVAILABLE, postgres.classify(deadlock));
     }
 
     @Test

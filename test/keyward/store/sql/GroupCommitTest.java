@@ -22,8 +22,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import keyward.Poll;
 import keyward.store.ConflictException;
 import keyward.store.StoreUnavailableException;
+import keyward.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,9 +45,10 @@ class GroupCommitTest {
         String url = "jdbc:sqlite:" + dir.resolve("g.db");
         SqliteDialect dialect = new SqliteDialect();
         Properties props = dialect.driverDefaults(5000);
-        Pool reads = new Pool("sqlite", () -> DriverManager.getConnection(url, props), 4, 5000);
-        Pool writes = new Pool("sqlite writer", () -> DriverManager.getConnection(url, SqliteDialect.writer(props)), 1, 5000);
-        db = new Jdbc(dialect, reads, writes, 5000);
+        Pool reads = new Pool("sqlite", () -> DriverManager.getConnection(url, props), 4, 5000, Clock.system());
+        Pool writes = new Pool("sqlite writer", () -> DriverManager.getConnection(url, SqliteDialect.writer(props)), 1, 5000,
+                Clock.system());
+        db = new Jdbc(dialect, reads, writes, 5000, Clock.system());
         db.idempotent("create", c -> {
             try (Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
@@ -100,12 +103,10 @@ class GroupCommitTest {
         }));
         assertTrue(inside.await(10, TimeUnit.SECONDS));
         List<Future<T>> futures = new ArrayList<>();
-        for (Jdbc.Work<T> w : works) {
+        for (Jdbc.Work<T> w : works) {  // one at a time, so that they queue in this order
+            int queued = db.group().queued();
             futures.add(threads.submit(() -> db.write("unit", w)));
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (db.group().queued() < works.size() && System.nanoTime() < deadline) {
-            Thread.sleep(1);
+            Poll.until("write " + futures.size() + " queued behind the first", () -> db.group().queued() > queued);
         }
         assertEquals(works.size(), db.group().queued());
         release.countDown();

@@ -64,6 +64,8 @@ class MigrationsTest {
             long start = System.nanoTime();
             Runnable open = s::open;
             Future<?> opened = opener.submit(open);
+            // The claim is about the database's own timeout, which runs on the server's clock: real
+            // time must pass beyond it, so this waits rather than moving a clock.
             Thread.sleep(1500);
             assertTrue(!opened.isDone(), "open waits while the lock is held");
             holder.close(); // releases the lock

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.concurrent.atomic.AtomicInteger;
+import keyward.ManualClock;
 import keyward.store.StoreUnavailableException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,13 +22,14 @@ class PoolTest {
     Path dir;
 
     private final AtomicInteger made = new AtomicInteger();
+    private final ManualClock clock = new ManualClock();
 
     private Pool pool(int size, int timeoutMs) {
         String url = "jdbc:sqlite:" + dir.resolve("p.db");
         return new Pool("test", () -> {
             made.incrementAndGet();
             return DriverManager.getConnection(url);
-        }, size, timeoutMs);
+        }, size, timeoutMs, clock);
     }
 
     @Test
@@ -96,7 +98,7 @@ class PoolTest {
             try (Pool.Lease l = p.borrow()) {
                 l.connection().close(); // dies unnoticed while idle: the pool only learns by validating
             }
-            Thread.sleep(Pool.VALIDATE_AFTER_MS + 50);
+            clock.advanceMillis(Pool.VALIDATE_AFTER_MS);
             try (Pool.Lease l = p.borrow()) {
                 assertTrue(l.connection().isValid(1));
             }
