@@ -66,7 +66,8 @@ public final class Node implements AutoCloseable {
             ApiOptions options = new ApiOptions(config.bind(), config.port(), config.maxBodyBytes(), threads,
                     config.requestTimeoutMs(), Tls.serverContext(config), config.clientsCaCertFile() != null,
                     Version.version());
-            AuditLog audit = new AuditLog(store, secrets.auditKey(), nodeName, Clock.systemUTC());
+            AuditLog audit = new AuditLog(store, secrets.auditKey(), nodeName, Clock.systemUTC(),
+                    new keyward.audit.HeadFile(config.dataDir().resolve(keyward.audit.HeadFile.NAME)));
             audit.start();
             metrics.gauge("keyward_audit_queued", "Audit entries waiting to be written.", audit::queued);
             metrics.gauge("keyward_audit_written_total", "Audit entries written by this instance.", audit::written);

@@ -116,6 +116,14 @@ public interface Store extends AutoCloseable {
     /** Checkpoints of one node, ascending by seq. */
     List<AuditCheckpoint> checkpoints(String node);
 
+    /**
+     * The position index that listings by key or user read, as stored now, for the audit verifier;
+     * null where listings do not depend on one a database administrator could thin out unnoticed.
+     */
+    default AuditIndex auditIndex() {
+        return null;
+    }
+
     // ---- jobs ----
 
     /**

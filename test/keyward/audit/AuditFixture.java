@@ -69,7 +69,7 @@ abstract class AuditFixture {
     }
 
     AuditVerifier.Result verify() {
-        return AuditVerifier.verify(store, key.publicKey(), null);
+        return AuditVerifier.verify(store, key, null);
     }
 
     /** Every entry of the node, in stored order. */

@@ -67,6 +67,7 @@ class VerifyAuditCommandTest {
     @Test
     void verifyAudit_help_startsWithTheOneLineSummary() {
         assertEquals(0, run("verify-audit", "--help"));
-        assertTrue(out().startsWith("verify-audit   check every node's audit chain and checkpoint signatures"), out());
+        assertTrue(out().startsWith("verify-audit [--audit-heads FILE]   check every node's audit chain and checkpoint"
+                + " signatures"), out());
     }
 }

@@ -411,6 +411,11 @@ public final class SqlStore implements Store {
         return audit.checkpoints(node);
     }
 
+    @Override
+    public keyward.store.AuditIndex auditIndex() {
+        return AuditRanges.load(db);
+    }
+
     // ---- jobs ----
 
     /**
