@@ -22,17 +22,17 @@ import keyward.store.Store;
  * reordering, each entry's previous hash is the hash of the entry before (32 zero bytes for the
  * first), each hash is the keyed hash of the entry's contents (the unkeyed one before the node's
  * signed first keyed seq), each checkpoint matches the hash the chain has at its seq, and the
- * chain reaches the recorded head with the same hash. Last, the store's own listing index
- * ({@link Store#auditIndex()}) must find every entry by its key and its user.
+ * chain reaches the recorded head with the same hash. The store's listing index
+ * ({@link Store#auditIndex()}) must find each entry it is meant to hold by its key and its user.
  *
  * <p>What this proves: an edited, deleted, inserted or reordered row is found, and so is a chain
  * rewritten with fresh hashes (they need the chain key, derived from the audit key), checkpoints
  * deleted between others, and, against a head file, a log cut short or emptied. What it cannot
  * prove without a head file: that nothing was cut after the newest checkpoint still stored.
  *
- * <p>Reads in pages of 1000 entries, so memory stays bounded (checkpoints, one per
- * 100 entries, are read per node). Stateless and thread-safe;
- * store failures propagate as the store's exceptions.
+ * <p>Reads in pages of 1000 entries, so memory stays bounded by the checkpoints (one per 1000
+ * entries, read per node) and the listing index (read whole, merged per key and user).
+ * Stateless and thread-safe; store failures propagate as the store's exceptions.
  */
 public final class AuditVerifier {
 
