@@ -80,6 +80,27 @@ class AuditAttackTest extends AuditFixture {
     }
 
     @Test
+    void eachStoredCheckpoint_isLoggedAsTheSignedHead_inOneInfoLine() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream previous = System.out;
+        keyward.log.Log.setOutput(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        keyward.log.Log.setLevel(keyward.log.Log.Level.INFO);
+        try {
+            AuditLog log = startLog(store, "logged", heads());
+            record(log, 7, "erin");
+            log.close();
+        } finally {
+            keyward.log.Log.setOutput(previous);
+        }
+        AuditCheckpoint cp = store.checkpoints("logged").get(0);
+        String line = "INFO  audit head: node 'logged' seq 7 hash " + java.util.HexFormat.of().formatHex(cp.hash()) + " time "
+                + cp.time().toEpochMilli() + " seal " + java.util.Base64.getEncoder().encodeToString(cp.signature()) + "\n";
+        String out = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(out.contains(line), out);
+        assertEquals(1, out.lines().filter(l -> l.contains("audit head:")).count(), out);
+    }
+
+    @Test
     void editedEntry_rechainedWithoutTheKey_isFoundAtThatEntry() throws Exception {
         AuditTamper.rechain(dbFile(), NODE, 17, AuditAttackTest::asMallory, AuditAttackTest::unkeyed);
         assertEquals("mallory", entry(NODE, 17).user());
