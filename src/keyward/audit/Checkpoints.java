@@ -194,29 +194,25 @@ final class Checkpoints {
     }
 
     /**
-     * The newest validly signed checkpoint of every other node in the store, except those whose
-     * recorded head the store no longer holds unchanged (their recorded head stays, as evidence).
+     * The newest checkpoint of every other node in the store, if validly signed and the store still
+     * holds that node's recorded head unchanged (else its recorded head stays, as evidence).
      */
     private List<AuditCheckpoint> othersHeads() {
         Map<String, AuditCheckpoint> recorded = heads.read();
         List<AuditCheckpoint> out = new ArrayList<>();
-        for (String other : store.auditNodes()) {
-            if (other.equals(node)) {
-                continue;
-            }
-            List<AuditCheckpoint> cps = store.checkpoints(other);
+        for (AuditCheckpoint newest : store.newestCheckpoints()) {
+            String other = newest.node();
             AuditCheckpoint was = recorded.get(other);
-            if (was != null && cps.stream().noneMatch(cp -> same(cp, was))) {
+            boolean newer = was == null || newest.seq() > was.seq();
+            if (other.equals(node) || !newer || Seal.open(publicKey, other, newest) == null) {
+                continue; // nothing newer, or not signed with our audit key
+            }
+            if (was != null && store.checkpoints(other).stream().noneMatch(cp -> same(cp, was))) {
                 Log.error("audit log of node '" + other + "': the database no longer holds its signed checkpoint at seq "
                         + was.seq() + " recorded in " + heads.path() + "; run keyward verify-audit");
                 continue;
             }
-            for (int i = cps.size() - 1; i >= 0; i--) {
-                if (Seal.open(publicKey, other, cps.get(i)) != null) {
-                    out.add(cps.get(i));
-                    break;
-                }
-            }
+            out.add(newest);
         }
         return out;
     }

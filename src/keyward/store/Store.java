@@ -124,6 +124,18 @@ public interface Store extends AutoCloseable {
         return null;
     }
 
+    /** The checkpoint with the highest seq of every node with audit entries and checkpoints. */
+    default List<AuditCheckpoint> newestCheckpoints() {
+        List<AuditCheckpoint> out = new java.util.ArrayList<>();
+        for (String node : auditNodes()) {
+            List<AuditCheckpoint> cps = checkpoints(node);
+            if (!cps.isEmpty()) {
+                out.add(cps.get(cps.size() - 1));
+            }
+        }
+        return out;
+    }
+
     // ---- jobs ----
 
     /**

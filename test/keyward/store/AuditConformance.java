@@ -165,12 +165,16 @@ public abstract class AuditConformance extends AccountConformance {
         List<AuditCheckpoint> listed = store.checkpoints("n1");
         assertEquals(List.of(2L), listed.stream().map(AuditCheckpoint::seq).toList());
         assertArrayEquals(c2.signature(), listed.get(0).signature());
+        store.appendAudit(List.of(audit("n2", 1, "bob", null)), new AuditCheckpoint("n2", 1, bytes(32), bytes(64), at(1)));
+        store.putCheckpoint(new AuditCheckpoint("n1", 1, bytes(32), bytes(64), at(1)));
+        assertEquals(List.of("n1/2", "n2/1"), store.newestCheckpoints().stream().map(c -> c.node() + "/" + c.seq())
+                .sorted().toList());
 
         AuditCheckpoint c3 = new AuditCheckpoint("n1", 3, bytes(32), bytes(64), at(3));
         assertThrows(ConflictException.class,
                 () -> store.appendAudit(List.of(audit("n1", 3, "bob", null), audit("n1", 2, "bob", null)), c3));
-        assertEquals(2, store.listAudit(all()).size());
-        assertEquals(List.of(2L), store.checkpoints("n1").stream().map(AuditCheckpoint::seq).toList());
+        assertEquals(3, store.listAudit(all()).size());
+        assertEquals(List.of(1L, 2L), store.checkpoints("n1").stream().map(AuditCheckpoint::seq).toList());
     }
 
     /**

@@ -412,6 +412,11 @@ public final class SqlStore implements Store {
     }
 
     @Override
+    public List<AuditCheckpoint> newestCheckpoints() {
+        return audit.newestCheckpoints();
+    }
+
+    @Override
     public keyward.store.AuditIndex auditIndex() {
         return AuditRanges.load(db);
     }
