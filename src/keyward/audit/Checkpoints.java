@@ -79,8 +79,13 @@ final class Checkpoints {
         AuditCheckpoint last = stored.isEmpty() ? null : stored.get(stored.size() - 1);
         Seal seal = last == null ? null : Seal.open(publicKey, node, last);
         boolean chained = seal != null && seal.chained();
-        keyedFrom = chained ? seal.keyedFrom() : tailSeq + 1;
-        anchored = chained || tailSeq == 0; // nothing unkeyed to mark the end of
+        if (chained) {
+            keyedFrom = seal.keyedFrom();
+            anchored = true;
+        } else if (link == null) { // the first load: where this build's keyed entries start
+            keyedFrom = tailSeq + 1;
+            anchored = tailSeq == 0; // nothing unkeyed to mark the end of
+        }
         if (unsent.isEmpty()) {
             Seal.Link to = last == null ? null : Seal.linkTo(last);
             link = to != null ? to : Seal.FIRST;
