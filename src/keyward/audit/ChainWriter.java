@@ -23,8 +23,8 @@ import keyward.store.Store;
  * {@link #CHECKPOINT_MAX_AGE} (60 s) after the last checkpoint, also carries a signed checkpoint at
  * its last entry, stored in the same transaction: so at least one per 1000 entries and one a minute
  * while entries come, at most one per batch, and never a commit of its own. So does the first batch
- * after unkeyed entries of an older build: its checkpoint states where they end ({@link Checkpoints}). When the queue is quiet,
- * a tail older than that is signed on its own; so is the tail at stop.
+ * after unkeyed entries of an older build: its checkpoint states where they end ({@link Checkpoints}).
+ * When the queue is quiet, a tail older than that is signed on its own; so is the tail at stop.
  *
  * <p>Failures keep the chain continuous: while an append fails the batch is kept and retried
  * with backoff (100 ms doubling to 5 s) and nothing more is taken from the queue, so memory stays
