@@ -71,8 +71,8 @@ final class Checkpoints {
      * Reads the node's newest stored checkpoint to chain after it, given the stored chain ends at
      * {@code tailSeq}. A node without a chained checkpoint is keyed from {@code tailSeq + 1} on;
      * if it has entries (unkeyed, from an older build), its next batch must carry a checkpoint
-     * saying so ({@link #needsAnchor}). Checks the stored log against this
-     * node's recorded head and freezes that head if the database holds less. Throws what the store throws.
+     * saying so ({@link #needsAnchor}). Checks the stored log against this node's recorded head,
+     * and freezes that head if the database holds less. Throws what the store throws.
      */
     void load(long tailSeq) {
         List<AuditCheckpoint> stored = store.checkpoints(node);
