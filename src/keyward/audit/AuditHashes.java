@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import keyward.crypto.AuditChainKey;
 
 /**
  * The canonical byte encodings the audit chain hashes and the checkpoints sign. Every field is
@@ -11,13 +12,18 @@ import java.util.Arrays;
  * into the next changes the bytes), and a null differs from an empty string:
  *
  * <pre>
- *   entry      = "keyward-audit-entry-v1"      | bytes(prevHash) | text(node) | u64 seq | i64 time ms
- *                | text(user) | text(operation) | text(keyRef) | text(outcome) | text(remote)
- *   checkpoint = "keyward-audit-checkpoint-v1" | text(node) | u64 seq | bytes(hash) | i64 time ms
- *   text(s)    = u32 length of UTF-8(s) | UTF-8(s)      (length 0xFFFFFFFF, no bytes: null)
- *   bytes(b)   = u32 length | b
+ *   entry         = tag | bytes(prevHash) | text(node) | u64 seq | i64 time ms
+ *                   | text(user) | text(operation) | text(keyRef) | text(outcome) | text(remote)
+ *                   tag: text("keyward-audit-entry-v2") keyed, text("keyward-audit-entry-v1") unkeyed
+ *   checkpoint v1 = "keyward-audit-checkpoint-v1" | text(node) | u64 seq | bytes(hash) | i64 time ms
+ *   checkpoint v2 = "keyward-audit-checkpoint-v2" | text(node) | u64 seq | bytes(hash) | i64 time ms
+ *                   | u64 keyedFrom | u64 prevSeq | bytes(prevDigest)
+ *   text(s)       = u32 length of UTF-8(s) | UTF-8(s)      (length 0xFFFFFFFF, no bytes: null)
+ *   bytes(b)      = u32 length | b
  * </pre>
- * Integers are big-endian. Entry hash = SHA-256(entry). Stateless and thread-safe.
+ * Integers are big-endian. Keyed entry hash = HMAC-SHA256(chain key, entry), the chain key being
+ * derived from the audit key ({@link AuditChainKey}); unkeyed (entries written before keyed
+ * chains, seq below the node's signed keyedFrom) = SHA-256(entry). Stateless and thread-safe.
  */
 final class AuditHashes {
 
@@ -25,7 +31,9 @@ final class AuditHashes {
     static final int HASH_LENGTH = 32;
 
     private static final String ENTRY_TAG = "keyward-audit-entry-v1";
+    private static final String KEYED_ENTRY_TAG = "keyward-audit-entry-v2";
     private static final String CHECKPOINT_TAG = "keyward-audit-checkpoint-v1";
+    private static final String CHAINED_CHECKPOINT_TAG = "keyward-audit-checkpoint-v2";
 
     private AuditHashes() {
     }
@@ -35,10 +43,10 @@ final class AuditHashes {
         return new byte[HASH_LENGTH];
     }
 
-    /** SHA-256 over the previous hash and the entry's fields. */
+    /** The unkeyed hash of entries written before keyed chains: SHA-256 over the previous hash and the fields. */
     static byte[] entryHash(byte[] prevHash, String node, long seq, long timeMillis, String user, String operation,
                             String keyRef, String outcome, String remote) {
-        return new Hasher().entryHash(prevHash, node, seq, timeMillis, user, operation, keyRef, outcome, remote);
+        return new Hasher(null).entryHash(prevHash, node, seq, timeMillis, user, operation, keyRef, outcome, remote);
     }
 
     /** The statement a checkpoint's Ed25519 signature covers. */
@@ -53,14 +61,48 @@ final class AuditHashes {
     }
 
     /**
+     * The statement a chained checkpoint's Ed25519 signature covers: besides the v1 fields, the first
+     * seq hashed with the chain key and the seq and digest of the node's checkpoint before it (0 and
+     * 32 zero bytes for the first).
+     */
+    static byte[] chainedCheckpointStatement(String node, long seq, byte[] hash, long timeMillis, long keyedFrom,
+                                             long prevSeq, byte[] prevDigest) {
+        Encoder e = new Encoder();
+        e.text(CHAINED_CHECKPOINT_TAG);
+        e.text(node);
+        e.number(seq);
+        e.bytes(hash);
+        e.number(timeMillis);
+        e.number(keyedFrom);
+        e.number(prevSeq);
+        e.bytes(prevDigest);
+        return e.done();
+    }
+
+    /** SHA-256 of a checkpoint's statement and signature: what the next checkpoint links to. */
+    static byte[] checkpointDigest(byte[] statement, byte[] signature) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update(statement);
+            d.update(signature);
+            return d.digest();
+        } catch (NoSuchAlgorithmException x) {
+            throw new IllegalStateException("JDK lacks SHA-256", x);
+        }
+    }
+
+    /**
      * Entry hashes for one thread, reusing its digest and buffer (the audit writer hashes every
      * entry). Not thread-safe.
      */
     static final class Hasher {
         private final MessageDigest sha256;
+        private final AuditChainKey.Tagger tagger;
         private final Encoder encoder = new Encoder();
 
-        Hasher() {
+        /** Keyed under {@code chainKey}; unkeyed (the format before keyed chains) if null. */
+        Hasher(AuditChainKey chainKey) {
+            tagger = chainKey == null ? null : chainKey.tagger();
             try {
                 sha256 = MessageDigest.getInstance("SHA-256");
             } catch (NoSuchAlgorithmException x) {
@@ -72,7 +114,7 @@ final class AuditHashes {
                          String keyRef, String outcome, String remote) {
             Encoder e = encoder;
             e.reset();
-            e.text(ENTRY_TAG);
+            e.text(tagger == null ? ENTRY_TAG : KEYED_ENTRY_TAG);
             e.bytes(prevHash);
             e.text(node);
             e.number(seq);
@@ -82,6 +124,9 @@ final class AuditHashes {
             e.text(keyRef);
             e.text(outcome);
             e.text(remote);
+            if (tagger != null) {
+                return tagger.tag(e.buffer, 0, e.length);
+            }
             sha256.update(e.buffer, 0, e.length);
             return sha256.digest();
         }

@@ -14,10 +14,13 @@ import keyward.store.StoreException;
 import keyward.time.Clock;
 
 /**
- * The tamper-evident audit log of one node. Each entry carries the SHA-256 of the node's
- * previous entry, seq runs 1, 2, 3, ... without gaps, and every 100 entries and at close an
- * Ed25519 checkpoint signs how far the chain has come, so that {@link AuditVerifier} finds an
- * edited, deleted or reordered row. Every node has its own chain: instances never contend on one.
+ * The tamper-evident audit log of one node. Each entry carries the hash of the node's previous
+ * entry, keyed with a key derived from the audit key (HMAC-SHA256; the database never sees it),
+ * seq runs 1, 2, 3, ... without gaps, and every 1000 entries, once a minute while entries come and
+ * at close an Ed25519 checkpoint, chained to the one before, signs how far the chain has come; the
+ * newest is also kept outside the database ({@link HeadFile}, the log). So {@link AuditVerifier}
+ * finds an edited, deleted or reordered row, and a log cut short. Every node has its own chain:
+ * instances never contend on one.
  *
  * <p>{@link #record} only queues the entry (stamped with the clock's time now); one thread,
  * {@code keyward-audit-writer}, appends queued entries in batches. If the store is unavailable the
@@ -66,9 +69,23 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         this(store, key, node, clock, capacity, offerWait, ChainWriter.CHECKPOINT_EVERY, ChainWriter.CHECKPOINT_MAX_AGE);
     }
 
+    /**
+     * @param heads the file that keeps every node's newest signed checkpoint outside the database
+     *              ({@link HeadFile}); null keeps them only in the log lines
+     */
+    public AuditLog(Store store, AuditKey key, String node, Clock clock, HeadFile heads) {
+        this(store, key, node, clock, DEFAULT_CAPACITY, DEFAULT_OFFER_WAIT, ChainWriter.CHECKPOINT_EVERY,
+                ChainWriter.CHECKPOINT_MAX_AGE, heads);
+    }
+
     /** With the checkpoint policy of {@link ChainWriter} set (tests use smaller ones). */
     AuditLog(Store store, AuditKey key, String node, Clock clock, int capacity, Duration offerWait,
              int checkpointEvery, Duration checkpointMaxAge) {
+        this(store, key, node, clock, capacity, offerWait, checkpointEvery, checkpointMaxAge, null);
+    }
+
+    AuditLog(Store store, AuditKey key, String node, Clock clock, int capacity, Duration offerWait,
+             int checkpointEvery, Duration checkpointMaxAge, HeadFile heads) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(key, "audit key");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -79,7 +96,7 @@ public final class AuditLog implements AuditTrail, AutoCloseable {
         this.node = node;
         this.offerWaitNanos = offerWait.toNanos();
         this.queue = new EntryQueue(capacity);
-        this.writer = new ChainWriter(store, key, node, clock, queue, checkpointEvery, checkpointMaxAge);
+        this.writer = new ChainWriter(store, key, node, clock, queue, checkpointEvery, checkpointMaxAge, heads);
         this.thread = new Thread(writer, "keyward-audit-writer");
         thread.setDaemon(true); // close() is the orderly way out; a stuck writer must not hold the JVM
     }

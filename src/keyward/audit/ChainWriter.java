@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import keyward.crypto.AuditChainKey;
 import keyward.crypto.AuditKey;
 import keyward.log.Log;
 import keyward.store.AuditCheckpoint;
@@ -21,8 +22,9 @@ import keyward.time.Clock;
  * or passes a multiple of {@link #CHECKPOINT_EVERY} (1000) entries, or that comes more than
  * {@link #CHECKPOINT_MAX_AGE} (60 s) after the last checkpoint, also carries a signed checkpoint at
  * its last entry, stored in the same transaction: so at least one per 1000 entries and one a minute
- * while entries come, at most one per batch, and never a commit of its own. When the queue is quiet,
- * a tail older than that is signed on its own; so is the tail at stop.
+ * while entries come, at most one per batch, and never a commit of its own. So does the first batch
+ * after unkeyed entries of an older build: its checkpoint states where they end ({@link Checkpoints}).
+ * When the queue is quiet, a tail older than that is signed on its own; so is the tail at stop.
  *
  * <p>Failures keep the chain continuous: while an append fails the batch is kept and retried
  * with backoff (100 ms doubling to 5 s) and nothing more is taken from the queue, so memory stays
@@ -59,7 +61,7 @@ final class ChainWriter implements Runnable {
     private final String node;
     private final EntryQueue queue;
     private final Checkpoints checkpoints;
-    private final AuditHashes.Hasher hasher = new AuditHashes.Hasher();
+    private final AuditHashes.Hasher hasher;
     private final int checkpointEvery;
     private final long checkpointMaxAgeNanos;
     private final Clock clock;
@@ -82,9 +84,11 @@ final class ChainWriter implements Runnable {
     private int conflicts;
     private long lastWarn;
     private long lastAppend = System.nanoTime() - LINGER_NANOS;
+    private boolean relink; // another process wrote under this node: its checkpoints too
 
+    /** @param heads where the heads are kept outside the database; null: nowhere but the log */
     ChainWriter(Store store, AuditKey key, String node, Clock clock, EntryQueue queue, int checkpointEvery,
-                java.time.Duration checkpointMaxAge) {
+                java.time.Duration checkpointMaxAge, HeadFile heads) {
         if (checkpointEvery < 1) {
             throw new IllegalArgumentException("checkpoints must come every 1 or more entries");
         }
@@ -93,15 +97,25 @@ final class ChainWriter implements Runnable {
         this.store = store;
         this.node = node;
         this.queue = queue;
-        this.checkpoints = new Checkpoints(store, key, node, clock);
+        this.checkpoints = new Checkpoints(store, key, node, clock, heads);
+        this.hasher = new AuditHashes.Hasher(AuditChainKey.of(key));
         this.clock = clock;
         this.lastCheckpointNanos = clock.nanos();
         this.lastWarn = System.nanoTime() - WARN_EVERY_NANOS;
     }
 
-    /** Reads the node's stored tail, to continue its chain. Throws what the store throws. */
+    /**
+     * Reads the node's stored tail, to continue its chain, and (the first time, or after another
+     * writer of the same node name) its newest checkpoint, to chain the next after. Throws what the
+     * store throws.
+     */
     void loadTail() {
-        tail = store.lastAudit(node).map(r -> new Tail(r.seq(), r.hash())).orElse(new Tail(0, AuditHashes.zero()));
+        Tail t = store.lastAudit(node).map(r -> new Tail(r.seq(), r.hash())).orElse(new Tail(0, AuditHashes.zero()));
+        if (!checkpoints.loaded() || relink) {
+            checkpoints.load(t.seq());
+            relink = false;
+        }
+        tail = t;
         if (checkpoints.lastSeq() < 0) {
             checkpoints.assumeSigned(tail.seq());
         }
@@ -204,6 +218,7 @@ final class ChainWriter implements Runnable {
             return true;
         } catch (ConflictException e) {
             tail = null;
+            relink = e.kind() == ConflictException.Kind.ALREADY_EXISTS;
             if (e.kind() == ConflictException.Kind.ALREADY_EXISTS && ++conflicts < MAX_QUICK_CONFLICTS) {
                 warn("another process writes audit entries under this node name; re-chaining after its entries");
                 return true;
@@ -236,14 +251,15 @@ final class ChainWriter implements Runnable {
 
     /**
      * The checkpoint a batch carries, at its last entry: if that reaches the next multiple of
-     * {@code checkpointEvery}, or if the last checkpoint is older than the maximum age.
+     * {@code checkpointEvery}, if the last checkpoint is older than the maximum age, or if no
+     * chained checkpoint states yet from which seq on the node's chain is keyed.
      */
     private AuditCheckpoint checkpointFor(List<AuditRecord> batch) {
         AuditRecord last = batch.get(batch.size() - 1);
         long signed = Math.max(0, checkpoints.lastSeq());
         boolean reached = last.seq() / checkpointEvery > signed / checkpointEvery;
         boolean old = clock.nanos() - lastCheckpointNanos >= checkpointMaxAgeNanos;
-        if (last.seq() <= signed || !(reached || old)) {
+        if (last.seq() <= signed || !(reached || old || checkpoints.needsAnchor())) {
             return null;
         }
         return checkpoints.sign(last.seq(), last.hash());
@@ -269,7 +285,7 @@ final class ChainWriter implements Runnable {
         AuditRecord last = stored.get(stored.size() - 1);
         tail = new Tail(last.seq(), last.hash());
         if (lastCheckpoint != null && lastCheckpoint.seq() == last.seq()) {
-            checkpoints.assumeSigned(last.seq()); // it was in the same transaction
+            checkpoints.stored(lastCheckpoint); // it was in the same transaction
             lastCheckpointNanos = clock.nanos();
         }
         pending.subList(0, stored.size()).clear();

@@ -92,6 +92,11 @@ public final class AuditKey {
         return Signatures.verify(Algorithm.ED25519, publicKeySpki, Signatures.Scheme.ED25519, data, false, signature);
     }
 
+    /** The 32-byte Ed25519 seed, for {@link AuditChainKey} to derive from; the caller wipes it. */
+    byte[] seedForDerivation() {
+        return signingKey.getEncoded();
+    }
+
     /** The public key, SPKI DER (a copy). */
     public byte[] publicKey() {
         return publicKey.clone();

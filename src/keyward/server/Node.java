@@ -73,7 +73,8 @@ public final class Node implements AutoCloseable {
             ApiOptions options = new ApiOptions(config.bind(), config.port(), config.maxBodyBytes(), threads,
                     config.requestTimeoutMs(), Tls.serverContext(config), config.clientsCaCertFile() != null,
                     Version.version(), Version.git());
-            AuditLog audit = new AuditLog(store, secrets.auditKey(), nodeName, clock);
+            AuditLog audit = new AuditLog(store, secrets.auditKey(), nodeName, clock,
+                    new keyward.audit.HeadFile(config.dataDir().resolve(keyward.audit.HeadFile.NAME)));
             audit.start();
             started.push(audit);
             metrics.gauge("keyward_audit_queued", "Audit entries waiting to be written.", audit::queued);

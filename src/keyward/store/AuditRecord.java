@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.util.Arrays;
 
 /**
- * One audit entry. Entries of one node form a hash chain: {@code hash} = SHA-256 over
- * {@code prevHash} and the entry's fields (computed by the audit package, stored as given).
+ * One audit entry. Entries of one node form a hash chain: {@code hash} = a keyed hash (older
+ * entries: SHA-256) over {@code prevHash} and the entry's fields, computed by the audit package
+ * with a key the store never sees, and stored as given.
  *
  * @param position store-assigned global position (ascending in insertion order); 0 when appending
  * @param seq      per-node sequence, 1, 2, 3, ... without gaps

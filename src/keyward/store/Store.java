@@ -116,6 +116,26 @@ public interface Store extends AutoCloseable {
     /** Checkpoints of one node, ascending by seq. */
     List<AuditCheckpoint> checkpoints(String node);
 
+    /**
+     * The position index that listings by key or user read, as stored now, for the audit verifier;
+     * null where listings do not depend on one a database administrator could thin out unnoticed.
+     */
+    default AuditIndex auditIndex() {
+        return null;
+    }
+
+    /** The checkpoint with the highest seq of every node with audit entries and checkpoints. */
+    default List<AuditCheckpoint> newestCheckpoints() {
+        List<AuditCheckpoint> out = new java.util.ArrayList<>();
+        for (String node : auditNodes()) {
+            List<AuditCheckpoint> cps = checkpoints(node);
+            if (!cps.isEmpty()) {
+                out.add(cps.get(cps.size() - 1));
+            }
+        }
+        return out;
+    }
+
     // ---- jobs ----
 
     /**

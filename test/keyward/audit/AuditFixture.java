@@ -62,6 +62,22 @@ abstract class AuditFixture {
                 100, Duration.ofHours(1)));
     }
 
+    /** The head file of the instance these tests play, in the temporary data dir. */
+    HeadFile heads() {
+        return new HeadFile(dir.resolve(HeadFile.NAME));
+    }
+
+    /** {@link #startLog} keeping heads in {@code heads}, as a server does. */
+    AuditLog startLog(Store on, String node, HeadFile heads) {
+        return started(new AuditLog(on, key, node, keyward.time.Clock.system(), AuditLog.DEFAULT_CAPACITY, Duration.ofSeconds(1),
+                100, Duration.ofHours(1), heads));
+    }
+
+    /** Verification against the heads recorded in {@link #heads()}. */
+    AuditVerifier.Result verifyWithHeads() {
+        return AuditVerifier.verify(store, key, heads().read(), null);
+    }
+
     AuditLog started(AuditLog log) {
         opened.add(log);
         log.start();
@@ -69,7 +85,7 @@ abstract class AuditFixture {
     }
 
     AuditVerifier.Result verify() {
-        return AuditVerifier.verify(store, key.publicKey(), null);
+        return AuditVerifier.verify(store, key, null);
     }
 
     /** Every entry of the node, in stored order. */

@@ -3,6 +3,7 @@ package keyward.audit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import keyward.ManualClock;
 import keyward.Poll;
+import keyward.crypto.AuditChainKey;
 import keyward.crypto.AuditKey;
 import keyward.store.AuditCheckpoint;
 import keyward.store.AuditRecord;
@@ -43,8 +45,8 @@ class AuditLogTest extends AuditFixture {
         assertNull(second.keyRef());
         assertArrayEquals(new byte[32], first.prevHash());
         assertArrayEquals(first.hash(), second.prevHash());
-        assertArrayEquals(AuditHashes.entryHash(first.hash(), "host:9998", 2, fixed.millis(), null, "login", null,
-                "unauthorized", "10.0.0.2"), second.hash());
+        assertArrayEquals(new AuditHashes.Hasher(AuditChainKey.of(key)).entryHash(first.hash(), "host:9998", 2,
+                fixed.millis(), null, "login", null, "unauthorized", "10.0.0.2"), second.hash());
         assertEquals(2, log.written());
         assertEquals(0, log.dropped());
         assertTrue(verify().ok(), verify().message());
@@ -150,11 +152,16 @@ class AuditLogTest extends AuditFixture {
         log.close();
         List<AuditCheckpoint> cps = store.checkpoints("n1");
         assertEquals(List.of(100L, 200L, 250L), cps.stream().map(AuditCheckpoint::seq).toList());
+        Seal.Link prev = Seal.FIRST;
         for (AuditCheckpoint cp : cps) {
             assertArrayEquals(entry("n1", cp.seq()).hash(), cp.hash());
-            byte[] statement = AuditHashes.checkpointStatement("n1", cp.seq(), cp.hash(), cp.time().toEpochMilli());
-            assertTrue(AuditKey.verify(key.publicKey(), statement, cp.signature()));
-            assertFalse(AuditKey.verify(AuditKey.generate().publicKey(), statement, cp.signature()));
+            Seal seal = Seal.open(key.publicKey(), "n1", cp);
+            assertNotNull(seal, "signed by the audit key");
+            assertNull(Seal.open(AuditKey.generate().publicKey(), "n1", cp));
+            assertEquals(1, seal.keyedFrom());
+            assertEquals(prev.seq(), seal.prevSeq(), "chained to the checkpoint before");
+            assertArrayEquals(prev.digest(), seal.prevDigest());
+            prev = Seal.linkTo(cp);
         }
     }
 

@@ -20,6 +20,7 @@ class LogTest {
 
     @BeforeEach
     void capture() {
+        Log.setLevel(Log.Level.INFO); // a server started by an earlier test may have left another level
         previous = System.out;
         Log.setOutput(new PrintStream(bytes, true, StandardCharsets.UTF_8));
     }

@@ -425,20 +425,31 @@ final class AuditLog {
     }
 
     List<AuditCheckpoint> checkpoints(String node) {
-        return db.once("checkpoints", false, c -> {
-            List<AuditCheckpoint> out = new ArrayList<>();
-            try (PreparedStatement ps = db.prepare(c,
-                    "SELECT node, seq, hash, signature, time_ms FROM kw_audit_checkpoints WHERE node = ? ORDER BY seq")) {
+        return db.once("checkpoints", false, c -> checkpoints(c,
+                "SELECT node, seq, hash, signature, time_ms FROM kw_audit_checkpoints WHERE node = ? ORDER BY seq", node));
+    }
+
+    /** Read through the primary key (node, seq): one short walk per node, never the entries. */
+    List<AuditCheckpoint> newestCheckpoints() {
+        return db.once("newestCheckpoints", false, c -> checkpoints(c, "SELECT c.node, c.seq, c.hash, c.signature, c.time_ms"
+                + " FROM kw_audit_checkpoints c JOIN (SELECT node, MAX(seq) AS seq FROM kw_audit_checkpoints GROUP BY node) m"
+                + " ON c.node = m.node AND c.seq = m.seq ORDER BY c.node", null));
+    }
+
+    private List<AuditCheckpoint> checkpoints(Connection c, String sql, String node) throws SQLException {
+        List<AuditCheckpoint> out = new ArrayList<>();
+        try (PreparedStatement ps = db.prepare(c, sql)) {
+            if (node != null) {
                 ps.setString(1, node);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new AuditCheckpoint(rs.getString(1), rs.getLong(2), rs.getBytes(3), rs.getBytes(4),
-                                Jdbc.instant(rs, "time_ms")));
-                    }
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new AuditCheckpoint(rs.getString(1), rs.getLong(2), rs.getBytes(3), rs.getBytes(4),
+                            Jdbc.instant(rs, "time_ms")));
                 }
             }
-            return out;
-        });
+        }
+        return out;
     }
 
     private List<AuditRecord> entries(Connection c, String sql, List<Object> params) throws SQLException {

@@ -420,6 +420,16 @@ public final class SqlStore implements Store {
         return audit.checkpoints(node);
     }
 
+    @Override
+    public List<AuditCheckpoint> newestCheckpoints() {
+        return audit.newestCheckpoints();
+    }
+
+    @Override
+    public keyward.store.AuditIndex auditIndex() {
+        return AuditRanges.load(db);
+    }
+
     // ---- jobs ----
 
     /**

@@ -1,6 +1,7 @@
 package keyward.store.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -68,6 +69,17 @@ class AuditRangesTest {
             assertEquals(k1.subList(8, 12), s.listAudit(new AuditQuery(k1.get(7).position(), 4, null, "k1", null)));
             assertEquals(k1.stream().filter(a -> a.node().equals("n2")).toList(),
                     s.listAudit(new AuditQuery(0, 1000, "n2", "k1", null)));
+
+            // what verify-audit checks: the index snapshot finds k1 everywhere in its merged ranges, k2 nowhere
+            keyward.store.AuditIndex index = s.auditIndex();
+            assertEquals(0, index.indexedThrough("n1"), "50 entries wait after the mark made with the first batch");
+            assertEquals(Long.MAX_VALUE, index.indexedThrough("n9"), "a node without a mark had ranges with every batch");
+            for (AuditRecord a : every) {
+                assertTrue(index.finds("key", "k1", a.position()));
+                assertFalse(index.finds("key", "k2", a.position()));
+            }
+            assertFalse(index.finds("key", "k1", first - 1));
+            assertFalse(index.finds("key", "k1", last + 1));
         }
     }
 
