@@ -134,8 +134,8 @@ final class Pool implements AutoCloseable {
         try {
             return new Lease(factory.connect(), false);
         } catch (SQLException e) {
-            throw new StoreUnavailableException(name + ": cannot connect to the database (SQLState "
-                    + e.getSQLState() + ")", e);
+            throw new StoreUnavailableException(e instanceof ConnectFailure ? e.getMessage()
+                    : name + ": cannot connect to the database (SQLState " + e.getSQLState() + ")", e);
         }
     }
 

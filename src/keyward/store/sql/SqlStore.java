@@ -160,7 +160,7 @@ public final class SqlStore implements Store {
                 break;
             } catch (SQLException e) {
                 if (!dialect.busyWhileOpening(e) || System.nanoTime() - deadline >= 0) {
-                    throw e;
+                    throw ConnectFailure.of(dialect.kind(), url, props.getProperty("password"), e);
                 }
                 try {
                     Thread.sleep(5 + java.util.concurrent.ThreadLocalRandom.current().nextInt(20));
