@@ -7,7 +7,8 @@ cd "$(dirname "$0")"
 
 LIB=lib
 OUT=build
-JAVAC_FLAGS=(--release 17 -Xlint:all -Werror -encoding UTF-8 -g)
+# -Xdoclint: a broken {@link} or malformed javadoc fails the build (missing comments do not)
+JAVAC_FLAGS=(--release 17 -Xlint:all -Xdoclint:all,-missing -Werror -encoding UTF-8 -g)
 VERSION=$(cat VERSION 2>/dev/null || echo 0.0.0)
 
 die() { echo "build.sh: $*" >&2; exit 1; }
@@ -101,6 +102,7 @@ run_tests() {
   deps test
   compile
   compile_tests
+  compile_bench
   local report=$OUT/test-report.txt sel=()
   if [ $# -gt 0 ]; then
     for s in "$@"; do sel+=(--select-class "$s"); done
@@ -124,10 +126,14 @@ run_tests() {
   return "$rc"
 }
 
-bench() { # make bench: the load generator against build/keyward.jar, then bench/run.sh
+compile_bench() { # also part of make test, so that a change of an API the bench uses cannot break make bench unseen
   rm -rf "$OUT/bench-classes"; mkdir -p "$OUT/bench-classes"
   find bench/src -name '*.java' > "$OUT/bench-sources.txt"
   javac "${JAVAC_FLAGS[@]}" -cp "$OUT/keyward.jar:$LIB/*" -d "$OUT/bench-classes" @"$OUT/bench-sources.txt"
+}
+
+bench() { # make bench: the load generator against build/keyward.jar, then bench/run.sh
+  compile_bench
   if [ $# -gt 0 ]; then # one Bench command (make bench-audit), not the whole run
     java -Xmx1g -XX:+UseSerialGC -cp "$OUT/bench-classes:$OUT/keyward.jar:$LIB/*" keyward.bench.Bench "$@"
   else

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * The lifecycle state of a key (api.md), with the name every wire format uses (the API's JSON,
  * the stored columns and objects, backups, replication documents) and its rank in merge order:
- * active < deactivated < compromised < destroyed; pending_destruction ranks with active because it
+ * active &lt; deactivated &lt; compromised &lt; destroyed; pending_destruction ranks with active because it
  * can be cancelled.
  */
 public enum KeyState {

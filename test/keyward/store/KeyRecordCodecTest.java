@@ -39,7 +39,7 @@ class KeyRecordCodecTest {
             + "1fffffffb01000000056b656b2d31000001000000000000000000000000000000021234567801000000056b656b2d3201000"
             + "00003010203010000000109010000000000000001000000000000000101000000012a0000000101000000067665726966790"
             + "000000000000007";
-    /** The user then the token of {@link #vectorAccounts}, in each layout (Redis without type bytes). */
+    /** The user then the token of the account vectors below, in each layout (Redis without type bytes). */
     private static final String BACKUP_ACCOUNTS = "00000006c3a56c696365010100000000000000010000000200000003742d3100000006"
             + "c3a56c6963650000000207070100000000000000000000000000";
     private static final String REDIS_ACCOUNTS = "0100000006c3a56c6963650101000000000000000100000002"

@@ -98,7 +98,7 @@ final class Ceiling {
         return total;
     }
 
-    /** {"ciphertext":"kw:v1:<base64 nonce | ct | tag>","version":1} of 64 bytes. */
+    /** {@code {"ciphertext":"kw:v1:<base64 nonce | ct | tag>","version":1}} of 64 bytes. */
     private static byte[] sealed() {
         try {
             byte[] nonce = new byte[12];

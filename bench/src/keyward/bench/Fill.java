@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,7 +68,7 @@ final class Fill {
         try (Store store = open(c, threads)) {
             store.open();
             Secrets secrets = Secrets.load(c, store);
-            Core core = new Core(store, secrets.kek(), secrets.pepper(), Settings.defaults("bench-fill"), Clock.systemUTC());
+            Core core = new Core(store, secrets.kek(), secrets.pepper(), Settings.defaults("bench-fill"), keyward.time.Clock.system());
             fill(core, keys, threads);
         }
         double seconds = Math.round((System.nanoTime() - t0) / 1e8) / 10.0;

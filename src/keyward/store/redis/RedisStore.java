@@ -30,7 +30,7 @@ import keyward.store.UserRecord;
  * ({@link Findex}), and every candidate is re-checked against the decrypted object.
  *
  * <p>Guarantees beyond {@link Store}: a wrong master password or a label other than the one in
- * use is refused by {@link #open(RedisOptions)} with a clear message; any number of instances may
+ * use is refused by {@link #open(RedisOptions, BiFunction)} with a clear message; any number of instances may
  * write concurrently (index appends and object writes are compare-and-swap Lua scripts); the index
  * is written before an object and cleaned after it, so a crash between the two never yields a key
  * that does not exist or does not match. Thread-safe. Failures to reach Redis raise
@@ -135,7 +135,7 @@ public final class RedisStore implements Store {
         new LabelRotation(objects, findex, generation).run(newLabel, progress);
     }
 
-    /** Already opened by {@link #open(RedisOptions)}; checks again that the master key matches. Idempotent. */
+    /** Already opened by {@link #open(RedisOptions, BiFunction)}; checks again that the master key matches. Idempotent. */
     @Override
     public void open() {
         checkMasterKey(false);
