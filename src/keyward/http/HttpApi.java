@@ -41,6 +41,7 @@ public final class HttpApi implements AutoCloseable {
     private final Router router = new Router();
     private final Metrics metrics;
     private final Authenticator authenticator;
+    private final ClientAddress clients;
     private final AtomicLong requestIds = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Json.Limits jsonLimits;
@@ -55,6 +56,7 @@ public final class HttpApi implements AutoCloseable {
         this.audit = audit;
         this.metrics = metrics;
         this.authenticator = new Authenticator(core.users(), AuthBackoff.defaults(core.clock()));
+        this.clients = new ClientAddress(options.trustedProxies());
         this.jsonLimits = Json.Limits.forBody(options.maxBodyBytes());
         router.addAll(OpsRoutes.routes(core, metrics, readiness, options.version(), options.git()));
         router.addAll(KeyRoutes.routes(core));
@@ -136,6 +138,7 @@ public final class HttpApi implements AutoCloseable {
         String operation = "unknown";
         String user = "-";
         String keyRef = null;
+        String remote = null;
         int status = 500;
         boolean audited = false;
         Deadlines.Watch watch = deadlines.watch(); // in the read phase, begun when a worker took the exchange up
@@ -148,7 +151,7 @@ public final class HttpApi implements AutoCloseable {
                 write(ex, reply);
                 return;
             }
-            String remote = remote(ex);
+            remote = clients.of(ex.getRemoteAddress(), ex.getRequestHeaders().get("X-Forwarded-For"));
             String method = ex.getRequestMethod();
             String[] path = splitPath(ex.getRequestURI().getRawPath());
             Router.Match m = path == null ? null : router.find(method, path, null);
@@ -221,7 +224,8 @@ public final class HttpApi implements AutoCloseable {
         long nanos = System.nanoTime() - t0;
         metrics.record(operation, status, nanos);
         if (Log.enabled(Log.Level.INFO)) {
-            Log.request("request id=" + rid + " user=" + user + " op=" + operation + " status=" + status
+            Log.request("request id=" + rid + " client=" + remote + " user=" + user + " op=" + operation
+                    + " status=" + status
                     + " ms=" + millis(nanos));
         }
     }
@@ -251,12 +255,6 @@ public final class HttpApi implements AutoCloseable {
             return String.valueOf(e.get("code"));
         }
         return "error";
-    }
-
-    /** The caller's address as text, or null if unknown; read once per request (each read allocates). */
-    private static String remote(HttpExchange ex) {
-        java.net.InetSocketAddress a = ex.getRemoteAddress();
-        return a == null || a.getAddress() == null ? null : a.getAddress().getHostAddress();
     }
 
     static Reply errorReply(Throwable t, String rid) {
