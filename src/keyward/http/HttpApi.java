@@ -35,6 +35,9 @@ import keyward.log.Log;
  * ({@link Deadlines}); a body's JSON is bounded by limits sized to {@code max_body_bytes}.
  */
 public final class HttpApi implements AutoCloseable {
+    /** The status counted and logged for a request whose connection failed: nginx's "client closed request". */
+    static final int CLIENT_CLOSED = 499;
+
     private final ApiOptions options;
     private final Core core;
     private final AuditTrail audit;
@@ -204,8 +207,9 @@ public final class HttpApi implements AutoCloseable {
             watch.arm();
             write(ex, reply);
         } catch (IOException e) {
-            // the client went away, or a phase outlived request_timeout_ms and we closed the connection
-            status = watch.expired() ? 408 : 500;
+            // the client went away (499: not our failure, not a 5xx), or a phase outlived
+            // request_timeout_ms and we closed the connection (408)
+            status = watch.expired() ? 408 : CLIENT_CLOSED;
             Log.warn("request " + rid + ": " + (watch.expired()
                     ? "cut off: not read or answered within request_timeout_ms (" + options.requestTimeoutMs() + " ms)"
                     : "the connection failed: " + e));

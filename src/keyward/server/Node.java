@@ -77,6 +77,7 @@ public final class Node implements AutoCloseable {
                     new keyward.audit.HeadFile(config.dataDir().resolve(keyward.audit.HeadFile.NAME)));
             audit.start();
             started.push(audit);
+            keyward.http.SystemMetrics.register(metrics, store.pools());
             metrics.gauge("keyward_audit_queued", "Audit entries waiting to be written.", audit::queued);
             metrics.gauge("keyward_audit_written_total", "Audit entries written by this instance.", audit::written);
             metrics.gauge("keyward_audit_dropped_total", "Audit entries dropped because the queue stayed full.",
