@@ -16,9 +16,9 @@ import keyward.time.Clock;
  * <p>The table holds at most {@code maxAddresses} entries; the address seen least recently is
  * evicted first, so a flood of addresses costs bounded memory (and at worst forgets an old
  * attacker, who then starts again from zero). While an address is blocked, {@link #mayLookUp}
- * allows it one credential lookup per {@code LOOKUP_INTERVAL}, so valid callers sharing the
- * address (behind a proxy not in {@code trusted_proxies}) still get through, while a flood of bad
- * credentials from it costs the store at most 10 lookups a second. Thread-safe: one lock around a small map, taken
+ * allows it one credential lookup per 100 ms, so valid callers sharing the address (behind a
+ * proxy not in {@code trusted_proxies}) still get through, while a flood of bad credentials from
+ * it costs the store at most 10 lookups a second. Thread-safe: one lock around a small map, taken
  * for a lookup on each authenticated request and for an update on each failure.
  */
 final class AuthBackoff {

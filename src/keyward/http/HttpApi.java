@@ -228,8 +228,8 @@ public final class HttpApi implements AutoCloseable {
         long nanos = System.nanoTime() - t0;
         metrics.record(operation, status, nanos);
         if (Log.enabled(Log.Level.INFO)) {
-            Log.request("request id=" + rid + " client=" + (remote == null ? "-" : remote) + " user=" + user + " op=" + operation
-                    + " status=" + status
+            Log.request("request id=" + rid + " client=" + (remote == null ? "-" : remote) + " user=" + user
+                    + " op=" + operation + " status=" + status
                     + " ms=" + millis(nanos));
         }
     }

@@ -10,7 +10,8 @@ import java.util.function.DoubleSupplier;
 /**
  * Request counters and latency histograms per operation, plus registered gauges and counters,
  * rendered in the Prometheus text format. A request whose client went away before its answer was
- * written is counted with status 499 ("client closed request", as nginx logs it), never as a 500. Recording is lock-free (LongAdder). Thread-safe.
+ * written is counted with status 499 ("client closed request", as nginx logs it), never as a 500.
+ * Recording is lock-free (LongAdder). Thread-safe.
  */
 public final class Metrics {
     private static final double[] BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};

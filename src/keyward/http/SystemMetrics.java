@@ -27,7 +27,8 @@ public final class SystemMetrics {
                 () -> memory.getHeapMemoryUsage().getMax());
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             String label = "{gc=\"" + escape(gc.getName()) + "\"}";
-            m.counter("jvm_gc_collections_total" + label, "Garbage collections, per collector.", gc::getCollectionCount);
+            m.counter("jvm_gc_collections_total" + label, "Garbage collections, per collector.",
+                    gc::getCollectionCount);
             m.counter("jvm_gc_collection_seconds_total" + label, "Time spent in garbage collection, per collector.",
                     () -> gc.getCollectionTime() / 1e3);
         }
@@ -39,7 +40,8 @@ public final class SystemMetrics {
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
             m.gauge("process_open_fds", "Open file descriptors (sockets included).", unix::getOpenFileDescriptorCount);
-            m.gauge("process_max_fds", "Limit on open file descriptors (LimitNOFILE).", unix::getMaxFileDescriptorCount);
+            m.gauge("process_max_fds", "Limit on open file descriptors (LimitNOFILE).",
+                    unix::getMaxFileDescriptorCount);
         }
         for (PoolUsage p : pools) {
             String label = "{pool=\"" + escape(p.name()) + "\"}";
