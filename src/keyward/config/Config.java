@@ -29,7 +29,7 @@ public record Config(
         int maxBodyBytes, int workerThreads, int requestTimeoutMs, int cacheTtlMs,
         int pendingDaysDefault, int pendingDaysMin, List<String> createUsers, int jobsIntervalMs,
         Path tlsCertFile, Path tlsKeyFile, Path tlsP12File, Path tlsP12PasswordFile,
-        Path clientsCaCertFile, String logLevel, int changelogRetentionDays,
+        Path clientsCaCertFile, String logLevel, int changelogRetentionDays, List<String> trustedProxies,
         Replication replication, List<String> warnings) {
 
     /**
@@ -54,6 +54,7 @@ public record Config(
 
     public Config {
         createUsers = List.copyOf(createUsers);
+        trustedProxies = List.copyOf(trustedProxies);
         warnings = List.copyOf(warnings);
     }
 
@@ -157,6 +158,7 @@ public record Config(
             case CLIENTS_CA_CERT_FILE -> clientsCaCertFile;
             case LOG_LEVEL -> logLevel;
             case CHANGELOG_RETENTION_DAYS -> changelogRetentionDays;
+            case TRUSTED_PROXIES -> trustedProxies;
         };
     }
 }

@@ -26,6 +26,7 @@ final class ConfigRules {
         r.database();
         r.secrets();
         r.tls();
+        r.proxies();
         if (r.integer(PENDING_DAYS_DEFAULT) < r.integer(PENDING_DAYS_MIN)) {
             throw r.fail(PENDING_DAYS_DEFAULT, "is below " + r.named(PENDING_DAYS_MIN)
                     + "; the default must not be below the minimum");
@@ -55,6 +56,18 @@ final class ConfigRules {
 
     private void secrets() {
         exclusive(KEK_FILE, KEK_PASSPHRASE_FILE);
+    }
+
+    private void proxies() {
+        @SuppressWarnings("unchecked") // SettingValues gives List<String> for LIST settings
+        List<String> entries = (List<String>) values.get(TRUSTED_PROXIES);
+        for (String entry : entries) {
+            try {
+                AddressRange.parse(entry);
+            } catch (IllegalArgumentException e) {
+                throw fail(TRUSTED_PROXIES, "entry " + e.getMessage());
+            }
+        }
     }
 
     private void tls() {
@@ -138,6 +151,8 @@ final class ConfigRules {
         Path dataDir = path(DATA_DIR);
         @SuppressWarnings("unchecked") // SettingValues gives List<String> for LIST settings
         List<String> createUsers = (List<String>) values.get(CREATE_USERS);
+        @SuppressWarnings("unchecked")
+        List<String> trustedProxies = (List<String>) values.get(TRUSTED_PROXIES);
         return new Config(
                 integer(PORT), string(BIND), dataDir,
                 string(DATABASE_TYPE), string(DATABASE_URL), pathOr(SQLITE_PATH, dataDir, "keyward.db"),
@@ -151,6 +166,6 @@ final class ConfigRules {
                 integer(PENDING_DAYS_DEFAULT), integer(PENDING_DAYS_MIN), createUsers, integer(JOBS_INTERVAL_MS),
                 path(TLS_CERT_FILE), path(TLS_KEY_FILE), path(TLS_P12_FILE), path(TLS_P12_PASSWORD_FILE),
                 path(CLIENTS_CA_CERT_FILE), string(LOG_LEVEL), integer(CHANGELOG_RETENTION_DAYS),
-                replication, warnings);
+                trustedProxies, replication, warnings);
     }
 }

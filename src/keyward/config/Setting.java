@@ -46,7 +46,8 @@ enum Setting {
     TLS_P12_PASSWORD_FILE("tls_p12_password_file", Type.PATH, null),
     CLIENTS_CA_CERT_FILE("clients_ca_cert_file", Type.PATH, null),
     LOG_LEVEL("log_level", Type.CHOICE, "info", "debug", "info", "warn", "error"),
-    CHANGELOG_RETENTION_DAYS("changelog_retention_days", Type.INT, 7L, 1, 3650);
+    CHANGELOG_RETENTION_DAYS("changelog_retention_days", Type.INT, 7L, 1, 3650),
+    TRUSTED_PROXIES("trusted_proxies", Type.LIST, List.of());
 
     /** How a value is written and checked. */
     enum Type { INT, STRING, PATH, CHOICE, SECRET, LIST }

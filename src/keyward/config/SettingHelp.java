@@ -45,6 +45,7 @@ final class SettingHelp {
         TEXT.put(Setting.CLIENTS_CA_CERT_FILE, "accept client certificates from this CA (CN = user name)");
         TEXT.put(Setting.LOG_LEVEL, "log threshold");
         TEXT.put(Setting.CHANGELOG_RETENTION_DAYS, "days the replication changelog is kept");
+        TEXT.put(Setting.TRUSTED_PROXIES, "addresses or CIDR ranges whose X-Forwarded-For is believed; empty = none");
     }
 
     private SettingHelp() {

@@ -85,6 +85,23 @@ public final class UserService {
         return c.principal;
     }
 
+    /**
+     * The caller behind a bearer token if the cache already holds it as valid (fresh and not
+     * expired), else null; never reads the store. Lets a caller be recognised cheaply where a
+     * store lookup is not allowed (an address in authentication backoff).
+     */
+    public Principal cachedPrincipal(String token) {
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+            return null;
+        }
+        Cached c = cache.get(Base64.getEncoder().encodeToString(pepper.hashToken(token)));
+        if (c == null || clock.nanos() - c.loadedAt >= ttlNanos
+                || c.expiresAt != null && !now().isBefore(c.expiresAt)) {
+            return null;
+        }
+        return c.principal;
+    }
+
     private Cached load(byte[] hash, long nanos) {
         Optional<TokenRecord> t = store.findTokenByHash(hash);
         if (t.isEmpty()) {

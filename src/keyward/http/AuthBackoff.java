@@ -15,10 +15,16 @@ import keyward.time.Clock;
  *
  * <p>The table holds at most {@code maxAddresses} entries; the address seen least recently is
  * evicted first, so a flood of addresses costs bounded memory (and at worst forgets an old
- * attacker, who then starts again from zero). Thread-safe: one lock around a small map, taken
+ * attacker, who then starts again from zero). While an address is blocked, {@link #mayLookUp}
+ * allows it one credential lookup per 100 ms, so valid callers sharing the address (behind a
+ * proxy not in {@code trusted_proxies}) still get through, while a flood of bad credentials from
+ * it costs the store at most 10 lookups a second. Thread-safe: one lock around a small map, taken
  * for a lookup on each authenticated request and for an update on each failure.
  */
 final class AuthBackoff {
+    /** While blocked, one credential lookup per 100 ms per address. */
+    private static final long LOOKUP_INTERVAL_NANOS = 100_000_000L;
+
     private final int maxFailures;
     private final long windowNanos;
     private final long baseBlockNanos;
@@ -34,11 +40,13 @@ final class AuthBackoff {
         int strikes;
         long blockedUntil;
         long lastFailure;
+        long nextLookup;
 
         Entry(int size, long now) {
             times = new long[size];
             blockedUntil = now;  // nanoTime may be negative: never compare against 0
             lastFailure = now;
+            nextLookup = now;
         }
     }
 
@@ -83,6 +91,23 @@ final class AuthBackoff {
         }
         long left = e.blockedUntil - clock.nanos();
         return left > 0 ? Math.max(1, left / 1_000_000L) : 0;
+    }
+
+    /**
+     * Whether a credential lookup may be made for this address now: always when it is not
+     * blocked; while it is, once per lookup interval (the call spends that allowance).
+     */
+    synchronized boolean mayLookUp(String address) {
+        Entry e = table.get(address);
+        long now = clock.nanos();
+        if (e == null || e.blockedUntil - now <= 0) {
+            return true;
+        }
+        if (now - e.nextLookup < 0) {
+            return false;
+        }
+        e.nextLookup = now + LOOKUP_INTERVAL_NANOS;
+        return true;
     }
 
     /** Records one failure; returns the block in milliseconds it started, or 0. */

@@ -17,9 +17,15 @@ import keyward.core.UserService;
  *
  * <p>Every failure is the same 401 with the same message, so a caller cannot tell an unknown user
  * from a wrong, revoked or expired token. Tokens are looked up by their HMAC, never compared in
- * Java. Each failure of presented credentials counts against the caller's address in an
- * {@link AuthBackoff}; a blocked address gets 429 before its credentials are looked at. Requests
- * without any credentials are refused but not counted: they guess nothing. Thread-safe.
+ * Java. Each failure of presented credentials counts against the client's address (the real
+ * client behind a trusted proxy, see {@link ClientAddress}) in an {@link AuthBackoff}. Requests
+ * without any credentials are refused but not counted: they guess nothing.
+ *
+ * <p>A blocked address is refused with 429, but valid credentials are not blocked for another
+ * caller's failures: a token the cache already knows as valid is served without a store lookup,
+ * a certificate verified in the TLS handshake is served (it cannot be guessed), and any other
+ * token gets one of the address's budgeted lookups ({@link AuthBackoff#mayLookUp}); if that finds
+ * it valid it is served, otherwise (or with no budget left) the answer is 429. Thread-safe.
  */
 final class Authenticator {
     private static final String UNAUTHENTICATED = "missing, unknown, expired or revoked credentials";
@@ -44,14 +50,13 @@ final class Authenticator {
     Principal authenticate(HttpExchange ex, String remote) {
         String address = remote == null ? "unknown" : remote;
         long blocked = backoff.blockedMillis(address);
-        if (blocked > 0) {
-            ex.getResponseHeaders().set("Retry-After", Long.toString((blocked + 999) / 1000));
-            throw new KwException(ErrorCode.TOO_MANY_REQUESTS, BLOCKED);
-        }
         String header = ex.getRequestHeaders().getFirst("Authorization");
         X509Certificate cert = header == null ? clientCertificate(ex) : null;
         if (header == null && cert == null) {
-            throw unauthenticated();
+            throw blocked > 0 ? blocked(ex, blocked) : unauthenticated();
+        }
+        if (blocked > 0 && header != null) {
+            return whileBlocked(ex, address, header, blocked);
         }
         try {
             return header != null ? users.authenticate(bearerToken(header)) : users.principalOf(commonName(cert));
@@ -61,6 +66,36 @@ final class Authenticator {
             }
             throw e;
         }
+    }
+
+    /** A bearer token from a blocked address: served if valid and known cheaply, else 429. */
+    private Principal whileBlocked(HttpExchange ex, String address, String header, long blocked) {
+        String token;
+        try {
+            token = bearerToken(header);
+        } catch (KwException e) {
+            throw blocked(ex, blocked);
+        }
+        Principal cached = users.cachedPrincipal(token);
+        if (cached != null) {
+            return cached;
+        }
+        if (!backoff.mayLookUp(address)) {
+            throw blocked(ex, blocked);
+        }
+        try {
+            return users.authenticate(token);
+        } catch (KwException e) {
+            if (e.code() == ErrorCode.UNAUTHENTICATED) {
+                throw blocked(ex, Math.max(1, backoff.blockedMillis(address)));
+            }
+            throw e;
+        }
+    }
+
+    private static KwException blocked(HttpExchange ex, long millis) {
+        ex.getResponseHeaders().set("Retry-After", Long.toString((millis + 999) / 1000));
+        return new KwException(ErrorCode.TOO_MANY_REQUESTS, BLOCKED);
     }
 
     private static String bearerToken(String header) {

@@ -35,12 +35,16 @@ import keyward.log.Log;
  * ({@link Deadlines}); a body's JSON is bounded by limits sized to {@code max_body_bytes}.
  */
 public final class HttpApi implements AutoCloseable {
+    /** The status counted and logged for a request whose connection failed: nginx's "client closed request". */
+    static final int CLIENT_CLOSED = 499;
+
     private final ApiOptions options;
     private final Core core;
     private final AuditTrail audit;
     private final Router router = new Router();
     private final Metrics metrics;
     private final Authenticator authenticator;
+    private final ClientAddress clients;
     private final AtomicLong requestIds = new AtomicLong();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Json.Limits jsonLimits;
@@ -55,6 +59,7 @@ public final class HttpApi implements AutoCloseable {
         this.audit = audit;
         this.metrics = metrics;
         this.authenticator = new Authenticator(core.users(), AuthBackoff.defaults(core.clock()));
+        this.clients = new ClientAddress(options.trustedProxies());
         this.jsonLimits = Json.Limits.forBody(options.maxBodyBytes());
         router.addAll(OpsRoutes.routes(core, metrics, readiness, options.version(), options.git()));
         router.addAll(KeyRoutes.routes(core));
@@ -136,6 +141,7 @@ public final class HttpApi implements AutoCloseable {
         String operation = "unknown";
         String user = "-";
         String keyRef = null;
+        String remote = null;
         int status = 500;
         boolean audited = false;
         Deadlines.Watch watch = deadlines.watch(); // in the read phase, begun when a worker took the exchange up
@@ -148,7 +154,7 @@ public final class HttpApi implements AutoCloseable {
                 write(ex, reply);
                 return;
             }
-            String remote = remote(ex);
+            remote = clients.of(ex.getRemoteAddress(), ex.getRequestHeaders().get("X-Forwarded-For"));
             String method = ex.getRequestMethod();
             String[] path = splitPath(ex.getRequestURI().getRawPath());
             Router.Match m = path == null ? null : router.find(method, path, null);
@@ -201,8 +207,9 @@ public final class HttpApi implements AutoCloseable {
             watch.arm();
             write(ex, reply);
         } catch (IOException e) {
-            // the client went away, or a phase outlived request_timeout_ms and we closed the connection
-            status = watch.expired() ? 408 : 500;
+            // the client went away (499: not our failure, not a 5xx), or a phase outlived
+            // request_timeout_ms and we closed the connection (408)
+            status = watch.expired() ? 408 : CLIENT_CLOSED;
             Log.warn("request " + rid + ": " + (watch.expired()
                     ? "cut off: not read or answered within request_timeout_ms (" + options.requestTimeoutMs() + " ms)"
                     : "the connection failed: " + e));
@@ -221,7 +228,8 @@ public final class HttpApi implements AutoCloseable {
         long nanos = System.nanoTime() - t0;
         metrics.record(operation, status, nanos);
         if (Log.enabled(Log.Level.INFO)) {
-            Log.request("request id=" + rid + " user=" + user + " op=" + operation + " status=" + status
+            Log.request("request id=" + rid + " client=" + (remote == null ? "-" : remote) + " user=" + user
+                    + " op=" + operation + " status=" + status
                     + " ms=" + millis(nanos));
         }
     }
@@ -251,12 +259,6 @@ public final class HttpApi implements AutoCloseable {
             return String.valueOf(e.get("code"));
         }
         return "error";
-    }
-
-    /** The caller's address as text, or null if unknown; read once per request (each read allocates). */
-    private static String remote(HttpExchange ex) {
-        java.net.InetSocketAddress a = ex.getRemoteAddress();
-        return a == null || a.getAddress() == null ? null : a.getAddress().getHostAddress();
     }
 
     static Reply errorReply(Throwable t, String rid) {

@@ -8,8 +8,10 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
 
 /**
- * Request counters and latency histograms per operation, plus registered gauges, rendered in the
- * Prometheus text format. Recording is lock-free (LongAdder). Thread-safe.
+ * Request counters and latency histograms per operation, plus registered gauges and counters,
+ * rendered in the Prometheus text format. A request whose client went away before its answer was
+ * written is counted with status 499 ("client closed request", as nginx logs it), never as a 500.
+ * Recording is lock-free (LongAdder). Thread-safe.
  */
 public final class Metrics {
     private static final double[] BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
@@ -46,7 +48,8 @@ public final class Metrics {
         }
     }
 
-    private record Gauge(String help, DoubleSupplier value) {
+    /** A series read at each scrape; {@code type} is "gauge" or "counter". */
+    private record Gauge(String help, String type, DoubleSupplier value) {
     }
 
     private final ConcurrentHashMap<String, Histogram> latency = new ConcurrentHashMap<>();
@@ -73,7 +76,12 @@ public final class Metrics {
      * the first series'); a later registration replaces it.
      */
     public void gauge(String name, String help, DoubleSupplier value) {
-        gauges.put(name, new Gauge(help, value));
+        gauges.put(name, new Gauge(help, "gauge", value));
+    }
+
+    /** As {@link #gauge}, for a value that only grows (a total kept elsewhere, e.g. by the JVM). */
+    public void counter(String name, String help, DoubleSupplier value) {
+        gauges.put(name, new Gauge(help, "counter", value));
     }
 
     String render() {
@@ -122,7 +130,7 @@ public final class Metrics {
             if (!f.equals(family)) {
                 family = f;
                 sb.append("# HELP ").append(f).append(' ').append(g.help).append('\n');
-                sb.append("# TYPE ").append(f).append(" gauge\n");
+                sb.append("# TYPE ").append(f).append(' ').append(g.type).append('\n');
             }
             sb.append(name).append(' ').append(v).append('\n');
         }

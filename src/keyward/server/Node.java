@@ -72,11 +72,12 @@ public final class Node implements AutoCloseable {
                     : Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
             ApiOptions options = new ApiOptions(config.bind(), config.port(), config.maxBodyBytes(), threads,
                     config.requestTimeoutMs(), Tls.serverContext(config), config.clientsCaCertFile() != null,
-                    Version.version(), Version.git());
+                    Version.version(), Version.git(), config.trustedProxies());
             AuditLog audit = new AuditLog(store, secrets.auditKey(), nodeName, clock,
                     new keyward.audit.HeadFile(config.dataDir().resolve(keyward.audit.HeadFile.NAME)));
             audit.start();
             started.push(audit);
+            keyward.http.SystemMetrics.register(metrics, store.pools());
             metrics.gauge("keyward_audit_queued", "Audit entries waiting to be written.", audit::queued);
             metrics.gauge("keyward_audit_written_total", "Audit entries written by this instance.", audit::written);
             metrics.gauge("keyward_audit_dropped_total", "Audit entries dropped because the queue stayed full.",

@@ -153,4 +153,9 @@ public interface Store extends AutoCloseable {
     default Optional<Replica> replica() {
         return Optional.empty();
     }
+
+    /** This store's connection pools, as live views for metrics; none if it pools nothing. */
+    default List<PoolUsage> pools() {
+        return List.of();
+    }
 }

@@ -80,6 +80,12 @@ final class AccessWire {
      * @param json          a JSON body (sent as application/json), or null for none
      */
     static Res send(String from, int port, String method, String path, String authorization, Object json) {
+        return send(from, port, method, path, authorization, json, null);
+    }
+
+    /** As {@link #send(String, int, String, String, String, Object)}, with an X-Forwarded-For header unless null. */
+    static Res send(String from, int port, String method, String path, String authorization, Object json,
+                    String forwardedFor) {
         byte[] body = json == null ? new byte[0] : Json.writeBytes(json);
         StringBuilder head = new StringBuilder()
                 .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
@@ -87,6 +93,9 @@ final class AccessWire {
                 .append("Connection: close\r\n");
         if (authorization != null) {
             head.append("Authorization: ").append(authorization).append("\r\n");
+        }
+        if (forwardedFor != null) {
+            head.append("X-Forwarded-For: ").append(forwardedFor).append("\r\n");
         }
         if (json != null) {
             head.append("Content-Type: application/json\r\n");

@@ -125,6 +125,25 @@ class AuthBackoffTest {
     }
 
     @Test
+    void aBlockedAddress_mayLookUpOneCredentialPerTenthOfASecond() {
+        AuthBackoff b = new AuthBackoff(3, 1000, 1000, 1000, 4, now);
+        assertTrue(b.mayLookUp("a"), "not blocked: every lookup is allowed");
+        assertTrue(b.mayLookUp("a"));
+        for (int i = 0; i < 3; i++) {
+            b.failure("a");
+        }
+        assertTrue(b.mayLookUp("a"), "the first lookup of a block");
+        assertEquals(false, b.mayLookUp("a"), "the budget is spent");
+        assertTrue(b.mayLookUp("b"), "another address has its own");
+        advance(99);
+        assertEquals(false, b.mayLookUp("a"));
+        advance(1);
+        assertTrue(b.blockedMillis("a") > 0);
+        assertTrue(b.mayLookUp("a"), "one more after 100 ms, still blocked");
+        assertEquals(false, b.mayLookUp("a"));
+    }
+
+    @Test
     void nonsenseLimits_areRefused() {
         assertThrows(IllegalArgumentException.class, () -> new AuthBackoff(0, 1000, 100, 1000, 4, now));
         assertThrows(IllegalArgumentException.class, () -> new AuthBackoff(3, 1000, 100, 10, 4, now));
@@ -147,16 +166,19 @@ class AuthBackoffTest {
                 assertEquals(401, AccessWire.send(attacker, port, "GET", "/v1/whoami", "Bearer kw_wrong" + i, null)
                         .status());
             }
-            AccessWire.Res blocked = AccessWire.send(attacker, port, "GET", "/v1/whoami", good, null);
-            assertEquals(429, blocked.status(), "blocked before the token is looked at: " + blocked);
+            AccessWire.Res blocked = AccessWire.send(attacker, port, "GET", "/v1/whoami", "Bearer kw_wrong", null);
+            assertEquals(429, blocked.status(), "a bad token from a blocked address: " + blocked);
             assertEquals("too_many_requests", blocked.errorCode());
             assertTrue(Long.parseLong(blocked.header("retry-after")) >= 1);
             assertEquals(200, AccessWire.send(attacker, port, "GET", "/health", null, null).status());
             assertEquals(200, AccessWire.send(neighbour, port, "GET", "/v1/whoami", good, null).status(),
                     "another address is never affected");
 
+            assertEquals(429, AccessWire.send(attacker, port, "GET", "/v1/whoami", "Bearer kw_wrong2", null)
+                    .status(), "its lookup budget is spent: refused without a lookup");
+
             now.advance(Duration.ofSeconds(1));
-            assertEquals(200, AccessWire.send(attacker, port, "GET", "/v1/whoami", good, null).status(),
+            assertEquals(401, AccessWire.send(attacker, port, "GET", "/v1/whoami", "Bearer kw_wrong3", null).status(),
                     "the first block is short");
         }
     }

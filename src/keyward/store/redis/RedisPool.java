@@ -7,6 +7,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.net.ssl.SSLSocketFactory;
+import keyward.store.PoolUsage;
 import keyward.store.StoreException;
 import keyward.store.StoreUnavailableException;
 
@@ -19,7 +20,7 @@ import keyward.store.StoreUnavailableException;
  * connection idle for more than a second is checked with PING before it is lent (the server may
  * have closed it).
  */
-final class RedisPool implements AutoCloseable {
+final class RedisPool implements AutoCloseable, PoolUsage {
     private static final long CHECK_IDLE_AFTER_MS = 1000;
 
     private final RedisUrl url;
@@ -27,6 +28,7 @@ final class RedisPool implements AutoCloseable {
     private final long checkIdleAfterMs;
     private final SSLSocketFactory tls;
     private final Semaphore permits;
+    private final int size;
     private final ConcurrentLinkedDeque<RedisConnection> idle = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
@@ -41,6 +43,27 @@ final class RedisPool implements AutoCloseable {
         this.checkIdleAfterMs = checkIdleAfterMs;
         this.tls = tls;
         this.permits = new Semaphore(size, true);
+        this.size = size;
+    }
+
+    @Override
+    public String name() {
+        return "redis";
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public int inUse() {
+        return Math.max(0, size - permits.availablePermits());
+    }
+
+    @Override
+    public int waiting() {
+        return permits.getQueueLength();
     }
 
     int timeoutMs() {

@@ -18,6 +18,7 @@ import keyward.store.ConflictException;
 import keyward.store.KeyPage;
 import keyward.store.KeyQuery;
 import keyward.store.KeyRecord;
+import keyward.store.PoolUsage;
 import keyward.store.Store;
 import keyward.store.StoreException;
 import keyward.store.StoreUnavailableException;
@@ -48,6 +49,11 @@ public final class RedisStore implements Store {
     private final Principals principals;
     private final AuditLog audit;
     private final KeyWrites keyWrites;
+
+    @Override
+    public List<PoolUsage> pools() {
+        return List.of(pool);
+    }
 
     private RedisStore(RedisPool pool, RedisKeys keys) {
         this.pool = pool;

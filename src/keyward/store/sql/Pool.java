@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import keyward.store.PoolUsage;
 import keyward.store.StoreUnavailableException;
 import keyward.time.Clock;
 
@@ -26,7 +27,7 @@ import keyward.time.Clock;
  * <p>Thread-safe. {@link #borrow()} throws {@link StoreUnavailableException} when no connection can
  * be had in time.
  */
-final class Pool implements AutoCloseable {
+final class Pool implements AutoCloseable, PoolUsage {
 
     /** Opens a new connection (driver timeouts bound it). */
     interface Factory {
@@ -43,6 +44,7 @@ final class Pool implements AutoCloseable {
     private final int borrowTimeoutMs;
     private final Clock clock;
     private final Semaphore permits;
+    private final int size;
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Idle> idle = new ArrayDeque<>();
     private boolean closed;
@@ -54,6 +56,7 @@ final class Pool implements AutoCloseable {
         this.borrowTimeoutMs = borrowTimeoutMs;
         this.clock = clock;
         this.permits = new Semaphore(size, true);
+        this.size = size;
     }
 
     /** A connection lent until {@link Lease#close()}; call {@link Lease#broken()} first if it failed. */
@@ -195,6 +198,27 @@ final class Pool implements AutoCloseable {
             lock.unlock();
         }
         gone.forEach(i -> closeQuietly(i.connection));
+    }
+
+    /** The metrics label: the database kind, "-writer" added for SQLite's single writer. */
+    @Override
+    public String name() {
+        return name.replace(' ', '-');
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public int inUse() {
+        return Math.max(0, size - permits.availablePermits());
+    }
+
+    @Override
+    public int waiting() {
+        return permits.getQueueLength();
     }
 
     int idleCount() {

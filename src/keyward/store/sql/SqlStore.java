@@ -20,6 +20,7 @@ import keyward.store.KeyPage;
 import keyward.store.KeyQuery;
 import keyward.store.KeyRecord;
 import keyward.store.KeyState;
+import keyward.store.PoolUsage;
 import keyward.store.Replica;
 import keyward.store.ReplicaTx;
 import keyward.store.Store;
@@ -56,6 +57,7 @@ public final class SqlStore implements Store {
     private final Accounts accounts;
     private final AuditLog audit;
     private final SqlReplica replica;
+    private final List<PoolUsage> pools;
     private volatile ChangeCapture capture;
 
     private SqlStore(SqlOptions o, Clock clock) {
@@ -76,12 +78,18 @@ public final class SqlStore implements Store {
         Pool writes = !dialect.singleWriter() ? reads : new Pool(kind + " writer",
                 () -> connect(dialect, url, SqliteDialect.writer(props), o.timeoutMs()), 1, o.timeoutMs(), clock);
         this.db = new Jdbc(dialect, reads, writes, o.timeoutMs(), clock);
+        this.pools = reads == writes ? List.of(reads) : List.of(reads, writes);
         this.keyReads = new KeyReads(db);
         this.keyWrites = new KeyWrites(db, keyReads);
         this.locate = new Locate(db, keyReads);
         this.accounts = new Accounts(db);
         this.audit = new AuditLog(db);
         this.replica = new SqlReplica(this, db);
+    }
+
+    @Override
+    public List<PoolUsage> pools() {
+        return pools;
     }
 
     /** The replication side of this store (changelog, vector, merged writes): every SQL store has one. */

@@ -40,6 +40,18 @@ class RedisPoolTest {
     }
 
     @Test
+    void usage_countsTheLentConnections_forMetrics() {
+        try (RedisPool p = pool(3)) {
+            assertEquals("redis", p.name());
+            assertEquals(3, p.size());
+            assertEquals(0, p.inUse());
+            assertEquals(2, (int) p.with(a -> p.with(b -> p.inUse())));
+            assertEquals(0, p.inUse());
+            assertEquals(0, p.waiting());
+        }
+    }
+
+    @Test
     void borrow_withStaleIdleConnectionsThroughAStalledPath_givesUpWithinAboutOneTimeout() {
         try (RedisPool p = pool(4)) {
             assertEquals("x", p.with(a -> p.with(b -> p.with(c -> "x"))), "three connections made, now idle");

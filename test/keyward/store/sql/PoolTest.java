@@ -48,6 +48,23 @@ class PoolTest {
     }
 
     @Test
+    void usage_countsLentConnections_andThreadsWaitingForOne() throws Exception {
+        try (Pool p = pool(1, 5_000)) {
+            assertEquals(1, p.size());
+            assertEquals(0, p.inUse());
+            Pool.Lease held = p.borrow();
+            assertEquals(1, p.inUse());
+            Thread waiter = new Thread(() -> p.borrow().close());
+            waiter.start();
+            keyward.Poll.until("a thread waits for the connection", () -> p.waiting() == 1);
+            held.close();
+            waiter.join(5_000);
+            assertEquals(0, p.waiting());
+            assertEquals(0, p.inUse());
+        }
+    }
+
+    @Test
     void borrow_whenAllAreLent_waitsAtMostTheTimeout_thenIsUnavailable() {
         try (Pool p = pool(1, 200); Pool.Lease held = p.borrow()) {
             long start = System.nanoTime();
