@@ -67,6 +67,31 @@ final class Authenticator {
         }
     }
 
+    /**
+     * As {@link #authenticate}, for the Vault-compatible routes: an {@code X-Vault-Token} header
+     * holds a Keyward token; without one, the usual bearer token or client certificate.
+     */
+    Principal authenticateVault(HttpExchange ex, String remote) {
+        String vaultToken = ex.getRequestHeaders().getFirst("X-Vault-Token");
+        if (vaultToken == null) {
+            return authenticate(ex, remote);
+        }
+        String address = remote == null ? "unknown" : remote;
+        long blocked = backoff.blockedMillis(address);
+        if (blocked > 0) {
+            ex.getResponseHeaders().set("Retry-After", Long.toString((blocked + 999) / 1000));
+            throw new KwException(ErrorCode.TOO_MANY_REQUESTS, BLOCKED);
+        }
+        try {
+            return users.authenticate(vaultToken.trim());
+        } catch (KwException e) {
+            if (e.code() == ErrorCode.UNAUTHENTICATED) {
+                backoff.failure(address);
+            }
+            throw e;
+        }
+    }
+
     private static String bearerToken(String header) {
         if (header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             throw unauthenticated();
