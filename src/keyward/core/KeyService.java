@@ -186,6 +186,9 @@ public final class KeyService {
             boolean changed = false;
             if (e.attributes() != null && !e.attributes().equals(k.attributes())) {
                 Names.checkAttributes(e.attributes());
+                if (e.attributes().containsValue("")) {
+                    throw KwException.invalid("attribute values must not be empty");
+                }
                 b.attributes = e.attributes();
                 changed = true;
             }

@@ -48,6 +48,8 @@ final class KvEngine {
         if (area.equals("config") && r.path().size() == 2) {
             return switch (m) {
                 case "GET" -> Answers.ok("vault.kv.config.read", null, config());
+                case "POST", "PUT" -> throw KwException.invalid("writing a mount's config is not served; set"
+                        + " max_versions and cas_required per secret at metadata/<path>");
                 default -> throw notAllowed();
             };
         }
@@ -189,6 +191,18 @@ final class KvEngine {
                 }
             }
         }
+        try {
+            return editForWrite(p, name, json, cas);
+        } catch (KwException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                // the path is held by a secret the caller may not see: as Vault without a policy for it
+                throw KwException.forbidden("permission denied");
+            }
+            throw e;
+        }
+    }
+
+    private KeyRecord editForWrite(Principal p, String name, byte[] json, Long cas) {
         return core.keys().editSecret(p, name, "rotate", k -> {
             requireKv(k);
             KvSecret s = new KvSecret(k);
@@ -209,7 +223,7 @@ final class KvEngine {
                 a.put(KvSecret.ATTR_OLDEST, Integer.toString(oldest));
                 Map<Integer, Instant> deleted = new TreeMap<>(s.deleted);
                 deleted.keySet().removeIf(n -> n < oldest);
-                a.put(KvSecret.ATTR_DELETED, KvSecret.formatDeleted(deleted));
+                putOrRemove(a, KvSecret.ATTR_DELETED, KvSecret.formatDeleted(deleted));
             }
             if (s.current() == 0) {
                 a.put(KvSecret.ATTR_OLDEST, "1");
@@ -274,7 +288,7 @@ final class KvEngine {
                 }
             }
             Map<String, String> a = new HashMap<>(k.attributes());
-            a.put(KvSecret.ATTR_DELETED, KvSecret.formatDeleted(deleted));
+            putOrRemove(a, KvSecret.ATTR_DELETED, KvSecret.formatDeleted(deleted));
             return new KeyRequests.SecretEdit(null, erase, a);
         });
     }
@@ -303,7 +317,7 @@ final class KvEngine {
             }
             if (custom != null) {
                 a.keySet().removeIf(key -> key.startsWith(KvSecret.ATTR_CUSTOM));
-                custom.forEach((key, v) -> a.put(KvSecret.ATTR_CUSTOM + key, v));
+                custom.forEach((key, v) -> putOrRemove(a, KvSecret.ATTR_CUSTOM + key, v));
             }
             return new KeyRequests.SecretEdit(null, null, a);
         });
@@ -355,6 +369,15 @@ final class KvEngine {
             throw new VaultErrors.NotFound();
         }
         return Answers.ok("vault.kv.list", null, Map.of("keys", new ArrayList<>(names)));
+    }
+
+    /** Attribute values are never empty in the store: an empty one is removed. */
+    private static void putOrRemove(Map<String, String> a, String name, String value) {
+        if (value.isEmpty()) {
+            a.remove(name);
+        } else {
+            a.put(name, value);
+        }
     }
 
     static int parseVersion(String field, String s) {
