@@ -13,6 +13,7 @@ import keyward.crypto.Operation;
 import keyward.crypto.Pem;
 import keyward.crypto.Rand;
 import keyward.crypto.Signatures;
+import keyward.crypto.VaultLayout;
 import keyward.store.KeyRecord;
 import keyward.store.KeyVersion;
 
@@ -78,6 +79,58 @@ public final class CryptoService {
         byte[] plain = decryptWith(k, ciphertext, aad);
         try {
             return encryptWith(k, plain, aad);
+        } finally {
+            java.util.Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    /** Bytes in Vault Transit's layout ({@link VaultLayout}) and the number of the version that made them. */
+    public record Sealed(int version, byte[] blob) {
+    }
+
+    /**
+     * Encrypts in Vault Transit's layout under version {@code version} (null: the primary). Any
+     * version still usable for decryption may be named, as Vault's key_version allows.
+     */
+    public Sealed sealVaultLayout(Principal p, String ref, byte[] plaintext, byte[] aad, Integer version) {
+        KeyRecord k = usable(p, ref, "encrypt", Operation.ENCRYPT);
+        return sealWith(k, plaintext, aad, version);
+    }
+
+    private Sealed sealWith(KeyRecord k, byte[] plaintext, byte[] aad, Integer version) {
+        KeyVersion v = version == null ? k.primary() : k.version(version)
+                .filter(x -> !x.destroyed() && x.version() >= k.minDecryptionVersion())
+                .orElseThrow(() -> KwException.invalid("key version " + version + " is not available for encryption"));
+        return new Sealed(v.version(), VaultLayout.seal(KeyAccess.algorithm(k), access.material(k, v), plaintext, aad));
+    }
+
+    /** The plaintext of Vault-layout bytes made by version {@code version}; below min_decryption_version fails. */
+    public byte[] openVaultLayout(Principal p, String ref, int version, byte[] blob, byte[] aad) {
+        KeyRecord k = readable(p, ref, "decrypt", Operation.DECRYPT);
+        return openWith(k, version, blob, aad);
+    }
+
+    private byte[] openWith(KeyRecord k, int version, byte[] blob, byte[] aad) {
+        if (k.version(version).isEmpty()) {
+            k = access.cache.fresh(k.id()).orElse(k);
+        }
+        KeyVersion v = k.version(version).orElseThrow(KwException::decryptionFailed);
+        if (v.destroyed() || v.version() < k.minDecryptionVersion()) {
+            throw KwException.decryptionFailed();
+        }
+        try {
+            return VaultLayout.open(KeyAccess.algorithm(k), access.material(k, v), blob, aad);
+        } catch (DecryptionFailedException e) {
+            throw KwException.decryptionFailed();
+        }
+    }
+
+    /** Vault-layout bytes re-encrypted under the primary version; the plaintext never leaves. */
+    public Sealed rewrapVaultLayout(Principal p, String ref, int version, byte[] blob, byte[] aad) {
+        KeyRecord k = usable(p, ref, "rewrap", Operation.REWRAP);
+        byte[] plain = openWith(k, version, blob, aad);
+        try {
+            return sealWith(k, plain, aad, null);
         } finally {
             java.util.Arrays.fill(plain, (byte) 0);
         }
