@@ -64,7 +64,6 @@ final class TransitEngine {
                 return switch (p.get(3)) {
                     case "config" -> config(who, name, f);
                     case "rotate" -> {
-                        f.finish();
                         core.keys().rotate(who, name);
                         yield Answers.ok("vault.transit.rotate", name, read(who, name));
                     }
@@ -146,7 +145,6 @@ final class TransitEngine {
         boolean convergent = f.bool("convergent_encryption", false);
         f.bool("allow_plaintext_backup", false);
         Object period = f.raw("auto_rotate_period");
-        f.finish();
         if (derived || convergent) {
             throw KwException.invalid("derived and convergent keys are not served (docs/vault.md)");
         }
@@ -194,7 +192,6 @@ final class TransitEngine {
         Boolean exportable = f.has("exportable") ? f.bool("exportable", false) : null;
         f.bool("allow_plaintext_backup", false);
         Object period = f.raw("auto_rotate_period");
-        f.finish();
         KeyRecord k = transitKey(p, name);
         if (exportable != null && exportable != k.exportable()) {
             throw KwException.invalid(exportable ? "a key created non-exportable stays so (Keyward's rule)"

@@ -163,7 +163,6 @@ final class TransitOps {
         long bits = f.longValue("bits", 256, 128, 512);
         byte[] aad = base64(f, "associated_data", false);
         noDerivation(f);
-        f.finish();
         if (bits != 128 && bits != 256 && bits != 512) {
             throw KwException.invalid("bits must be 128, 256 or 512");
         }
@@ -317,7 +316,6 @@ final class TransitOps {
         long n = f.longValue("bytes", 32, 1, 1024);
         String format = f.string("format");
         f.string("source");
-        f.finish();
         if (bytesInPath != null && !bytesInPath.equals("all") && !bytesInPath.equals("platform")) {
             n = KvEngine.parseVersion("bytes", bytesInPath);
             if (n < 1 || n > 1024) {
@@ -332,7 +330,6 @@ final class TransitOps {
         byte[] input = base64(f, "input", true);
         String alg = algorithmInPath != null ? algorithmInPath : f.string("algorithm");
         String format = f.string("format");
-        f.finish();
         String jca = switch (alg == null ? "sha2-256" : alg) {
             case "sha2-224" -> "SHA-224";
             case "sha2-256" -> "SHA-256";
@@ -378,7 +375,6 @@ final class TransitOps {
     private VaultReply batch(Fields f, String operation, String name, Item item) {
         if (!f.has("batch_input")) {
             Map<String, Object> result = item.run(f);
-            f.finish();
             return Answers.ok(operation, name, result);
         }
         List<Object> items = f.list("batch_input");
@@ -392,7 +388,6 @@ final class TransitOps {
             try {
                 Fields one = Fields.of(items.get(i), "batch_input[" + i + "]");
                 results.add(item.run(one));
-                one.finish();
             } catch (Exception e) {
                 VaultReply r = VaultErrors.reply(e, "batch", operation);
                 if (r.status() >= 500) {
