@@ -152,7 +152,7 @@ public final class HttpApi implements AutoCloseable {
             Router.Match m = path == null ? null : router.find(method, path, null);
             Reply reply = null;
             VaultFront v = vault;
-            if (m == null && v != null && VaultFront.wants(path)) {
+            if (m == null && v != null && v.wants(path)) {
                 VaultFront.Result r = v.handle(ex, path, rid, remote, watch);
                 reply = r.reply();
                 operation = r.operation();

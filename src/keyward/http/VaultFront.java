@@ -41,9 +41,9 @@ final class VaultFront {
     }
 
     /** True when the path (all segments, "v1" first) is one for the Vault API. */
-    static boolean wants(String[] path) {
+    boolean wants(String[] path) {
         return path != null && path.length >= 2 && path[0].equals("v1")
-                && VaultApi.serves(Arrays.asList(path).subList(1, path.length));
+                && api.serves(Arrays.asList(path).subList(1, path.length));
     }
 
     Result handle(HttpExchange ex, String[] path, String rid, String remote, Deadlines.Watch watch) {

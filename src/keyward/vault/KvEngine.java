@@ -120,6 +120,7 @@ final class KvEngine {
 
     private VaultReply read(Principal p, String name, String versionParam) {
         KvSecret s = secret(p, name);
+        String operation = versionParam == null ? "vault.kv.read" : "vault.kv.read_version";
         int n = versionParam == null || versionParam.isEmpty() || versionParam.equals("0") ? s.current()
                 : parseVersion("version", versionParam);
         KeyVersion v = s.version(n);
@@ -130,7 +131,7 @@ final class KvEngine {
         if (v.destroyed() || s.deleted.containsKey(n)) {
             data.put("data", Json.NULL);
             data.put("metadata", s.versionMetadata(n, v));
-            return new VaultReply(404, Answers.envelope(data), "vault.kv.read", name);
+            return new VaultReply(404, Answers.envelope(data), operation, name);
         }
         byte[] json = core.crypto().export(p, name, v.version(), null).bytes();
         try {
@@ -139,7 +140,7 @@ final class KvEngine {
             java.util.Arrays.fill(json, (byte) 0);
         }
         data.put("metadata", s.versionMetadata(n, v));
-        return Answers.ok("vault.kv.read", name, data);
+        return Answers.ok(operation, name, data);
     }
 
     private VaultReply write(Principal p, String mount, String path, String name, Fields f) {

@@ -13,8 +13,6 @@ import java.util.regex.Pattern;
  */
 public final class Mounts {
     /** First segments under /v1/ that belong to Keyward's own API or to Vault's system paths. */
-    static final Set<String> OWN = Set.of("keys", "users", "whoami", "audit", "random", "wrapping-key",
-            "replication");
     static final Set<String> RESERVED = Set.of("keys", "users", "whoami", "audit", "random", "wrapping-key",
             "replication", "sys", "auth", "identity", "cubbyhole", "v1");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_]{0,31}");

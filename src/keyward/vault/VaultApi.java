@@ -9,7 +9,7 @@ import keyward.core.KwException;
 /**
  * The Vault-compatible API (docs/vault.md): {@code sys/}, {@code auth/token/} and the KV v2 and
  * Transit mounts, answered in Vault's envelope and error shape. The HTTP layer hands over every
- * request under /v1/ whose first segment is not Keyward's own ({@link #serves}), authenticated
+ * request under /v1/ for sys, auth or a configured mount ({@link #serves}), authenticated
  * unless {@link #needsToken} says otherwise. Thread-safe.
  */
 public final class VaultApi {
@@ -25,9 +25,16 @@ public final class VaultApi {
         this.transit = new TransitEngine(core);
     }
 
-    /** True for a path (segments after /v1/) this API answers rather than Keyward's own. */
-    public static boolean serves(List<String> path) {
-        return !path.isEmpty() && !path.get(0).isEmpty() && !Mounts.OWN.contains(path.get(0));
+    /**
+     * True for a path (segments after /v1/) this API answers: {@code sys/...}, {@code auth/...}
+     * and the configured mounts. Anything else under /v1/ stays Keyward's own (its 404 included).
+     */
+    public boolean serves(List<String> path) {
+        if (path.isEmpty()) {
+            return false;
+        }
+        String first = path.get(0);
+        return first.equals("sys") || first.equals("auth") || mounts.kind(first) != null;
     }
 
     /** Only sys/health is answered without a token. */
@@ -51,7 +58,7 @@ public final class VaultApi {
         }
         Mounts.Kind kind = mounts.kind(first);
         if (kind == null) {
-            throw KwException.notFound("route \"" + clip(String.join("/", p)) + "\"");
+            throw new VaultErrors.NotFound();
         }
         return kind == Mounts.Kind.KV ? kv.handle(r, first) : transit.handle(r, first);
     }
@@ -84,9 +91,5 @@ public final class VaultApi {
             }
         }
         throw new KwException(ErrorCode.METHOD_NOT_ALLOWED, "unsupported operation");
-    }
-
-    private static String clip(String s) {
-        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
     }
 }

@@ -55,7 +55,9 @@ class MariaDbPluginTest {
                     + "INSERT INTO kwt.tmp1 SELECT v FROM kwt.t1;");
 
             db.stop();  // the redo log was begun under version 1 of key 1: a restart fetches ?version=1
+            long before = versionReads(node);
             assertTrue(db.start(url, token, null), db.errorLog());
+            awaitVersionReads(node, before);
             assertEquals(MARKER + "-one\n" + MARKER + "-three", db.sql("SELECT v FROM kwt.t1 ORDER BY id"));
             assertEquals(MARKER + "-two", db.sql("SELECT v FROM kwt.t2"));
             awaitKeyVersion(db, "kwt/t1", "2");
@@ -105,6 +107,31 @@ class MariaDbPluginTest {
             }
         } finally {
             TestNode.deleteTree(tmp);
+        }
+    }
+
+    /** How many reads of key 1 with ?version=N the audit holds (they are audited as vault.kv.read_version). */
+    private static long versionReads(TestNode node) {
+        long n = 0;
+        Object after = null;
+        do {
+            Http.Res r = node.admin().get("/v1/audit?user=mariadb&limit=1000" + (after == null ? "" : "&after=" + after));
+            assertEquals(200, r.status(), r.toString());
+            n += Http.asList(r.json().get("entries")).stream().map(Http::asMap)
+                    .filter(e -> "vault.kv.read_version".equals(e.get("operation")) && "kv-secret-31".equals(e.get("key")))
+                    .count();
+            after = r.json().get("next");
+        } while (after != null && after != keyward.json.Json.NULL);
+        return n;
+    }
+
+    private static void awaitVersionReads(TestNode node, long before) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (versionReads(node) <= before) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("mariadbd did not fetch an old version of key 1 with ?version=N");
+            }
+            Thread.sleep(100);
         }
     }
 
