@@ -12,7 +12,7 @@ import javax.crypto.spec.PSource;
  *
  * <pre>
  *   AES-GCM96, ChaCha20-Poly1305:  nonce (12) | ciphertext | tag (16)    AAD = the caller's associated_data
- *   RSA:                           RSA-OAEP (SHA-256, MGF1-SHA-256, empty label)
+ *   RSA:                           RSA-OAEP (SHA-256, MGF1-SHA-256, empty label); no AAD, as Vault
  * </pre>
  *
  * Unlike {@link Envelope}, nothing names the key version inside: the {@code vN} prefix does.
