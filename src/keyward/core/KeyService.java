@@ -222,6 +222,28 @@ public final class KeyService {
         });
     }
 
+    /**
+     * Erases the material of every version below {@code minAvailable} (Vault Transit's trim), for
+     * good; needs the "destroy" right. {@code minAvailable} may not exceed min_decryption_version,
+     * so no ciphertext the key still accepts loses its version.
+     */
+    public KeyRecord eraseVersionsBelow(Principal p, String ref, int minAvailable) {
+        return access.mutate(p, ref, "destroy", k -> {
+            requireNotDestroyed(k, ref);
+            if (minAvailable < 1 || minAvailable > k.minDecryptionVersion()) {
+                throw KwException.invalid("min_available_version must be 1.." + k.minDecryptionVersion()
+                        + " (at most min_decryption_version)");
+            }
+            if (k.versions().stream().noneMatch(v -> v.version() < minAvailable && !v.destroyed())) {
+                return k;
+            }
+            KeyRecord.Builder b = k.toBuilder();
+            b.versions = k.versions().stream().map(v -> v.version() < minAvailable ? v.withoutMaterial() : v).toList();
+            b.updatedAt = access.now();
+            return b.build();
+        });
+    }
+
     public KeyRecord revoke(Principal p, String ref, String reason) {
         String target;
         switch (reason == null ? "" : reason) {

@@ -67,8 +67,18 @@ final class TransitEngine {
                         core.keys().rotate(who, name);
                         yield Answers.ok("vault.transit.rotate", name, read(who, name));
                     }
-                    case "trim" -> throw KwException.invalid("trim is not served: Keyward keeps every version"
-                            + " (set min_decryption_version to retire old ones)");
+                    case "trim" -> {
+                        Long min = f.optionalLong("min_available_version", 1, Integer.MAX_VALUE);
+                        if (min == null) {
+                            throw KwException.invalid("missing min_available_version");
+                        }
+                        KeyRecord k = transitKey(who, name);
+                        if (minEncryption(k) != 0 && min > minEncryption(k)) {
+                            throw KwException.invalid("min_available_version must not exceed min_encryption_version");
+                        }
+                        core.keys().eraseVersionsBelow(who, name, min.intValue());
+                        yield Answers.ok("vault.transit.trim", name, read(who, name));
+                    }
                     default -> throw new VaultErrors.NotFound();
                 };
             }
@@ -105,7 +115,8 @@ final class TransitEngine {
         d.put("latest_version", (long) k.primaryVersion());
         d.put("min_decryption_version", (long) k.minDecryptionVersion());
         d.put("min_encryption_version", (long) minEncryption(k));
-        d.put("min_available_version", 0L);
+        d.put("min_available_version", (long) k.versions().stream().filter(v -> !v.destroyed())
+                .mapToInt(KeyVersion::version).min().orElse(0));
         d.put("deletion_allowed", deletionAllowed(k));
         d.put("exportable", k.exportable());
         d.put("allow_plaintext_backup", false);

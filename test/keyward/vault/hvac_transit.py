@@ -112,7 +112,12 @@ check("a v2 ciphertext still decrypts", tr.decrypt_data(name=k, ciphertext=new)[
 raises("min_decryption_version refuses v1", exceptions.InvalidRequest, lambda: tr.decrypt_data(name=k, ciphertext=old))
 raises("min_encryption_version refuses key_version 2", exceptions.InvalidRequest,
        lambda: tr.encrypt_data(name=k, plaintext=b64("x"), key_version=2))
-raises("trim is refused clearly", exceptions.InvalidRequest, lambda: tr.trim_key(name=k, min_version=2))
+raises("trim above min_decryption_version is refused", exceptions.InvalidRequest, lambda: tr.trim_key(name=k, min_version=3))
+tr.trim_key(name=k, min_version=2)
+trimmed = tr.read_key(name=k)["data"]
+check("trim drops version 1", trimmed["min_available_version"] == 2 and sorted(trimmed["keys"]) == ["2", "3"])
+raises("a trimmed version cannot be asked for", exceptions.InvalidRequest,
+       lambda: tr.encrypt_data(name=k, plaintext=b64("x"), key_version=1))
 
 # datakey
 dk = tr.generate_data_key(name=k, key_type="plaintext", bits=256)["data"]
