@@ -88,29 +88,36 @@ public final class CryptoService {
     public record Sealed(int version, byte[] blob) {
     }
 
+    /** Transit's key derivation for one call: the context, and whether nonces are convergent. Null = none. */
+    public record Derivation(byte[] context, boolean convergent) {
+    }
+
     /**
      * Encrypts in Vault Transit's layout under version {@code version} (null: the primary). Any
      * version still usable for decryption may be named, as Vault's key_version allows.
      */
-    public Sealed sealVaultLayout(Principal p, String ref, byte[] plaintext, byte[] aad, Integer version) {
+    public Sealed sealVaultLayout(Principal p, String ref, byte[] plaintext, byte[] aad, Integer version,
+                                  Derivation derivation) {
         KeyRecord k = usable(p, ref, "encrypt", Operation.ENCRYPT);
-        return sealWith(k, plaintext, aad, version);
+        return sealWith(k, plaintext, aad, version, derivation);
     }
 
-    private Sealed sealWith(KeyRecord k, byte[] plaintext, byte[] aad, Integer version) {
+    private Sealed sealWith(KeyRecord k, byte[] plaintext, byte[] aad, Integer version, Derivation d) {
         KeyVersion v = version == null ? k.primary() : k.version(version)
                 .filter(x -> !x.destroyed() && x.version() >= k.minDecryptionVersion())
                 .orElseThrow(() -> KwException.invalid("key version " + version + " is not available for encryption"));
-        return new Sealed(v.version(), VaultLayout.seal(KeyAccess.algorithm(k), access.material(k, v), plaintext, aad));
+        Algorithm alg = KeyAccess.algorithm(k);
+        return new Sealed(v.version(), d == null ? VaultLayout.seal(alg, access.material(k, v), plaintext, aad)
+                : VaultLayout.sealDerived(alg, access.material(k, v), d.context(), d.convergent(), plaintext, aad));
     }
 
     /** The plaintext of Vault-layout bytes made by version {@code version}; below min_decryption_version fails. */
-    public byte[] openVaultLayout(Principal p, String ref, int version, byte[] blob, byte[] aad) {
+    public byte[] openVaultLayout(Principal p, String ref, int version, byte[] blob, byte[] aad, Derivation derivation) {
         KeyRecord k = readable(p, ref, "decrypt", Operation.DECRYPT);
-        return openWith(k, version, blob, aad);
+        return openWith(k, version, blob, aad, derivation);
     }
 
-    private byte[] openWith(KeyRecord k, int version, byte[] blob, byte[] aad) {
+    private byte[] openWith(KeyRecord k, int version, byte[] blob, byte[] aad, Derivation d) {
         if (k.version(version).isEmpty()) {
             k = access.cache.fresh(k.id()).orElse(k);
         }
@@ -119,18 +126,20 @@ public final class CryptoService {
             throw KwException.decryptionFailed();
         }
         try {
-            return VaultLayout.open(KeyAccess.algorithm(k), access.material(k, v), blob, aad);
+            Algorithm alg = KeyAccess.algorithm(k);
+            return d == null ? VaultLayout.open(alg, access.material(k, v), blob, aad)
+                    : VaultLayout.openDerived(alg, access.material(k, v), d.context(), blob, aad);
         } catch (DecryptionFailedException e) {
             throw KwException.decryptionFailed();
         }
     }
 
     /** Vault-layout bytes re-encrypted under the primary version; the plaintext never leaves. */
-    public Sealed rewrapVaultLayout(Principal p, String ref, int version, byte[] blob, byte[] aad) {
+    public Sealed rewrapVaultLayout(Principal p, String ref, int version, byte[] blob, byte[] aad, Derivation derivation) {
         KeyRecord k = usable(p, ref, "rewrap", Operation.REWRAP);
-        byte[] plain = openWith(k, version, blob, aad);
+        byte[] plain = openWith(k, version, blob, aad, derivation);
         try {
-            return sealWith(k, plain, aad, null);
+            return sealWith(k, plain, aad, null, derivation);
         } finally {
             java.util.Arrays.fill(plain, (byte) 0);
         }

@@ -27,6 +27,8 @@ import keyward.store.KeyVersion;
 final class TransitEngine {
     static final String ATTR_DELETION_ALLOWED = "vault.transit.deletion_allowed";
     static final String ATTR_MIN_ENCRYPTION = "vault.transit.min_encryption_version";
+    static final String ATTR_DERIVED = "vault.transit.derived";
+    static final String ATTR_CONVERGENT = "vault.transit.convergent";
 
     private final Core core;
     private final TransitOps ops;
@@ -120,13 +122,19 @@ final class TransitEngine {
         d.put("deletion_allowed", deletionAllowed(k));
         d.put("exportable", k.exportable());
         d.put("allow_plaintext_backup", false);
-        d.put("derived", false);
-        d.put("convergent_encryption", false);
+        d.put("derived", derived(k));
+        if (derived(k)) {
+            d.put("kdf", "hkdf_sha256");
+            d.put("convergent_encryption", convergent(k));
+            d.put("convergent_encryption_version", convergent(k) ? 3L : -1L);
+        } else {
+            d.put("convergent_encryption", false);
+        }
         d.put("imported_key", false);
         d.put("auto_rotate_period", k.autoRotatePeriod());
         d.put("supports_encryption", aead || rsa);
         d.put("supports_decryption", aead || rsa);
-        d.put("supports_derivation", false);
+        d.put("supports_derivation", aead);
         d.put("supports_signing", TransitTypes.signing(k.algorithm()));
         d.put("state", k.state());
         return d;
@@ -145,6 +153,14 @@ final class TransitEngine {
         return KvSecret.intAttr(k, ATTR_MIN_ENCRYPTION, 0);
     }
 
+    static boolean derived(KeyRecord k) {
+        return "true".equals(k.attributes().get(ATTR_DERIVED));
+    }
+
+    static boolean convergent(KeyRecord k) {
+        return "true".equals(k.attributes().get(ATTR_CONVERGENT));
+    }
+
     private static boolean deletionAllowed(KeyRecord k) {
         return "true".equals(k.attributes().get(ATTR_DELETION_ALLOWED));
     }
@@ -156,18 +172,30 @@ final class TransitEngine {
         boolean convergent = f.bool("convergent_encryption", false);
         f.bool("allow_plaintext_backup", false);
         Object period = f.raw("auto_rotate_period");
-        if (derived || convergent) {
-            throw KwException.invalid("derived and convergent keys are not served (docs/vault.md)");
-        }
-        createKey(p, name, type == null ? "aes256-gcm96" : type, exportable, period(period));
+        createKey(p, name, type == null ? "aes256-gcm96" : type, exportable, period(period), derived, convergent);
         return Answers.ok("vault.transit.create", name, read(p, name));
     }
 
     /** Creates the key unless one of that name exists (Vault answers that as a success too). */
-    void createKey(Principal p, String name, String type, boolean exportable, long period) {
+    void createKey(Principal p, String name, String type, boolean exportable, long period, boolean derived,
+                   boolean convergent) {
         String alg = TransitTypes.algorithm(type);
+        if (convergent && !derived) {
+            throw KwException.invalid("convergent encryption requires derivation to be enabled");
+        }
+        if (derived && !TransitTypes.aead(alg)) {
+            throw KwException.invalid("key derivation is served for aes128-gcm96, aes256-gcm96 and"
+                    + " chacha20-poly1305 keys only");
+        }
+        Map<String, String> attributes = new HashMap<>();
+        if (derived) {
+            attributes.put(ATTR_DERIVED, "true");
+        }
+        if (convergent) {
+            attributes.put(ATTR_CONVERGENT, "true");
+        }
         try {
-            core.keys().create(p, new KeyRequests.Create(name, alg, List.of(), Map.of(), exportable, period));
+            core.keys().create(p, new KeyRequests.Create(name, alg, List.of(), attributes, exportable, period));
         } catch (KwException e) {
             if (e.code() != ErrorCode.CONFLICT) {
                 throw e;

@@ -88,21 +88,24 @@ final class TransitOps {
         byte[] aad = base64(f, "associated_data", false);
         Long version = f.optionalLong("key_version", 0, Integer.MAX_VALUE);
         String reference = f.string("reference");
-        noDerivation(f);
+        byte[] context = context(f);
         f.string("type");
+        f.bool("convergent_encryption", false);
         f.has("partial_failure_response_code");
         Integer v = version == null || version == 0 ? null : version.intValue();
         CryptoService.Sealed s;
         try {
-            s = sealChecked(p, name, plaintext, aad, v);
+            s = sealChecked(p, name, plaintext, aad, v, context);
         } catch (KwException e) {
             if (e.code() != ErrorCode.NOT_FOUND) {
                 throw e;
             }
-            // Vault creates a missing key on encrypt (upsert), of the type asked for or aes256-gcm96
+            // Vault creates a missing key on encrypt (upsert): of the type asked for or aes256-gcm96,
+            // derived when a context is given, convergent if asked
             String type = top.has("type") ? top.string("type") : null;
-            keys.createKey(p, name, type == null ? "aes256-gcm96" : type, false, 0);
-            s = sealChecked(p, name, plaintext, aad, v);
+            boolean convergent = top.bool("convergent_encryption", false);
+            keys.createKey(p, name, type == null ? "aes256-gcm96" : type, false, 0, context != null, convergent);
+            s = sealChecked(p, name, plaintext, aad, v, context);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ciphertext", format(s.version(), s.blob()));
@@ -111,28 +114,53 @@ final class TransitOps {
         return out;
     }
 
-    private CryptoService.Sealed sealChecked(Principal p, String name, byte[] plaintext, byte[] aad, Integer v) {
+    private CryptoService.Sealed sealChecked(Principal p, String name, byte[] plaintext, byte[] aad, Integer v,
+                                             byte[] context) {
         KeyRecord k = keys.transitKey(p, name);
+        CryptoService.Derivation d = derivation(k, context);
         int minEnc = TransitEngine.minEncryption(k);
         if (v != null && v < minEnc) {
             throw KwException.invalid("requested version for encryption is less than the minimum encryption key version");
         }
-        return core.crypto().sealVaultLayout(p, name, plaintext, aad, v);
+        return core.crypto().sealVaultLayout(p, name, plaintext, aad, v, d);
+    }
+
+    /** The derivation a derived key needs (a context is required), null for others (a context is refused). */
+    private static CryptoService.Derivation derivation(KeyRecord k, byte[] context) {
+        if (TransitEngine.derived(k)) {
+            if (context == null) {
+                throw KwException.invalid("missing 'context' for key derivation; the key was created derived");
+            }
+            return new CryptoService.Derivation(context, TransitEngine.convergent(k));
+        }
+        if (context != null) {
+            throw KwException.invalid("'context' given, but key '" + k.name() + "' is not derived");
+        }
+        return null;
+    }
+
+    /** The base64 'context' (null if absent); a 'nonce' is refused (only convergence version 3 is served). */
+    private static byte[] context(Fields f) {
+        if (f.string("nonce") != null) {
+            throw KwException.invalid("'nonce' is not served: convergent keys derive their nonces");
+        }
+        return base64(f, "context", false);
     }
 
     private Map<String, Object> decrypt(Principal p, String name, Fields f) {
         String ciphertext = required(f, "ciphertext");
         byte[] aad = base64(f, "associated_data", false);
         String reference = f.string("reference");
-        noDerivation(f);
+        byte[] context = context(f);
         f.has("partial_failure_response_code");
         byte[] plain;
         if (ciphertext.startsWith("kw:v")) {
+            derivation(keys.transitKey(p, name), context);
             plain = core.crypto().decrypt(p, name, ciphertext, aad);
         } else {
             Parsed c = parse("ciphertext", ciphertext);
-            keys.transitKey(p, name);
-            plain = core.crypto().openVaultLayout(p, name, c.version, c.blob, aad);
+            CryptoService.Derivation d = derivation(keys.transitKey(p, name), context);
+            plain = core.crypto().openVaultLayout(p, name, c.version, c.blob, aad, d);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("plaintext", Base64.getEncoder().encodeToString(plain));
@@ -146,9 +174,8 @@ final class TransitOps {
         byte[] aad = base64(f, "associated_data", false);
         String reference = f.string("reference");
         f.optionalLong("key_version", 0, Integer.MAX_VALUE);
-        noDerivation(f);
-        keys.transitKey(p, name);
-        CryptoService.Sealed s = core.crypto().rewrapVaultLayout(p, name, c.version, c.blob, aad);
+        CryptoService.Derivation d = derivation(keys.transitKey(p, name), context(f));
+        CryptoService.Sealed s = core.crypto().rewrapVaultLayout(p, name, c.version, c.blob, aad, d);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ciphertext", format(s.version(), s.blob()));
         out.put("key_version", (long) s.version());
@@ -162,14 +189,14 @@ final class TransitOps {
         }
         long bits = f.longValue("bits", 256, 128, 512);
         byte[] aad = base64(f, "associated_data", false);
-        noDerivation(f);
+        byte[] context = context(f);
         if (bits != 128 && bits != 256 && bits != 512) {
             throw KwException.invalid("bits must be 128, 256 or 512");
         }
         byte[] key = core.crypto().random((int) bits / 8);
         try {
-            keys.transitKey(p, name);
-            CryptoService.Sealed s = core.crypto().sealVaultLayout(p, name, key, aad, null);
+            CryptoService.Derivation d = derivation(keys.transitKey(p, name), context);
+            CryptoService.Sealed s = core.crypto().sealVaultLayout(p, name, key, aad, null, d);
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("ciphertext", format(s.version(), s.blob()));
             out.put("key_version", (long) s.version());
@@ -415,8 +442,8 @@ final class TransitOps {
     }
 
     private static void noDerivation(Fields f) {
-        if (f.string("context") != null || f.string("nonce") != null) {
-            throw KwException.invalid("'context' and 'nonce' need a derived key; derived keys are not served");
+        if (f.string("context") != null) {
+            throw KwException.invalid("'context' is not served for signatures: signing keys are not derived");
         }
     }
 

@@ -2,9 +2,11 @@ package keyward.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -60,6 +62,24 @@ class VaultLayoutTest {
             }
             assertThrows(DecryptionFailedException.class, () -> VaultLayout.open(a, key, new byte[3], AAD));
         }
+    }
+
+    @Test
+    void derived_roundTripsPerContext_andConvergentIsDeterministicPerInput() throws Exception {
+        KeyMaterial key = TestKeys.of(Algorithm.AES_256_GCM);
+        byte[] ctx = "tenant-1".getBytes(StandardCharsets.UTF_8);
+        byte[] pt = "data".getBytes(StandardCharsets.UTF_8);
+        byte[] random = VaultLayout.sealDerived(Algorithm.AES_256_GCM, key, ctx, false, pt, AAD);
+        assertArrayEquals(pt, VaultLayout.openDerived(Algorithm.AES_256_GCM, key, ctx, random, AAD));
+        assertThrows(DecryptionFailedException.class, () -> VaultLayout.openDerived(Algorithm.AES_256_GCM, key,
+                "tenant-2".getBytes(StandardCharsets.UTF_8), random, AAD));
+        assertThrows(DecryptionFailedException.class, () -> VaultLayout.open(Algorithm.AES_256_GCM, key, random, AAD));
+        byte[] c1 = VaultLayout.sealDerived(Algorithm.AES_256_GCM, key, ctx, true, pt, AAD);
+        assertArrayEquals(c1, VaultLayout.sealDerived(Algorithm.AES_256_GCM, key, ctx, true, pt, AAD));
+        byte[] otherAad = VaultLayout.sealDerived(Algorithm.AES_256_GCM, key, ctx, true, pt, new byte[] {1});
+        assertFalse(Arrays.equals(Arrays.copyOf(c1, 12), Arrays.copyOf(otherAad, 12)), "the nonce covers the aad too");
+        assertThrows(UnsupportedByAlgorithmException.class, () -> VaultLayout.sealDerived(Algorithm.ED25519,
+                TestKeys.of(Algorithm.ED25519), ctx, false, pt, null));
     }
 
     @Test

@@ -61,8 +61,30 @@ check("supports_* flags", rsa["supports_signing"] and rsa["supports_encryption"]
       and not tr.read_key(name="k-ed25519")["data"]["supports_encryption"])
 check("list keys", "k-aes256-gcm96" in tr.list_keys()["data"]["keys"])
 raises("an unknown type is refused", exceptions.InvalidRequest, lambda: alice.adapter.post("/v1/transit/keys/bad", json={"type": "des"}))
-raises("derived keys are refused clearly", exceptions.InvalidRequest,
-       lambda: tr.create_key(name="derived", derived=True))
+
+# derived keys (a key per context) and convergent encryption
+tr.create_key(name="derived", derived=True)
+check("a derived key reads as derived", tr.read_key(name="derived")["data"]["derived"] is True)
+raises("a derived key needs a context", exceptions.InvalidRequest, lambda: tr.encrypt_data(name="derived", plaintext=b64("x")))
+dct = tr.encrypt_data(name="derived", plaintext=b64("tenant data"), context=b64("tenant-1"))["data"]["ciphertext"]
+check("decrypt with the same context", tr.decrypt_data(name="derived", ciphertext=dct, context=b64("tenant-1"))["data"]["plaintext"] == b64("tenant data"))
+raises("another context does not decrypt", exceptions.InvalidRequest,
+       lambda: tr.decrypt_data(name="derived", ciphertext=dct, context=b64("tenant-2")))
+check("two encryptions of a derived key differ", dct != tr.encrypt_data(name="derived", plaintext=b64("tenant data"), context=b64("tenant-1"))["data"]["ciphertext"])
+tr.create_key(name="conv", derived=True, convergent_encryption=True)
+c1 = tr.encrypt_data(name="conv", plaintext=b64("same"), context=b64("ctx"))["data"]["ciphertext"]
+c2 = tr.encrypt_data(name="conv", plaintext=b64("same"), context=b64("ctx"))["data"]["ciphertext"]
+c3 = tr.encrypt_data(name="conv", plaintext=b64("same"), context=b64("other"))["data"]["ciphertext"]
+check("convergent: equal plaintext and context give equal ciphertexts", c1 == c2 and c1 != c3)
+check("convergent ciphertexts decrypt", tr.decrypt_data(name="conv", ciphertext=c1, context=b64("ctx"))["data"]["plaintext"] == b64("same"))
+check("a rotated derived key rewraps", tr.rotate_key(name="conv")["data"]["latest_version"] == 2
+      and tr.rewrap_data(name="conv", ciphertext=c1, context=b64("ctx"))["data"]["ciphertext"].startswith("vault:v2:"))
+raises("convergent without derived is refused", exceptions.InvalidRequest,
+       lambda: alice.adapter.post("/v1/transit/keys/bad-conv", json={"convergent_encryption": True}))
+raises("a derived signing key is refused clearly", exceptions.InvalidRequest,
+       lambda: tr.create_key(name="derived-ed", key_type="ed25519", derived=True))
+raises("a context for a non-derived key is refused", exceptions.InvalidRequest,
+       lambda: tr.encrypt_data(name="k-aes256-gcm96", plaintext=b64("x"), context=b64("c")))
 raises("a missing key is 404", exceptions.InvalidPath, lambda: tr.read_key(name="no-such-key"))
 
 # encrypt, decrypt, associated data, every symmetric type and RSA
