@@ -7,16 +7,19 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import keyward.core.KwException;
 import keyward.core.Principal;
+import keyward.json.Fields;
 import keyward.json.Json;
 
 /** Vault's system and token paths: sys/health, sys/mounts, sys/mounts/M/tune, auth/token/lookup-self. */
 final class SysRoutes {
     private final Mounts mounts;
+    private final EnabledMounts enabled;
     private final Supplier<String> readiness;
     private final String version;
 
-    SysRoutes(Mounts mounts, Supplier<String> readiness, String version) {
+    SysRoutes(Mounts mounts, EnabledMounts enabled, Supplier<String> readiness, String version) {
         this.mounts = mounts;
+        this.enabled = enabled;
         this.readiness = readiness;
         this.version = version;
     }
@@ -42,6 +45,7 @@ final class SysRoutes {
     VaultReply listMounts() {
         Map<String, Object> all = new TreeMap<>();
         mounts.all().forEach((name, kind) -> all.put(name + "/", mountInfo(name, kind)));
+        enabled.all().forEach(name -> all.putIfAbsent(name + "/", mountInfo(name, Mounts.Kind.KV)));
         Map<String, Object> body = new LinkedHashMap<>(all);
         body.putAll(Answers.envelope(all));
         return new VaultReply(200, body, "vault.sys.mounts", null);
@@ -53,6 +57,9 @@ final class SysRoutes {
      */
     VaultReply tune(String mount) {
         Mounts.Kind kind = mounts.kind(mount);
+        if (kind == null && enabled.has(mount)) {
+            kind = Mounts.Kind.KV;
+        }
         if (kind == null) {
             throw KwException.invalid("cannot fetch sysview for path \"" + mount + "/\"");
         }
@@ -65,6 +72,24 @@ final class SysRoutes {
         Map<String, Object> body = new LinkedHashMap<>(t);
         body.putAll(Answers.envelope(t));
         return new VaultReply(200, body, "vault.sys.tune", null);
+    }
+
+    /**
+     * POST sys/mounts/PATH: admins enable a KV v2 mount ({@code {"type": "kv", "options": {"version":
+     * "2"}}} or type {@code kv-v2}); other engines and KV version 1 are refused.
+     */
+    VaultReply enable(Principal p, String mount, Object body) {
+        Fields f = Fields.of(body == null ? new LinkedHashMap<String, Object>() : body);
+        String type = f.string("type");
+        Object options = f.raw("options");
+        String version = options instanceof Map<?, ?> o && o.get("version") != null ? String.valueOf(o.get("version")) : null;
+        boolean kv2 = "kv-v2".equals(type) || "kv".equals(type) && "2".equals(version);
+        if (!kv2) {
+            throw KwException.invalid("only KV version 2 mounts can be enabled: {\"type\": \"kv\", \"options\":"
+                    + " {\"version\": \"2\"}}");
+        }
+        enabled.enable(p, mount, mounts);
+        return new VaultReply(204, null, "vault.sys.mount", null);
     }
 
     private static Map<String, Object> mountInfo(String name, Mounts.Kind kind) {

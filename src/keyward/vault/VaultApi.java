@@ -17,10 +17,12 @@ public final class VaultApi {
     private final SysRoutes sys;
     private final KvEngine kv;
     private final TransitEngine transit;
+    private final EnabledMounts enabled;
 
     public VaultApi(Core core, Mounts mounts, Supplier<String> readiness, String version) {
         this.mounts = mounts;
-        this.sys = new SysRoutes(mounts, readiness, version);
+        this.enabled = new EnabledMounts(core);
+        this.sys = new SysRoutes(mounts, enabled, readiness, version);
         this.kv = new KvEngine(core);
         this.transit = new TransitEngine(core);
     }
@@ -34,7 +36,7 @@ public final class VaultApi {
             return false;
         }
         String first = path.get(0);
-        return first.equals("sys") || first.equals("auth") || mounts.kind(first) != null;
+        return first.equals("sys") || first.equals("auth") || mounts.kind(first) != null || enabled.has(first);
     }
 
     /** Only sys/health is answered without a token. */
@@ -57,6 +59,9 @@ public final class VaultApi {
             throw new VaultErrors.NotFound();
         }
         Mounts.Kind kind = mounts.kind(first);
+        if (kind == null && enabled.has(first)) {
+            kind = Mounts.Kind.KV;
+        }
         if (kind == null) {
             throw new VaultErrors.NotFound();
         }
@@ -78,8 +83,8 @@ public final class VaultApi {
             return sys.tune(p.get(2));
         }
         if (p.size() == 3 && p.get(1).equals("mounts")) {
-            throw KwException.invalid("mounts are configured with vault_kv_mounts; enabling one over the API"
-                    + " is not served");
+            requireMethod(r, "POST", "PUT");
+            return sys.enable(r.principal(), p.get(2), r.body());
         }
         throw new VaultErrors.NotFound();
     }

@@ -84,6 +84,32 @@ class VaultApiTest {
     }
 
     @Test
+    void anAdmin_enablesAKvV2Mount_overTheApi_andOthersCannot() {
+        Http admin = node.admin();
+        assertEquals(403, alice.post("/v1/sys/mounts/alices", Map.of("type", "kv", "options", Map.of("version", "2")))
+                .status());
+        assertEquals(400, admin.post("/v1/sys/mounts/kv1", Map.of("type", "kv", "options", Map.of("version", "1")))
+                .status());
+        assertEquals(400, admin.post("/v1/sys/mounts/keys", Map.of("type", "kv-v2")).status());
+        assertEquals(400, admin.post("/v1/sys/mounts/secret", Map.of("type", "kv-v2")).status());
+        Http.Res r = admin.post("/v1/sys/mounts/apps", Map.of("type", "kv", "options", Map.of("version", "2")));
+        assertEquals(204, r.status(), r.toString());
+        assertEquals(400, admin.post("/v1/sys/mounts/apps", Map.of("type", "kv-v2")).status(), "already in use");
+        assertEquals("2", Http.asMap(alice.get("/v1/sys/mounts/apps/tune").json().get("options")).get("version"));
+        assertTrue(Http.asMap(alice.get("/v1/sys/mounts").json().get("data")).containsKey("apps/"));
+        assertEquals(200, alice.post("/v1/apps/data/x", Map.of("data", Map.of("a", "b"))).status());
+        assertEquals("b", data(alice.get("/v1/apps/data/x")).get("a"));
+    }
+
+    @Test
+    void aKeyNamedLikeAMountRecord_madeByANonAdmin_enablesNothing() {
+        assertEquals(201, alice.post("/v1/keys/import", Map.of("name", "vault-mount-squat", "algorithm", "secret",
+                "material", Http.b64("kv-v2"), "tags", List.of("vault-mount"))).status());
+        assertEquals(400, alice.get("/v1/sys/mounts/squat/tune").status());
+        assertEquals(404, alice.get("/v1/squat/data/x").status());
+    }
+
+    @Test
     void aMissingSecret_is404WithAnEmptyErrorsList() {
         Http.Res r = alice.get("/v1/secret/data/never/written");
         assertEquals(404, r.status());
@@ -113,6 +139,7 @@ class VaultApiTest {
                 new String[] {"GET", "/v1/transit/export/nonsense/t", null},
                 new String[] {"POST", "/v1/transit/datakey/other/t", "{}"},
                 new String[] {"POST", "/v1/sys/mounts/extra", "{\"type\": \"kv\"}"},
+                new String[] {"POST", "/v1/sys/mounts/extra", "[1]"},
                 new String[] {"GET", "/v1/secret/data/" + "x".repeat(200), null});
         for (String[] b : bad) {
             Http.Res r = alice.send(b[0], b[1], b[2] == null ? null : b[2].getBytes(StandardCharsets.UTF_8),
