@@ -117,21 +117,23 @@ public final class CryptoService {
         return openWith(k, version, blob, aad, derivation);
     }
 
+    /**
+     * Opens with the version the ciphertext names, then (as for signatures) with the other usable
+     * versions: replicas that rotated one key at once may renumber its versions when they converge,
+     * and a Vault-layout ciphertext names only the number.
+     */
     private byte[] openWith(KeyRecord k, int version, byte[] blob, byte[] aad, Derivation d) {
-        if (k.version(version).isEmpty()) {
-            k = access.cache.fresh(k.id()).orElse(k);
+        k = freshIfUnknown(k, version);
+        Algorithm alg = KeyAccess.algorithm(k);
+        for (KeyVersion v : candidates(k, version)) {
+            try {
+                return d == null ? VaultLayout.open(alg, access.material(k, v), blob, aad)
+                        : VaultLayout.openDerived(alg, access.material(k, v), d.context(), blob, aad);
+            } catch (DecryptionFailedException e) {
+                // the next candidate
+            }
         }
-        KeyVersion v = k.version(version).orElseThrow(KwException::decryptionFailed);
-        if (v.destroyed() || v.version() < k.minDecryptionVersion()) {
-            throw KwException.decryptionFailed();
-        }
-        try {
-            Algorithm alg = KeyAccess.algorithm(k);
-            return d == null ? VaultLayout.open(alg, access.material(k, v), blob, aad)
-                    : VaultLayout.openDerived(alg, access.material(k, v), d.context(), blob, aad);
-        } catch (DecryptionFailedException e) {
-            throw KwException.decryptionFailed();
-        }
+        throw KwException.decryptionFailed();
     }
 
     /** Vault-layout bytes re-encrypted under the primary version; the plaintext never leaves. */
