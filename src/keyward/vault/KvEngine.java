@@ -33,9 +33,11 @@ final class KvEngine {
     private static final Json.Limits SECRET_JSON = Json.Limits.forBody(65536);
 
     private final Core core;
+    private final KvConfigs configs;
 
     KvEngine(Core core) {
         this.core = core;
+        this.configs = new KvConfigs(core);
     }
 
     VaultReply handle(VaultRequest r, String mount) {
@@ -47,9 +49,8 @@ final class KvEngine {
         String m = r.method();
         if (area.equals("config") && r.path().size() == 2) {
             return switch (m) {
-                case "GET" -> Answers.ok("vault.kv.config.read", null, config());
-                case "POST", "PUT" -> throw KwException.invalid("writing a mount's config is not served; set"
-                        + " max_versions and cas_required per secret at metadata/<path>");
+                case "GET" -> Answers.ok("vault.kv.config.read", null, config(configs.of(mount)));
+                case "POST", "PUT" -> writeConfig(p, mount, r.body());
                 default -> throw notAllowed();
             };
         }
@@ -89,12 +90,25 @@ final class KvEngine {
         }
     }
 
-    private static Map<String, Object> config() {
+    private static Map<String, Object> config(KvConfigs.Config mc) {
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("cas_required", false);
+        c.put("cas_required", mc.casRequired());
         c.put("delete_version_after", "0s");
-        c.put("max_versions", 0L);
+        c.put("max_versions", (long) mc.maxVersions());
         return c;
+    }
+
+    private VaultReply writeConfig(Principal p, String mount, Object body) {
+        Fields f = Fields.of(body == null ? new LinkedHashMap<String, Object>() : body);
+        Long max = f.optionalLong("max_versions", 0, 1_000_000);
+        Boolean cas = f.has("cas_required") ? f.bool("cas_required", false) : null;
+        String after = f.string("delete_version_after");
+        f.finish();
+        if (after != null && !after.equals("0s") && !after.equals("0")) {
+            throw KwException.invalid("field 'delete_version_after' is not served; only \"0s\" is accepted");
+        }
+        configs.write(p, mount, max, cas);
+        return Answers.noContent("vault.kv.config.write", null);
     }
 
     /** The secret, or a plain 404 when it does not exist, is invisible to the caller or has no version. */
@@ -171,6 +185,9 @@ final class KvEngine {
     }
 
     private KeyRecord createOrEdit(Principal p, String mount, String path, String name, byte[] json, Long cas) {
+        if (cas == null && configs.of(mount).casRequired()) {
+            throw KwException.invalid("check-and-set parameter required for this call");
+        }
         if (cas == null || cas == 0) {
             try {
                 core.keys().get(p, name);
@@ -204,20 +221,22 @@ final class KvEngine {
     }
 
     private KeyRecord editForWrite(Principal p, String name, byte[] json, Long cas) {
+        KvConfigs.Config mc = configs.of(mount(name));
         return core.keys().editSecret(p, name, "rotate", k -> {
             requireKv(k);
             KvSecret s = new KvSecret(k);
             if (cas != null && cas != s.current()) {
                 throw KwException.invalid("check-and-set parameter did not match the current version");
             }
-            if (cas == null && s.casRequired()) {
+            if (cas == null && (s.casRequired() || mc.casRequired())) {
                 throw KwException.invalid("check-and-set parameter required for this call");
             }
             Map<String, String> a = new HashMap<>(k.attributes());
             Set<Integer> erase = new HashSet<>();
             int next = s.current() + 1;
-            if (s.maxVersions() > 0 && next - s.oldest + 1 > s.maxVersions()) {
-                int oldest = next - s.maxVersions() + 1;
+            int max = s.maxVersions() > 0 ? s.maxVersions() : mc.maxVersions();
+            if (max > 0 && next - s.oldest + 1 > max) {
+                int oldest = next - max + 1;
                 for (int n = s.oldest; n < oldest; n++) {
                     erase.add(s.base + n);
                 }
@@ -231,6 +250,11 @@ final class KvEngine {
             }
             return new KeyRequests.SecretEdit(json.clone(), erase, a);
         });
+    }
+
+    /** The mount in a secret's key name (kv-<mount>-<hex>). */
+    private static String mount(String keyName) {
+        return keyName.substring(3, keyName.lastIndexOf('-'));
     }
 
     private static void requireKv(KeyRecord k) {

@@ -110,6 +110,25 @@ class VaultApiTest {
     }
 
     @Test
+    void anAdminsMountConfig_requiresCas_andKeepsMaxVersions_forEverySecretOfTheMount() {
+        Http admin = node.admin();
+        assertEquals(204, admin.post("/v1/team/config", Map.of("cas_required", true, "max_versions", 2)).status());
+        Map<String, Object> c = Http.asMap(alice.get("/v1/team/config").json().get("data"));
+        assertEquals(true, c.get("cas_required"));
+        assertEquals(2L, c.get("max_versions"));
+        assertEquals(400, alice.post("/v1/team/data/cfg", Map.of("data", Map.of("v", "1"))).status(), "cas required");
+        for (int i = 0; i < 3; i++) {
+            Http.Res w = alice.post("/v1/team/data/cfg", Map.of("data", Map.of("v", "" + i), "options", Map.of("cas", i)));
+            assertEquals(200, w.status(), w.toString());
+        }
+        Map<String, Object> meta = Http.asMap(alice.get("/v1/team/metadata/cfg").json().get("data"));
+        assertEquals(2L, meta.get("oldest_version"));
+        assertEquals(404, alice.get("/v1/team/data/cfg?version=1").status());
+        assertEquals(403, alice.post("/v1/team/config", Map.of("max_versions", 0)).status());
+        assertEquals(204, admin.post("/v1/team/config", Map.of("cas_required", false, "max_versions", 0)).status());
+    }
+
+    @Test
     void aMissingSecret_is404WithAnEmptyErrorsList() {
         Http.Res r = alice.get("/v1/secret/data/never/written");
         assertEquals(404, r.status());

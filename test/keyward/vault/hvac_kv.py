@@ -91,6 +91,7 @@ check("list the root", kv.list_secrets(path="")["data"]["keys"] == ["app/", "top
 check("list a folder", kv.list_secrets(path="app")["data"]["keys"] == ["db", "new"])
 raises("an empty folder is 404", exceptions.InvalidPath, lambda: kv.list_secrets(path="nothing"))
 check("read_configuration", kv.read_configuration()["data"]["max_versions"] == 0)
+raises("a non-admin cannot configure the mount", exceptions.Forbidden, lambda: kv.configure(max_versions=5))
 
 # another user can neither read nor write alice's secrets
 raises("bob cannot read alice's secret", (exceptions.InvalidPath, exceptions.Forbidden),
