@@ -46,18 +46,22 @@ final class VaultFront {
                 && api.serves(Arrays.asList(path).subList(1, path.length));
     }
 
-    Result handle(HttpExchange ex, String[] path, String rid, String remote, Deadlines.Watch watch) {
+    /** The answer; an IOException is the client's connection failing while its body was read. */
+    Result handle(HttpExchange ex, String[] path, String rid, String remote, Deadlines.Watch watch) throws IOException {
         List<String> segments = List.of(Arrays.copyOfRange(path, 1, path.length));
         boolean audited = VaultApi.needsToken(segments);
         String user = "-";
         String operation = "vault";
+        byte[] body;
         try {
-            byte[] body;
-            try {
-                body = readBody(ex);
-            } finally {
-                watch.pause();
-            }
+            body = readBody(ex);
+        } catch (KwException e) {
+            VaultReply r = VaultErrors.reply(e, rid, operation);
+            return new Result(new Reply(r.status(), r.body(), null), operation, user, null, audited);
+        } finally {
+            watch.pause();  // the route's own work is never cut off
+        }
+        try {
             Map<String, List<String>> query = query(ex.getRequestURI());
             String method = ex.getRequestMethod();
             List<String> list = query.remove("list");

@@ -169,6 +169,15 @@ class VaultApiTest {
     }
 
     @Test
+    void aBodyOverTheLimit_is413_inVaultsShape() {
+        byte[] big = new byte[2 * 1024 * 1024];
+        java.util.Arrays.fill(big, (byte) ' ');
+        Http.Res r = alice.send("POST", "/v1/secret/data/big", big, "application/json");
+        assertEquals(413, r.status(), r.toString());
+        assertTrue(r.json().get("errors") instanceof List<?>);
+    }
+
+    @Test
     void aKvSecret_isAKeywardSecretKey_thatOurEncryptRefusesCleanly() {
         assertEquals(200, alice.post("/v1/secret/data/own", Map.of("data", Map.of("k", "v"))).status());
         Http.Res keys = alice.get("/v1/keys?tag=vault-kv:secret");
