@@ -101,7 +101,7 @@ run_backend() {
 # whose speed drifts within a minute (Measure)
 PAIRED=()
 
-ALL=${BENCH_SCENARIOS:-encrypt-64B,encrypt-4KiB,decrypt-64B,decrypt-4KiB,batch-encrypt-100,datakey,sign-ecdsa-p256,sign-ed25519,create-key,locate-tag}
+ALL=${BENCH_SCENARIOS:-encrypt-64B,transit-encrypt-64B,encrypt-4KiB,decrypt-64B,decrypt-4KiB,batch-encrypt-100,datakey,sign-ecdsa-p256,sign-ed25519,create-key,locate-tag}
 FEW=${BENCH_SCENARIOS:-encrypt-64B,create-key,locate-tag}
 for b in $BACKENDS; do
   case $b in

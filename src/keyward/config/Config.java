@@ -27,7 +27,7 @@ public record Config(
         String redisMasterPassword, Path redisMasterPasswordFile, String redisFindexLabel,
         Path kekFile, Path kekPassphraseFile, Path pepperFile, Path auditKeyFile, String nodeName,
         int maxBodyBytes, int workerThreads, int requestTimeoutMs, int cacheTtlMs,
-        int pendingDaysDefault, int pendingDaysMin, List<String> createUsers, int jobsIntervalMs,
+        int pendingDaysDefault, int pendingDaysMin, List<String> createUsers, List<String> vaultKvMounts, int jobsIntervalMs,
         Path tlsCertFile, Path tlsKeyFile, Path tlsP12File, Path tlsP12PasswordFile,
         Path clientsCaCertFile, String logLevel, int changelogRetentionDays, List<String> trustedProxies,
         Replication replication, List<String> warnings) {
@@ -55,6 +55,7 @@ public record Config(
     public Config {
         createUsers = List.copyOf(createUsers);
         trustedProxies = List.copyOf(trustedProxies);
+        vaultKvMounts = List.copyOf(vaultKvMounts);
         warnings = List.copyOf(warnings);
     }
 
@@ -150,6 +151,7 @@ public record Config(
             case PENDING_DAYS_DEFAULT -> pendingDaysDefault;
             case PENDING_DAYS_MIN -> pendingDaysMin;
             case CREATE_USERS -> createUsers;
+            case VAULT_KV_MOUNTS -> vaultKvMounts;
             case JOBS_INTERVAL_MS -> jobsIntervalMs;
             case TLS_CERT_FILE -> tlsCertFile;
             case TLS_KEY_FILE -> tlsKeyFile;

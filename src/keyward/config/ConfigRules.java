@@ -153,6 +153,8 @@ final class ConfigRules {
         List<String> createUsers = (List<String>) values.get(CREATE_USERS);
         @SuppressWarnings("unchecked")
         List<String> trustedProxies = (List<String>) values.get(TRUSTED_PROXIES);
+        @SuppressWarnings("unchecked")
+        List<String> vaultKvMounts = (List<String>) values.get(VAULT_KV_MOUNTS);
         return new Config(
                 integer(PORT), string(BIND), dataDir,
                 string(DATABASE_TYPE), string(DATABASE_URL), pathOr(SQLITE_PATH, dataDir, "keyward.db"),
@@ -163,7 +165,7 @@ final class ConfigRules {
                 pathOr(PEPPER_FILE, dataDir, "pepper.key"), pathOr(AUDIT_KEY_FILE, dataDir, "audit.key"),
                 string(NODE_NAME),
                 integer(MAX_BODY_BYTES), integer(WORKER_THREADS), integer(REQUEST_TIMEOUT_MS), integer(CACHE_TTL_MS),
-                integer(PENDING_DAYS_DEFAULT), integer(PENDING_DAYS_MIN), createUsers, integer(JOBS_INTERVAL_MS),
+                integer(PENDING_DAYS_DEFAULT), integer(PENDING_DAYS_MIN), createUsers, vaultKvMounts, integer(JOBS_INTERVAL_MS),
                 path(TLS_CERT_FILE), path(TLS_KEY_FILE), path(TLS_P12_FILE), path(TLS_P12_PASSWORD_FILE),
                 path(CLIENTS_CA_CERT_FILE), string(LOG_LEVEL), integer(CHANGELOG_RETENTION_DAYS),
                 trustedProxies, replication, warnings);

@@ -39,6 +39,7 @@ enum Setting {
     PENDING_DAYS_DEFAULT("pending_days_default", Type.INT, 7L, 0, 3650),
     PENDING_DAYS_MIN("pending_days_min", Type.INT, 7L, 0, 3650),
     CREATE_USERS("create_users", Type.LIST, List.of()),
+    VAULT_KV_MOUNTS("vault_kv_mounts", Type.LIST, List.of("secret")),
     JOBS_INTERVAL_MS("jobs_interval_ms", Type.INT, 1000L, 100, 3600000),
     TLS_CERT_FILE("tls_cert_file", Type.PATH, null),
     TLS_KEY_FILE("tls_key_file", Type.PATH, null),

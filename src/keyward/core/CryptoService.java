@@ -13,6 +13,7 @@ import keyward.crypto.Operation;
 import keyward.crypto.Pem;
 import keyward.crypto.Rand;
 import keyward.crypto.Signatures;
+import keyward.crypto.VaultLayout;
 import keyward.store.KeyRecord;
 import keyward.store.KeyVersion;
 import keyward.store.Permission;
@@ -79,6 +80,69 @@ public final class CryptoService {
         byte[] plain = decryptWith(k, ciphertext, aad);
         try {
             return encryptWith(k, plain, aad);
+        } finally {
+            java.util.Arrays.fill(plain, (byte) 0);
+        }
+    }
+
+    /** Bytes in Vault Transit's layout ({@link VaultLayout}) and the number of the version that made them. */
+    public record Sealed(int version, byte[] blob) {
+    }
+
+    /** Transit's key derivation for one call: the context, and whether nonces are convergent. Null = none. */
+    public record Derivation(byte[] context, boolean convergent) {
+    }
+
+    /**
+     * Encrypts in Vault Transit's layout under version {@code version} (null: the primary). Any
+     * version still usable for decryption may be named, as Vault's key_version allows.
+     */
+    public Sealed sealVaultLayout(Principal p, String ref, byte[] plaintext, byte[] aad, Integer version,
+                                  Derivation derivation) {
+        KeyRecord k = usable(p, ref, Operation.ENCRYPT);
+        return sealWith(k, plaintext, aad, version, derivation);
+    }
+
+    private Sealed sealWith(KeyRecord k, byte[] plaintext, byte[] aad, Integer version, Derivation d) {
+        KeyVersion v = version == null ? k.primary() : k.version(version)
+                .filter(x -> !x.destroyed() && x.version() >= k.minDecryptionVersion())
+                .orElseThrow(() -> KwException.invalid("key version " + version + " is not available for encryption"));
+        Algorithm alg = KeyAccess.algorithm(k);
+        return new Sealed(v.version(), d == null ? VaultLayout.seal(alg, access.material(k, v), plaintext, aad)
+                : VaultLayout.sealDerived(alg, access.material(k, v), d.context(), d.convergent(), plaintext, aad));
+    }
+
+    /** The plaintext of Vault-layout bytes made by version {@code version}; below min_decryption_version fails. */
+    public byte[] openVaultLayout(Principal p, String ref, int version, byte[] blob, byte[] aad, Derivation derivation) {
+        KeyRecord k = readable(p, ref, Operation.DECRYPT);
+        return openWith(k, version, blob, aad, derivation);
+    }
+
+    /**
+     * Opens with the version the ciphertext names, then (as for signatures) with the other usable
+     * versions: replicas that rotated one key at once may renumber its versions when they converge,
+     * and a Vault-layout ciphertext names only the number.
+     */
+    private byte[] openWith(KeyRecord k, int version, byte[] blob, byte[] aad, Derivation d) {
+        k = freshIfUnknown(k, version);
+        Algorithm alg = KeyAccess.algorithm(k);
+        for (KeyVersion v : candidates(k, version)) {
+            try {
+                return d == null ? VaultLayout.open(alg, access.material(k, v), blob, aad)
+                        : VaultLayout.openDerived(alg, access.material(k, v), d.context(), blob, aad);
+            } catch (DecryptionFailedException e) {
+                // the next candidate
+            }
+        }
+        throw KwException.decryptionFailed();
+    }
+
+    /** Vault-layout bytes re-encrypted under the primary version; the plaintext never leaves. */
+    public Sealed rewrapVaultLayout(Principal p, String ref, int version, byte[] blob, byte[] aad, Derivation derivation) {
+        KeyRecord k = usable(p, ref, Operation.REWRAP);
+        byte[] plain = openWith(k, version, blob, aad, derivation);
+        try {
+            return sealWith(k, plain, aad, null, derivation);
         } finally {
             java.util.Arrays.fill(plain, (byte) 0);
         }

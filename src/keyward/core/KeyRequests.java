@@ -24,4 +24,12 @@ public final class KeyRequests {
     public record Locate(List<String> tags, String name, String algorithm, String state, String owner,
                          int limit, String after) {
     }
+
+    /**
+     * A change to a {@code secret} key computed from its fresh record (see
+     * {@link KeyService#editSecret}): optional new material (appended as a new primary version),
+     * version numbers whose material is to be erased, and the complete new attributes (null keeps them).
+     */
+    public record SecretEdit(byte[] newMaterial, java.util.Set<Integer> eraseVersions, Map<String, String> attributes) {
+    }
 }

@@ -194,6 +194,82 @@ public final class KeyService {
         return b.build();
     }
 
+    /**
+     * Edits a {@code secret} key (the store of a Vault KV v2 secret) in one compare-and-set write:
+     * {@code edit} sees the fresh record on each attempt and may throw to refuse (a failed
+     * check-and-set). New material needs the "rotate" right, erasing versions "destroy", the rest
+     * "update". Keys of other algorithms are refused (invalid_state); an unchanged edit writes nothing.
+     */
+    public KeyRecord editSecret(Principal p, String ref, Permission operation,
+                                java.util.function.Function<KeyRecord, KeyRequests.SecretEdit> edit) {
+        return access.mutate(p, ref, operation, k -> {
+            if (KeyAccess.algorithm(k) != Algorithm.SECRET) {
+                throw KwException.invalidState("key '" + ref + "' (" + k.algorithm() + ") is not a secret");
+            }
+            KeyStates.requireActive(k.state(), ref);
+            KeyRequests.SecretEdit e = edit.apply(k);
+            KeyRecord.Builder b = k.toBuilder();
+            boolean changed = false;
+            if (e.attributes() != null && !e.attributes().equals(k.attributes())) {
+                Names.checkAttributes(e.attributes());
+                if (e.attributes().containsValue("")) {
+                    throw KwException.invalid("attribute values must not be empty");
+                }
+                b.attributes = e.attributes();
+                changed = true;
+            }
+            if (e.eraseVersions() != null && !e.eraseVersions().isEmpty()) {
+                b.versions = b.versions.stream()
+                        .map(v -> e.eraseVersions().contains(v.version()) ? v.withoutMaterial() : v).toList();
+                changed = true;
+            }
+            if (e.newMaterial() != null) {
+                KeyMaterial m = Keys.importMaterial(Algorithm.SECRET, e.newMaterial());
+                Instant now = access.now();
+                int version = k.versions().stream().mapToInt(KeyVersion::version).max().orElse(0) + 1;
+                int kid = Rand.kid();
+                while (k.versionByKid(kid).isPresent()) {
+                    kid = Rand.kid();
+                }
+                List<KeyVersion> versions = new ArrayList<>(b.versions);
+                versions.add(new KeyVersion(version, kid, access.kek.get().primary().id(),
+                        access.wrap(k.id(), kid, m.secret()), null, now));
+                m.close();
+                b.versions = versions;
+                b.primaryVersion = version;
+                b.rotatedAt = now;
+                changed = true;
+            }
+            if (!changed) {
+                return k;
+            }
+            b.updatedAt = access.now();
+            return b.build();
+        });
+    }
+
+    /**
+     * Erases the material of every version below {@code minAvailable} (Vault Transit's trim), for
+     * good; needs the "destroy" right. {@code minAvailable} may not exceed min_decryption_version,
+     * so no ciphertext the key still accepts loses its version.
+     */
+    public KeyRecord eraseVersionsBelow(Principal p, String ref, int minAvailable) {
+        return access.mutate(p, ref, Permission.DESTROY, k -> {
+            requireNotDestroyed(k, ref);
+            if (minAvailable < 1 || minAvailable > k.minDecryptionVersion()) {
+                throw KwException.invalid("min_available_version must be 1.." + k.minDecryptionVersion()
+                        + " (at most min_decryption_version)");
+            }
+            if (k.versions().stream().noneMatch(v -> v.version() < minAvailable && !v.destroyed())) {
+                return k;
+            }
+            KeyRecord.Builder b = k.toBuilder();
+            b.versions = k.versions().stream().map(v -> v.version() < minAvailable ? v.withoutMaterial() : v).toList();
+            b.updatedAt = access.now();
+            return b.build();
+        });
+    }
+
     public KeyRecord revoke(Principal p, String ref, String reason) {
         KeyState target;
         switch (reason == null ? "" : reason) {

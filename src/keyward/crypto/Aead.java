@@ -42,6 +42,16 @@ final class Aead {
      * bytes of nonce at {@code nonce[nonceOffset..]}. The caller adds AAD and calls doFinal.
      */
     static Cipher init(Algorithm alg, int mode, byte[] key, byte[] nonce, int nonceOffset) throws GeneralSecurityException {
+        return init(alg, mode, key, nonce, nonceOffset, false);
+    }
+
+    /**
+     * As {@link #init(Algorithm, int, byte[], byte[], int)}; {@code fresh} takes a new cipher instead
+     * of this thread's, for deterministic (convergent) nonces: the JDK's GCM refuses to encrypt
+     * twice with one key and nonce on one instance, which equal convergent inputs legitimately do.
+     */
+    static Cipher init(Algorithm alg, int mode, byte[] key, byte[] nonce, int nonceOffset, boolean fresh)
+            throws GeneralSecurityException {
         if (alg.family != Algorithm.Family.AEAD || key.length != alg.size) {
             throw new IllegalArgumentException("not a " + alg.id() + " key");
         }
@@ -49,11 +59,11 @@ final class Aead {
         SecretKeySpec spec;
         AlgorithmParameterSpec params;
         if (alg == Algorithm.CHACHA20_POLY1305) {
-            cipher = mode == Cipher.ENCRYPT_MODE ? CHACHA.get() : newCipher("ChaCha20-Poly1305");
+            cipher = mode == Cipher.ENCRYPT_MODE && !fresh ? CHACHA.get() : newCipher("ChaCha20-Poly1305");
             spec = new SecretKeySpec(key, "ChaCha20");
             params = new IvParameterSpec(nonce, nonceOffset, NONCE_LENGTH);
         } else {
-            cipher = GCM.get();
+            cipher = fresh ? newCipher("AES/GCM/NoPadding") : GCM.get();
             spec = new SecretKeySpec(key, "AES");
             params = new GCMParameterSpec(TAG_LENGTH * 8, nonce, nonceOffset, NONCE_LENGTH);
         }

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsExchange;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import keyward.core.ErrorCode;
 import keyward.core.KwException;
@@ -55,11 +56,11 @@ final class Authenticator {
         if (header == null && cert == null) {
             throw blocked > 0 ? blocked(ex, blocked) : unauthenticated();
         }
-        if (blocked > 0 && header != null) {
-            return whileBlocked(ex, address, header, blocked);
+        if (header != null) {
+            return byToken(ex, address, blocked, () -> bearerToken(header));
         }
         try {
-            return header != null ? users.authenticate(bearerToken(header)) : users.principalOf(commonName(cert));
+            return users.principalOf(commonName(cert));
         } catch (KwException e) {
             if (e.code() == ErrorCode.UNAUTHENTICATED) {
                 backoff.failure(address);
@@ -68,11 +69,39 @@ final class Authenticator {
         }
     }
 
-    /** A bearer token from a blocked address: served if valid and known cheaply, else 429. */
-    private Principal whileBlocked(HttpExchange ex, String address, String header, long blocked) {
+    /**
+     * As {@link #authenticate}, for the Vault-compatible routes: an {@code X-Vault-Token} header
+     * holds a Keyward token; without one, the usual bearer token or client certificate.
+     */
+    Principal authenticateVault(HttpExchange ex, String remote) {
+        String vaultToken = ex.getRequestHeaders().getFirst("X-Vault-Token");
+        if (vaultToken == null) {
+            return authenticate(ex, remote);
+        }
+        String address = remote == null ? "unknown" : remote;
+        return byToken(ex, address, backoff.blockedMillis(address), vaultToken::trim);
+    }
+
+    /** A token ({@code token} may throw unauthenticated for a malformed header), under the backoff. */
+    private Principal byToken(HttpExchange ex, String address, long blocked, Supplier<String> token) {
+        if (blocked > 0) {
+            return whileBlocked(ex, address, token, blocked);
+        }
+        try {
+            return users.authenticate(token.get());
+        } catch (KwException e) {
+            if (e.code() == ErrorCode.UNAUTHENTICATED) {
+                backoff.failure(address);
+            }
+            throw e;
+        }
+    }
+
+    /** A token from a blocked address: served if valid and known cheaply, else 429. */
+    private Principal whileBlocked(HttpExchange ex, String address, Supplier<String> header, long blocked) {
         String token;
         try {
-            token = bearerToken(header);
+            token = header.get();
         } catch (KwException e) {
             throw blocked(ex, blocked);
         }

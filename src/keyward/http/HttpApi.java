@@ -49,6 +49,7 @@ public final class HttpApi implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Json.Limits jsonLimits;
     private volatile boolean draining;
+    private volatile VaultFront vault;
     private HttpServer server;
     private ThreadPoolExecutor workers;
     private Deadlines deadlines;
@@ -70,6 +71,11 @@ public final class HttpApi implements AutoCloseable {
     /** Adds routes owned by other packages (audit, replication). */
     public void addRoutes(List<Route> routes) {
         router.addAll(routes);
+    }
+
+    /** Serves the Vault-compatible API (docs/vault.md) beside the own routes; call before {@link #start}. */
+    public void setVault(keyward.vault.VaultApi api) {
+        this.vault = new VaultFront(api, authenticator, options.maxBodyBytes(), jsonLimits);
     }
 
     /** Listens; on failure nothing is left bound or running. */
@@ -159,7 +165,15 @@ public final class HttpApi implements AutoCloseable {
             String[] path = splitPath(ex.getRequestURI().getRawPath());
             Router.Match m = path == null ? null : router.find(method, path, null);
             Reply reply = null;
-            if (m == null) {
+            VaultFront v = vault;
+            if (m == null && v != null && v.wants(path)) {
+                VaultFront.Result r = v.handle(ex, path, rid, remote, watch);
+                reply = r.reply();
+                operation = r.operation();
+                user = r.user();
+                keyRef = r.keyRef();
+                audited = r.audited();
+            } else if (m == null) {
                 TreeSet<String> allowed = new TreeSet<>();
                 if (path != null) {
                     router.find(method, path, allowed);
@@ -201,7 +215,8 @@ public final class HttpApi implements AutoCloseable {
             }
             status = reply.status();
             if (audited) {
-                String outcome = status < 400 ? "ok" : errorCodeOf(reply);
+                String outcome = status < 400 ? "ok" : reply.body() instanceof java.util.Map<?, ?> b
+                        && b.containsKey("errors") ? "vault_" + status : errorCodeOf(reply);
                 audit.record(user, operation, keyRef, outcome, remote);
             }
             watch.arm();

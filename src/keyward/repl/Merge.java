@@ -50,7 +50,9 @@ final class Merge {
         versions.putAll(before.versions());
         for (KeyVersion v : after.versions()) {
             KeyVersion was = b.versionByKid(v.kid()).orElse(null);
-            if (was == null || !sameMaterial(was, v)) {
+            // erasing one version's material keeps its stamp: erasure wins in any merge anyway, and a
+            // new stamp would move the version to the end of the (stamp, number, kid) renumbering
+            if (was == null || !sameMaterial(was, v) && !(v.destroyed() && !was.destroyed())) {
                 versions.put(v.kid(), cid);
             }
         }

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import keyward.config.Config;
+import keyward.config.ConfigException;
 import keyward.audit.AuditLog;
 import keyward.core.Core;
 import keyward.core.KekHolder;
@@ -18,6 +19,8 @@ import keyward.log.Log;
 import keyward.repl.Replicator;
 import keyward.store.Store;
 import keyward.time.Clock;
+import keyward.vault.Mounts;
+import keyward.vault.VaultApi;
 
 /**
  * One running Keyward server: store, secrets, core, jobs and the HTTP front end, wired by hand.
@@ -84,6 +87,8 @@ public final class Node implements AutoCloseable {
                     audit::dropped);
             HttpApi api = new HttpApi(options, core, audit, metrics, () -> store.ping() ? null : "database");
             api.addRoutes(AuditRoutes.routes(store));
+            api.setVault(new VaultApi(core, vaultMounts(config), () -> store.ping() ? null : "database",
+                    Version.version()));
             if (config.replication() != null) {
                 replicator = Replicator.start(config.replication(), store, secrets.kek(), clock,
                         replication != null ? replication : Replicator.Options.of(config), audit, core.keys()::forgetCached);
@@ -100,6 +105,14 @@ public final class Node implements AutoCloseable {
         } catch (Throwable e) {
             undo(started, e);
             throw e;
+        }
+    }
+
+    private static Mounts vaultMounts(Config config) {
+        try {
+            return Mounts.of(config.vaultKvMounts());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("config: 'vault_kv_mounts': " + e.getMessage());
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.StringJoiner;
  * {@link Fill} made: 100,000 keys, ten to each tag {@code grp-N}.
  */
 final class Scenarios {
-    static final List<String> ALL = List.of("encrypt-64B", "encrypt-4KiB", "decrypt-64B", "decrypt-4KiB",
+    static final List<String> ALL = List.of("encrypt-64B", "transit-encrypt-64B", "encrypt-4KiB", "decrypt-64B", "decrypt-4KiB",
             "batch-encrypt-100", "datakey", "sign-ecdsa-p256", "sign-ed25519", "create-key", "locate-tag");
 
     private static final String AES = "bench-aes";
@@ -77,6 +77,9 @@ final class Scenarios {
     Scenario build(String name) {
         return switch (name) {
             case "encrypt-64B" -> one(name, post(AES, "encrypt", "{\"plaintext\":\"" + b64(64) + "\"}"));
+            // the same key through the Vault-compatible Transit route (docs/vault.md): vault:v1: layout
+            case "transit-encrypt-64B" -> one(name, Http.request("POST", "/v1/transit/encrypt/" + AES, port, token,
+                    "{\"plaintext\":\"" + b64(64) + "\"}", true));
             case "encrypt-4KiB" -> one(name, post(AES, "encrypt", "{\"plaintext\":\"" + b64(4096) + "\"}"));
             case "decrypt-64B" -> one(name, post(AES, "decrypt", "{\"ciphertext\":\"" + ciphertext64 + "\"}"));
             case "decrypt-4KiB" -> one(name, post(AES, "decrypt", "{\"ciphertext\":\"" + ciphertext4k + "\"}"));
