@@ -84,6 +84,14 @@ public final class KeyService {
         return k;
     }
 
+    /**
+     * The id of the key named by {@code ref} (id in any case, or name), without any rights check:
+     * for the audit, which records keys by id. Empty if there is no such key.
+     */
+    public java.util.Optional<String> idOf(String ref) {
+        return access.cache.find(ref).map(KeyRecord::id);
+    }
+
     public KeyRecord get(Principal p, String ref) {
         return access.resolve(p, ref, Permission.GET);
     }
