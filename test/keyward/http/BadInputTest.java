@@ -133,6 +133,21 @@ class BadInputTest {
     }
 
     @Test
+    void attributeValuesWithControlCharacters_are400_namingTheAttribute() {
+        for (String value : List.of("a\u0000b", "\u001b[31mred", "line\nbreak", "\u007f", "\u009b")) {
+            Http.Res create = http.post("/v1/keys", Map.of("algorithm", "aes-256-gcm", "attributes", Map.of("team", value)));
+            expect(400, "invalid_request", create);
+            assertTrue(create.text().contains("'team'"), create.toString());
+            Http.Res patch = http.send("PATCH", "/v1/keys/target",
+                    keyward.json.Json.writeBytes(Map.of("attributes", Map.of("owner-team", value))), "application/json");
+            expect(400, "invalid_request", patch);
+            assertTrue(patch.text().contains("'owner-team'"), patch.toString());
+        }
+        assertEquals(201, http.post("/v1/keys", Map.of("algorithm", "aes-256-gcm",
+                "attributes", Map.of("team", "caf\u00e9 \u2603 tab-free"))).status(), "printable Unicode is fine");
+    }
+
+    @Test
     void batchOfMoreThan1000Items_isRefused() {
         List<Object> items = new java.util.ArrayList<>();
         for (int i = 0; i < 1001; i++) {
