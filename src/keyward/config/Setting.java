@@ -39,6 +39,7 @@ enum Setting {
     PENDING_DAYS_DEFAULT("pending_days_default", Type.INT, 7L, 0, 3650),
     PENDING_DAYS_MIN("pending_days_min", Type.INT, 7L, 0, 3650),
     CREATE_USERS("create_users", Type.LIST, List.of()),
+    ADMIN_CAN_GRANT("admin_can_grant", Type.BOOL, Boolean.FALSE),
     JOBS_INTERVAL_MS("jobs_interval_ms", Type.INT, 1000L, 100, 3600000),
     TLS_CERT_FILE("tls_cert_file", Type.PATH, null),
     TLS_KEY_FILE("tls_key_file", Type.PATH, null),
@@ -49,7 +50,7 @@ enum Setting {
     CHANGELOG_RETENTION_DAYS("changelog_retention_days", Type.INT, 7L, 1, 3650);
 
     /** How a value is written and checked. */
-    enum Type { INT, STRING, PATH, CHOICE, SECRET, LIST }
+    enum Type { INT, STRING, PATH, CHOICE, SECRET, LIST, BOOL }
 
     private static final Map<String, Setting> BY_KEY = new HashMap<>();
     private static final Map<String, Setting> BY_FLAG = new HashMap<>();

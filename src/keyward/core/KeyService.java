@@ -279,13 +279,16 @@ public final class KeyService {
     public Map<String, Set<Permission>> grants(Principal p, String ref) {
         KeyRecord k = access.cache.fresh(access.resolve(p, ref, Permission.GET).id())
                 .orElseThrow(() -> KwException.notFound("key '" + ref + "'"));
-        Policy.checkManageGrants(p, k, ref);
+        if (!p.admin()) { // admins may read every key's grants, whether or not they may change them
+            Policy.checkManageGrants(p, k, ref, settings.adminCanGrant());
+        }
         return k.grants();
     }
 
     public KeyRecord putGrant(Principal p, String ref, String user, List<String> operations) {
         // rights first, so that the answer never tells a stranger which user names exist
-        Policy.checkManageGrants(p, access.cache.find(ref).orElseThrow(() -> KwException.notFound("key '" + ref + "'")), ref);
+        Policy.checkManageGrants(p, access.cache.find(ref).orElseThrow(() -> KwException.notFound("key '" + ref + "'")), ref,
+                settings.adminCanGrant());
         if (!Grants.EVERYONE.equals(user)) {
             Names.checkUserName("user", user);
             if (access.store.findUser(user).isEmpty()) {
@@ -303,7 +306,7 @@ public final class KeyService {
     }
 
     private KeyRecord changeGrants(Principal p, String ref, String user, Set<Permission> ops) {
-        return access.mutate(p, ref, k -> Policy.checkManageGrants(p, k, ref), k -> {
+        return access.mutate(p, ref, k -> Policy.checkManageGrants(p, k, ref, settings.adminCanGrant()), k -> {
             Map<String, Set<Permission>> g = new HashMap<>(k.grants());
             if (ops == null) {
                 if (g.remove(user) == null) {
