@@ -8,11 +8,12 @@ import java.util.TreeMap;
 /**
  * The audit outcome of one batch request: "ok" when every item succeeded, the error code when
  * every item failed the same way, and otherwise the count per outcome with the failed items
- * named by index, e.g. {@code "ok=3 forbidden=2[1,4] invalid_request=1[5]"}. Kept within the
- * audit's field length: indexes that do not fit end in "...", the counts are always there.
+ * named by index, e.g. {@code "ok=3 forbidden=2[1,4] invalid_request=1[5]"}. The counts are
+ * always there; indexes that would take the text past {@link #MAX_LENGTH} end in "...".
+ * Not thread-safe: one per request.
  */
 final class BatchOutcome {
-    /** The audit stores at most 255 characters per field; leave room for the counts. */
+    /** Within the 255 characters the audit stores per field. */
     static final int MAX_LENGTH = 240;
 
     private final Map<String, List<Integer>> items = new TreeMap<>();
@@ -28,18 +29,14 @@ final class BatchOutcome {
         if (items.size() == 1) {
             return items.keySet().iterator().next();
         }
-        StringBuilder counts = new StringBuilder();
         List<Integer> ok = items.get("ok");
-        if (ok != null) {
-            counts.append("ok=").append(ok.size());
-        }
-        int budget = MAX_LENGTH;
+        // room for the indexes: what the counts, brackets and "..." markers leave
+        int room = MAX_LENGTH - (ok == null ? 0 : ("ok=" + ok.size()).length());
         for (Map.Entry<String, List<Integer>> e : items.entrySet()) {
             if (!"ok".equals(e.getKey())) {
-                counts.append(counts.length() == 0 ? "" : " ").append(e.getKey()).append('=').append(e.getValue().size());
+                room -= (" " + e.getKey() + "=" + e.getValue().size() + "[...]").length();
             }
         }
-        budget -= counts.length();
         StringBuilder out = new StringBuilder();
         if (ok != null) {
             out.append("ok=").append(ok.size());
@@ -49,17 +46,16 @@ final class BatchOutcome {
                 continue;
             }
             out.append(out.length() == 0 ? "" : " ").append(e.getKey()).append('=').append(e.getValue().size()).append('[');
-            budget -= 2;
             List<Integer> indexes = e.getValue();
             for (int i = 0; i < indexes.size(); i++) {
                 String next = (i == 0 ? "" : ",") + indexes.get(i);
-                if (next.length() > budget - 3) {
+                if (next.length() > room) {
                     out.append("...");
-                    budget = 0;
+                    room = 0;
                     break;
                 }
                 out.append(next);
-                budget -= next.length();
+                room -= next.length();
             }
             out.append(']');
         }
