@@ -77,9 +77,11 @@ public final class CryptoService {
     /**
      * Whether the {@code kw:vN:} prefix may name the version whose kid the ciphertext carries: N
      * is the number that version has now, or a lower one. Lower, because replication renumbers
-     * versions when two nodes rotate at once, and a merge only ever moves a version up (every
-     * version its node had before it sorts before it). A higher N is a number the version never
-     * had: a forged prefix, e.g. an old version's ciphertext passed off as the current one.
+     * versions when two nodes rotate at once, and that only moves a version up (repl.Merge sorts
+     * by stamp, and every version its node had before it has an older one). A higher N is a
+     * number the version never had: a forged prefix, e.g. an old version's ciphertext passed off
+     * as the current one. Caveat: Merge stamps a version anew when its material is re-wrapped, so
+     * a KEK rotation racing a key rotation on a partitioned replica can move a version down.
      */
     static boolean prefixFits(int prefixVersion, KeyVersion v) {
         return prefixVersion <= v.version();
