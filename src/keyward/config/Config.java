@@ -27,7 +27,7 @@ public record Config(
         String redisMasterPassword, Path redisMasterPasswordFile, String redisFindexLabel,
         Path kekFile, Path kekPassphraseFile, Path pepperFile, Path auditKeyFile, String nodeName,
         int maxBodyBytes, int workerThreads, int requestTimeoutMs, int cacheTtlMs,
-        int pendingDaysDefault, int pendingDaysMin, List<String> createUsers, List<String> vaultKvMounts, int jobsIntervalMs,
+        int pendingDaysDefault, int pendingDaysMin, List<String> createUsers, List<String> vaultKvMounts, boolean adminCanGrant, int jobsIntervalMs,
         Path tlsCertFile, Path tlsKeyFile, Path tlsP12File, Path tlsP12PasswordFile,
         Path clientsCaCertFile, String logLevel, int changelogRetentionDays, List<String> trustedProxies,
         Replication replication, List<String> warnings) {
@@ -152,6 +152,7 @@ public record Config(
             case PENDING_DAYS_MIN -> pendingDaysMin;
             case CREATE_USERS -> createUsers;
             case VAULT_KV_MOUNTS -> vaultKvMounts;
+            case ADMIN_CAN_GRANT -> adminCanGrant;
             case JOBS_INTERVAL_MS -> jobsIntervalMs;
             case TLS_CERT_FILE -> tlsCertFile;
             case TLS_KEY_FILE -> tlsKeyFile;

@@ -165,7 +165,7 @@ final class ConfigRules {
                 pathOr(PEPPER_FILE, dataDir, "pepper.key"), pathOr(AUDIT_KEY_FILE, dataDir, "audit.key"),
                 string(NODE_NAME),
                 integer(MAX_BODY_BYTES), integer(WORKER_THREADS), integer(REQUEST_TIMEOUT_MS), integer(CACHE_TTL_MS),
-                integer(PENDING_DAYS_DEFAULT), integer(PENDING_DAYS_MIN), createUsers, vaultKvMounts, integer(JOBS_INTERVAL_MS),
+                integer(PENDING_DAYS_DEFAULT), integer(PENDING_DAYS_MIN), createUsers, vaultKvMounts, (Boolean) values.get(ADMIN_CAN_GRANT), integer(JOBS_INTERVAL_MS),
                 path(TLS_CERT_FILE), path(TLS_KEY_FILE), path(TLS_P12_FILE), path(TLS_P12_PASSWORD_FILE),
                 path(CLIENTS_CA_CERT_FILE), string(LOG_LEVEL), integer(CHANGELOG_RETENTION_DAYS),
                 trustedProxies, replication, warnings);

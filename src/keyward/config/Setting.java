@@ -40,6 +40,7 @@ enum Setting {
     PENDING_DAYS_MIN("pending_days_min", Type.INT, 7L, 0, 3650),
     CREATE_USERS("create_users", Type.LIST, List.of()),
     VAULT_KV_MOUNTS("vault_kv_mounts", Type.LIST, List.of("secret")),
+    ADMIN_CAN_GRANT("admin_can_grant", Type.BOOL, Boolean.FALSE),
     JOBS_INTERVAL_MS("jobs_interval_ms", Type.INT, 1000L, 100, 3600000),
     TLS_CERT_FILE("tls_cert_file", Type.PATH, null),
     TLS_KEY_FILE("tls_key_file", Type.PATH, null),
@@ -51,7 +52,7 @@ enum Setting {
     TRUSTED_PROXIES("trusted_proxies", Type.LIST, List.of());
 
     /** How a value is written and checked. */
-    enum Type { INT, STRING, PATH, CHOICE, SECRET, LIST }
+    enum Type { INT, STRING, PATH, CHOICE, SECRET, LIST, BOOL }
 
     private static final Map<String, Setting> BY_KEY = new HashMap<>();
     private static final Map<String, Setting> BY_FLAG = new HashMap<>();

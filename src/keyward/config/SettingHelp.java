@@ -38,6 +38,7 @@ final class SettingHelp {
         TEXT.put(Setting.PENDING_DAYS_MIN, "smallest pending_days a caller may ask for");
         TEXT.put(Setting.CREATE_USERS, "who may create keys; empty = any authenticated user");
         TEXT.put(Setting.VAULT_KV_MOUNTS, "Vault KV v2 mounts served under /v1/ (docs/vault.md)");
+        TEXT.put(Setting.ADMIN_CAN_GRANT, "admins may change grants on any user's key (off: only its owner)");
         TEXT.put(Setting.JOBS_INTERVAL_MS, "how often periodic jobs (rotation, destruction) run");
         TEXT.put(Setting.TLS_CERT_FILE, "PEM certificate chain: serve HTTPS");
         TEXT.put(Setting.TLS_KEY_FILE, "PEM private key of that certificate");

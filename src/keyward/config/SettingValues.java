@@ -18,13 +18,15 @@ final class SettingValues {
     private SettingValues() {
     }
 
-    /** The value as Long, String, Path or List&lt;String&gt;; null for an optional one left empty. */
+    /** The value as Long, Boolean, String, Path or List&lt;String&gt;; null for an optional one left empty. */
     static Object convert(Setting s, ConfigLoader.Given g) {
         switch (s.type) {
             case INT:
                 return integer(s, g);
             case LIST:
                 return list(s, g);
+            case BOOL:
+                return bool(s, g);
             default:
                 break;
         }
@@ -75,6 +77,17 @@ final class SettingValues {
             throw fail(s, g, "must be " + s.min + ".." + s.max + " (got " + n + ")");
         }
         return n;
+    }
+
+    /** A TOML boolean, or "true"/"false" as text (flags, environment). */
+    private static Boolean bool(Setting s, ConfigLoader.Given g) {
+        if (g.value() instanceof Boolean b) {
+            return b;
+        }
+        if (g.text() && ("true".equals(g.value()) || "false".equals(g.value()))) {
+            return Boolean.valueOf((String) g.value());
+        }
+        throw fail(s, g, "must be true or false");
     }
 
     private static List<String> list(Setting s, ConfigLoader.Given g) {

@@ -60,19 +60,32 @@ public final class CryptoService {
         Ciphertexts.Parsed parsed = Ciphertexts.parse("ciphertext", ciphertext);
         try {
             int kid = Envelope.kidOf(parsed.blob());
-            if (k.versionByKid(kid).isEmpty()) {
-                // made by a version another instance added after our cached copy was read: look again
+            if (k.versionByKid(kid).isEmpty() || parsed.version() > k.versionByKid(kid).get().version()) {
+                // made by a version another instance added, or renumbered, after our cached copy was read: look again
                 k = access.cache.fresh(k.id()).orElse(k);
                 KeyStates.requireReadable(k.state(), k.name() != null ? k.name() : k.id());
             }
             KeyVersion v = k.versionByKid(kid).orElseThrow(KwException::decryptionFailed);
-            if (v.version() < k.minDecryptionVersion() || v.destroyed()) {
+            if (v.version() < k.minDecryptionVersion() || v.destroyed() || !prefixFits(parsed.version(), v)) {
                 throw KwException.decryptionFailed();
             }
             return Envelope.decrypt(KeyAccess.algorithm(k), access.material(k, v), parsed.blob(), aad);
         } catch (DecryptionFailedException e) {
             throw KwException.decryptionFailed();
         }
+    }
+
+    /**
+     * Whether the {@code kw:vN:} prefix may name the version whose kid the ciphertext carries: N
+     * is the number that version has now, or a lower one. Lower, because replication renumbers
+     * versions when two nodes rotate at once, and that only moves a version up (repl.Merge sorts
+     * by stamp, and every version its node had before it has an older one). A higher N is a
+     * number the version never had: a forged prefix, e.g. an old version's ciphertext passed off
+     * as the current one. Caveat: Merge stamps a version anew when its material is re-wrapped, so
+     * a KEK rotation racing a key rotation on a partitioned replica can move a version down.
+     */
+    static boolean prefixFits(int prefixVersion, KeyVersion v) {
+        return prefixVersion <= v.version();
     }
 
     public Output rewrap(Principal p, String ref, String ciphertext, byte[] aad) {

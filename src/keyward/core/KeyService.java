@@ -84,6 +84,14 @@ public final class KeyService {
         return k;
     }
 
+    /**
+     * The id of the key named by {@code ref} (id in any case, or name), without any rights check:
+     * for the audit, which records keys by id. Empty if there is no such key.
+     */
+    public java.util.Optional<String> idOf(String ref) {
+        return access.cache.find(ref).map(KeyRecord::id);
+    }
+
     public KeyRecord get(Principal p, String ref) {
         return access.resolve(p, ref, Permission.GET);
     }
@@ -347,13 +355,16 @@ public final class KeyService {
     public Map<String, Set<Permission>> grants(Principal p, String ref) {
         KeyRecord k = access.cache.fresh(access.resolve(p, ref, Permission.GET).id())
                 .orElseThrow(() -> KwException.notFound("key '" + ref + "'"));
-        Policy.checkManageGrants(p, k, ref);
+        if (!p.admin()) { // admins may read every key's grants, whether or not they may change them
+            Policy.checkManageGrants(p, k, ref, settings.adminCanGrant());
+        }
         return k.grants();
     }
 
     public KeyRecord putGrant(Principal p, String ref, String user, List<String> operations) {
         // rights first, so that the answer never tells a stranger which user names exist
-        Policy.checkManageGrants(p, access.cache.find(ref).orElseThrow(() -> KwException.notFound("key '" + ref + "'")), ref);
+        Policy.checkManageGrants(p, access.cache.find(ref).orElseThrow(() -> KwException.notFound("key '" + ref + "'")), ref,
+                settings.adminCanGrant());
         if (!Grants.EVERYONE.equals(user)) {
             Names.checkUserName("user", user);
             if (access.store.findUser(user).isEmpty()) {
@@ -371,7 +382,7 @@ public final class KeyService {
     }
 
     private KeyRecord changeGrants(Principal p, String ref, String user, Set<Permission> ops) {
-        return access.mutate(p, ref, k -> Policy.checkManageGrants(p, k, ref), k -> {
+        return access.mutate(p, ref, k -> Policy.checkManageGrants(p, k, ref, settings.adminCanGrant()), k -> {
             Map<String, Set<Permission>> g = new HashMap<>(k.grants());
             if (ops == null) {
                 if (g.remove(user) == null) {

@@ -62,6 +62,11 @@ public final class Names {
                 throw KwException.invalid("field 'attributes' values must be at most " + MAX_ATTRIBUTE_VALUE
                         + " characters");
             }
+            if (hasControl(e.getValue())) {
+                // names are checked above, so naming the attribute echoes nothing unprintable
+                throw KwException.invalid("field 'attributes' value of '" + e.getKey()
+                        + "' must not contain control characters");
+            }
         }
     }
 

@@ -44,13 +44,19 @@ final class Policy {
         }
     }
 
-    /** Grants are managed by the owner and by admins. */
-    static void checkManageGrants(Principal p, KeyRecord k, String ref) {
+    /**
+     * Grants are managed by the key's owner; by admins too only where {@code adminCanGrant} (the
+     * admin_can_grant setting), since a grant is how an admin would reach another user's material.
+     */
+    static void checkManageGrants(Principal p, KeyRecord k, String ref, boolean adminCanGrant) {
         if (!visible(p, k)) {
             throw KwException.notFound("key '" + ref + "'");
         }
-        if (!p.admin() && !p.user().equals(k.owner())) {
-            throw KwException.forbidden("only the owner or an admin manages grants of key '" + ref + "'");
+        if (p.user().equals(k.owner()) || (p.admin() && adminCanGrant)) {
+            return;
         }
+        throw KwException.forbidden(p.admin()
+                ? "only the owner manages grants of key '" + ref + "' (admins too where admin_can_grant = true)"
+                : "only the owner manages grants of key '" + ref + "'");
     }
 }

@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import keyward.core.KwException;
+import keyward.core.Names;
 import keyward.store.AuditQuery;
 import keyward.store.AuditRecord;
+import keyward.store.KeyRecord;
 import keyward.store.Store;
 
 /** {@code GET /v1/audit} (admin): the audit entries of every node, by position, with filters. */
@@ -33,7 +36,8 @@ public final class AuditRoutes {
             }
             Integer limit = c.queryInt("limit", 1, 1000);
             int n = limit == null ? 100 : limit;
-            List<AuditRecord> page = store.listAudit(new AuditQuery(after, n, c.query("node"), c.query("key"), c.query("user")));
+            List<AuditRecord> page = store.listAudit(new AuditQuery(after, n, c.query("node"), keyFilter(store, c.query("key")),
+                    c.query("user")));
             List<Object> entries = new ArrayList<>();
             for (AuditRecord r : page) {
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -54,5 +58,19 @@ public final class AuditRoutes {
             body.put("next", page.size() == n ? String.valueOf(page.get(page.size() - 1).position()) : KeyJson.nullable(null));
             return Reply.ok(body);
         }));
+    }
+
+    /**
+     * The key filter as entries record keys: by id. A name or an id in any case finds the key's
+     * id; an unknown reference (a deleted key's old name, a mistyped one) filters as given.
+     */
+    private static String keyFilter(Store store, String ref) {
+        if (ref == null) {
+            return null;
+        }
+        if (Names.isUuid(ref)) {
+            return ref.toLowerCase(Locale.ROOT);
+        }
+        return store.findKeyByName(ref).map(KeyRecord::id).orElse(ref);
     }
 }

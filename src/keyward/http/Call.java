@@ -22,6 +22,10 @@ final class Call {
     private final Json.Limits limits;
     private final Map<String, List<String>> query;
     Principal principal;
+    /** The id of a key the route created, for the audit entry (a create has no key in its path). */
+    String auditKey;
+    /** The audit outcome of a 2xx answer when "ok" would hide refusals (a batch's per-item outcomes). */
+    String auditOutcome;
 
     /** @param limits what the body's JSON may hold (sized to max_body_bytes) */
     Call(HttpExchange exchange, String[] params, byte[] body, Json.Limits limits) {

@@ -140,17 +140,21 @@ final class CryptoRoutes {
                 throw KwException.invalid("field 'batch' must be an array of at most " + MAX_BATCH + " items");
             }
             List<Object> results = new ArrayList<>(items.size());
+            BatchOutcome outcome = new BatchOutcome();
             for (int i = 0; i < items.size(); i++) {
                 try {
                     results.add(item.run(c.principal(), ref, Fields.of(items.get(i), "batch[" + i + "]")));
+                    outcome.add(i, "ok");
                 } catch (Exception e) {
                     Reply r = HttpApi.errorReply(e, "batch");
                     if (r.status() == 500 || r.status() == 503) {
                         throw e;
                     }
                     results.add(r.body());
+                    outcome.add(i, HttpApi.errorCodeOf(r));
                 }
             }
+            c.auditOutcome = outcome.text();
             return Reply.ok(single("batch", results));
         }
         return Reply.ok(item.run(c.principal(), ref, Fields.of(json)));

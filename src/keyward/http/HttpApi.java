@@ -23,6 +23,7 @@ import keyward.core.AuditTrail;
 import keyward.core.Core;
 import keyward.core.ErrorCode;
 import keyward.core.KwException;
+import keyward.core.Names;
 import keyward.core.Principal;
 import keyward.json.Json;
 import keyward.log.Log;
@@ -150,6 +151,7 @@ public final class HttpApi implements AutoCloseable {
         String remote = null;
         int status = 500;
         boolean audited = false;
+        Call call = null;
         Deadlines.Watch watch = deadlines.watch(); // in the read phase, begun when a worker took the exchange up
         try {
             if (draining) {
@@ -201,11 +203,12 @@ public final class HttpApi implements AutoCloseable {
                 }
                 if (reply == null) {
                     try {
-                        Call call = new Call(ex, m.params(), body, jsonLimits);
+                        call = new Call(ex, m.params(), body, jsonLimits);
                         if (route.authenticated()) {
                             Principal p = authenticator.authenticate(ex, remote);
                             call.principal = p;
                             user = p.user();
+                            keyRef = auditKey(keyRef); // before the route runs: a delete may remove the name
                         }
                         reply = route.handler().handle(call);
                     } catch (Exception | StackOverflowError e) {
@@ -215,9 +218,11 @@ public final class HttpApi implements AutoCloseable {
             }
             status = reply.status();
             if (audited) {
-                String outcome = status < 400 ? "ok" : reply.body() instanceof java.util.Map<?, ?> b
-                        && b.containsKey("errors") ? "vault_" + status : errorCodeOf(reply);
-                audit.record(user, operation, keyRef, outcome, remote);
+                String outcome = status >= 400 ? (reply.body() instanceof java.util.Map<?, ?> b
+                        && b.containsKey("errors") ? "vault_" + status : errorCodeOf(reply))
+                        : call != null && call.auditOutcome != null ? call.auditOutcome : "ok";
+                String key = call != null && call.auditKey != null ? call.auditKey : keyRef;
+                audit.record(user, operation, key, outcome, remote);
             }
             watch.arm();
             write(ex, reply);
@@ -269,7 +274,23 @@ public final class HttpApi implements AutoCloseable {
         return hundredths / 100 + (fraction < 10 ? ".0" : ".") + fraction;
     }
 
-    private static String errorCodeOf(Reply reply) {
+    /**
+     * The key as the audit names it: its id, whatever reference the caller typed (name, id, id in
+     * upper case), so that one filter finds every entry of one key. An unknown reference, or one
+     * that cannot be looked up now, stays as typed (a UUID in lower case).
+     */
+    private String auditKey(String ref) {
+        if (ref == null) {
+            return null;
+        }
+        try {
+            return core.keys().idOf(ref).orElse(Names.isUuid(ref) ? ref.toLowerCase(java.util.Locale.ROOT) : ref);
+        } catch (RuntimeException e) {
+            return Names.isUuid(ref) ? ref.toLowerCase(java.util.Locale.ROOT) : ref;
+        }
+    }
+
+    static String errorCodeOf(Reply reply) {
         if (reply.body() instanceof java.util.Map<?, ?> m && m.get("error") instanceof java.util.Map<?, ?> e) {
             return String.valueOf(e.get("code"));
         }

@@ -30,7 +30,7 @@ final class KeyRoutes {
                             f.stringList("tags"), f.stringMap("attributes"), f.bool("exportable", false),
                             f.longValue("auto_rotate_period", 0, 0, Long.MAX_VALUE));
                     f.finish();
-                    return Reply.created(KeyJson.metadata(keys.create(c.principal(), r)));
+                    return created(c, keys.create(c.principal(), r));
                 }),
                 Route.of("POST", "/v1/keys/import", "key.import", true, c -> {
                     Fields f = c.fields();
@@ -41,7 +41,7 @@ final class KeyRoutes {
                     if ((r.material() == null) == (r.wrappedMaterial() == null)) {
                         throw KwException.invalid("give exactly one of the fields 'material' and 'wrapped_material'");
                     }
-                    return Reply.created(KeyJson.metadata(keys.importKey(c.principal(), r)));
+                    return created(c, keys.importKey(c.principal(), r));
                 }),
                 Route.of("GET", "/v1/keys", "key.locate", true, c -> {
                     c.allowQuery(LOCATE_PARAMS);
@@ -114,6 +114,12 @@ final class KeyRoutes {
                     keys.deleteGrant(c.principal(), c.param(0), c.param(1));
                     return Reply.noContent();
                 }));
+    }
+
+    /** 201 with the new key's metadata; the audit entry names the key by its new id. */
+    private static Reply created(Call c, KeyRecord k) {
+        c.auditKey = k.id();
+        return Reply.created(KeyJson.metadata(k));
     }
 
     private static Map<String, Object> grantJson(String user, Set<Permission> ops) {

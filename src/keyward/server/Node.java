@@ -67,7 +67,7 @@ public final class Node implements AutoCloseable {
             Secrets secrets = Secrets.load(config, store);
             String nodeName = config.nodeName() != null ? config.nodeName() : defaultNodeName(config);
             Settings settings = new Settings(config.cacheTtlMs(), config.pendingDaysDefault(), config.pendingDaysMin(),
-                    config.createUsers(), nodeName);
+                    config.createUsers(), nodeName, config.adminCanGrant());
             KekHolder kek = new KekHolder(secrets.kek(), () -> Secrets.loadRing(config, store));
             Core core = new Core(store, kek, secrets.pepper(), settings, clock);
             Metrics metrics = new Metrics();

@@ -163,6 +163,19 @@ class ConfigTest {
     }
 
     @Test
+    void adminCanGrant_isOffByDefault_andTakesOnlyTrueOrFalse() throws IOException {
+        assertFalse(Config.load(List.of(), Map.of()).adminCanGrant());
+        assertTrue(Config.load(List.of("--admin-can-grant=true"), Map.of()).adminCanGrant());
+        assertTrue(Config.load(List.of(), Map.of("KEYWARD_ADMIN_CAN_GRANT", "true")).adminCanGrant());
+        Path on = file("admin_can_grant = true\n");
+        assertTrue(Config.load(List.of("--config", on.toString()), Map.of()).adminCanGrant());
+        assertEquals("config: 'admin_can_grant' (flag --admin-can-grant) must be true or false",
+                refusal(List.of("--admin-can-grant=yes"), Map.of()));
+        Path quoted = file("admin_can_grant = \"true\"\n");
+        assertTrue(refusal(List.of("--config", quoted.toString()), Map.of()).endsWith("must be true or false"));
+    }
+
+    @Test
     void load_choices_areCheckedAndNamed() {
         assertEquals("config: 'database_type' (flag --database-type) must be one of sqlite, postgresql, mysql,"
                 + " redis-findex (got 'oracle')", refusal(List.of("--database-type=oracle"), Map.of()));

@@ -133,6 +133,36 @@ class BadInputTest {
     }
 
     @Test
+    void ciphertextPrefix_namingAVersionOtherThanItsKids_isDecryptionFailed() {
+        http.post("/v1/keys", Map.of("name", "prefixed", "algorithm", "aes-256-gcm"));
+        String v1 = http.post("/v1/keys/prefixed/encrypt", Map.of("plaintext", b64("one"))).str("ciphertext");
+        assertEquals(200, http.post("/v1/keys/prefixed/rotate", Map.of()).status());
+        String body = v1.substring("kw:v1:".length());
+        for (String forged : List.of("kw:v2:" + body, "kw:v9:" + body, "kw:v999999999:" + body)) {
+            Http.Res r = http.post("/v1/keys/prefixed/decrypt", Map.of("ciphertext", forged));
+            expect(422, "decryption_failed", r);
+            assertTrue(r.text().contains("\"decryption failed\""), r.toString());
+            expect(422, "decryption_failed", http.post("/v1/keys/prefixed/rewrap", Map.of("ciphertext", forged)));
+        }
+        assertEquals(200, http.post("/v1/keys/prefixed/decrypt", Map.of("ciphertext", v1)).status(), "the true prefix");
+    }
+
+    @Test
+    void attributeValuesWithControlCharacters_are400_namingTheAttribute() {
+        for (String value : List.of("a\u0000b", "\u001b[31mred", "line\nbreak", "\u007f", "\u009b")) {
+            Http.Res create = http.post("/v1/keys", Map.of("algorithm", "aes-256-gcm", "attributes", Map.of("team", value)));
+            expect(400, "invalid_request", create);
+            assertTrue(create.text().contains("'team'"), create.toString());
+            Http.Res patch = http.send("PATCH", "/v1/keys/target",
+                    keyward.json.Json.writeBytes(Map.of("attributes", Map.of("owner-team", value))), "application/json");
+            expect(400, "invalid_request", patch);
+            assertTrue(patch.text().contains("'owner-team'"), patch.toString());
+        }
+        assertEquals(201, http.post("/v1/keys", Map.of("algorithm", "aes-256-gcm",
+                "attributes", Map.of("team", "caf\u00e9 \u2603 tab-free"))).status(), "printable Unicode is fine");
+    }
+
+    @Test
     void batchOfMoreThan1000Items_isRefused() {
         List<Object> items = new java.util.ArrayList<>();
         for (int i = 0; i < 1001; i++) {

@@ -61,10 +61,13 @@ class MergeScenariosTest {
             Map<String, Object> meta = c.admin(0).get("/v1/keys/" + id).json();
             assertEquals(3, Http.asList(meta.get("versions")).size());
             assertEquals(3L, meta.get("primary_version"));
+            assertTrue(cts.get(1).startsWith("kw:v2:") && cts.get(2).startsWith("kw:v2:"), "one of them is now v3");
+            String v1Body = cts.get(0).substring("kw:v1:".length());
             for (int n = 0; n < 2; n++) {
                 assertEquals("v1", decrypt(c.admin(n), id, cts.get(0)));
                 assertEquals("rotated on a", decrypt(c.admin(n), id, cts.get(1)));
                 assertEquals("rotated on b", decrypt(c.admin(n), id, cts.get(2)));
+                assertEquals("HTTP 422", decrypt(c.admin(n), id, "kw:v3:" + v1Body), "a forged prefix on v1");
             }
         }
     }

@@ -53,6 +53,10 @@ abstract class Dialect {
         return false;
     }
 
+    /** Preparation before the driver opens {@code jdbcUrl} (SQLite: the file's permissions). */
+    void beforeConnect(String jdbcUrl) throws SQLException {
+    }
+
     /** Session setup right after connecting. */
     void onConnect(Connection c) throws SQLException {
     }

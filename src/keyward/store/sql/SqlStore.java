@@ -159,6 +159,7 @@ public final class SqlStore implements Store {
      * retried until {@code timeoutMs}.
      */
     private static Connection connect(Dialect dialect, String url, Properties props, int timeoutMs) throws SQLException {
+        dialect.beforeConnect(url);
         Driver driver = DriverManager.getDriver(url);
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         Connection c;

@@ -1,8 +1,15 @@
 package keyward.store.sql;
 
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.Set;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -91,6 +98,40 @@ final class SqliteDialect extends Dialect {
     boolean inProcess() {
         return true;
     }
+
+    /**
+     * Creates a missing database file as 0600 whatever the umask: SQLite would create it 0644
+     * under the usual shell umask, and gives the {@code -wal} and {@code -shm} files the main
+     * file's mode, so all three stay owner-only. An existing file keeps the mode it has. Special
+     * names (":memory:", "file:" URIs) and a file that appears meanwhile are left to the driver.
+     */
+    @Override
+    void beforeConnect(String jdbcUrl) throws SQLException {
+        String name = jdbcUrl.substring("jdbc:sqlite:".length());
+        if (name.isEmpty() || name.startsWith(":") || name.startsWith("file:") || name.contains("?")) {
+            return;
+        }
+        Path file;
+        try {
+            file = Path.of(name);
+        } catch (java.nio.file.InvalidPathException e) {
+            return; // the driver refuses it with its own words
+        }
+        if (Files.exists(file) || !Files.isDirectory(file.toAbsolutePath().getParent())) {
+            return; // a missing directory is the driver's error to report, with its words
+        }
+        try {
+            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            }
+        } catch (FileAlreadyExistsException e) {
+            // another connection or process made it first: it made it the same way
+        } catch (IOException e) {
+            throw new SQLException("sqlite: cannot create the database file " + file + ": " + e.getMessage(), "08001", e);
+        }
+    }
+
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     @Override
     boolean busyWhileOpening(SQLException e) {
