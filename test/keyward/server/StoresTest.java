@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import keyward.config.Config;
 import keyward.config.ConfigException;
-import keyward.store.Store;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,15 +28,6 @@ class StoresTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
-    }
-
-    @Test
-    void sqlite_opensTheDatabaseFileInTheDataDir() throws Exception {
-        try (Store store = Stores.create(config("--data-dir=" + tmp))) {
-            store.open();
-            assertEquals("sqlite", store.kind());
-        }
-        assertTrue(Files.exists(tmp.resolve("keyward.db")));
     }
 
     @Test

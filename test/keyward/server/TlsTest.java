@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.OutputStream;
-import java.io.Writer;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -18,6 +17,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +32,6 @@ import keyward.config.ConfigException;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,21 +58,18 @@ class TlsTest {
         return new Pair(cert, kp);
     }
 
-    private Path pem(String file, Object... objects) throws Exception {
-        Path p = tmp.resolve(file);
-        try (Writer w = Files.newBufferedWriter(p); JcaPEMWriter pw = new JcaPEMWriter(w)) {
-            for (Object o : objects) {
-                pw.writeObject(o);
-            }
-        }
-        return p;
+    /** One PEM block, as openssl writes certificates and PKCS#8 keys. */
+    private Path pem(String file, String type, byte[] der) throws Exception {
+        String b64 = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+        return Files.writeString(tmp.resolve(file), "-----BEGIN " + type + "-----\n" + b64 + "\n-----END " + type + "-----\n");
     }
 
-    /** The key as PKCS#8 PEM, as openssl writes it. */
-    private Path keyPem(String file, KeyPair kp) throws Exception {
-        String b64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
-                .encodeToString(kp.getPrivate().getEncoded());
-        return Files.writeString(tmp.resolve(file), "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----\n");
+    private Path certPem(String file, Pair p) throws Exception {
+        return pem(file, "CERTIFICATE", p.cert().getEncoded());
+    }
+
+    private Path keyPem(String file, Pair p) throws Exception {
+        return pem(file, "PRIVATE KEY", p.keys().getPrivate().getEncoded());
     }
 
     private static Config config(String... flags) {
@@ -88,8 +84,8 @@ class TlsTest {
     @Test
     void pemPair_presentsItsCertificate() throws Exception {
         Pair p = selfSigned("keyward-pem");
-        SSLContext ctx = Tls.serverContext(config("--tls-cert-file=" + pem("c.pem", p.cert()),
-                "--tls-key-file=" + keyPem("k.pem", p.keys())));
+        SSLContext ctx = Tls.serverContext(config("--tls-cert-file=" + certPem("c.pem", p),
+                "--tls-key-file=" + keyPem("k.pem", p)));
         assertEquals(p.cert(), presented(ctx, p.cert()));
     }
 
@@ -150,7 +146,7 @@ class TlsTest {
         Pair p = selfSigned("a");
         Pair other = selfSigned("b");
         ConfigException e = assertThrows(ConfigException.class, () -> Tls.serverContext(config(
-                "--tls-cert-file=" + pem("c.pem", p.cert()), "--tls-key-file=" + keyPem("k.pem", other.keys()))));
+                "--tls-cert-file=" + certPem("c.pem", p), "--tls-key-file=" + keyPem("k.pem", other))));
         assertEquals("config: 'tls_key_file' does not hold the private key of the first certificate in 'tls_cert_file'",
                 e.getMessage());
     }
@@ -158,8 +154,8 @@ class TlsTest {
     @Test
     void missingOrUnusableFiles_areNamedWithTheirSetting() throws Exception {
         Pair p = selfSigned("a");
-        Path cert = pem("c.pem", p.cert());
-        Path key = keyPem("k.pem", p.keys());
+        Path cert = certPem("c.pem", p);
+        Path key = keyPem("k.pem", p);
         Path none = tmp.resolve("none.pem");
         Path empty = Files.writeString(tmp.resolve("empty.pem"), "");
         assertEquals("config: 'tls_cert_file' cannot be read as PEM certificates: " + none,

@@ -79,13 +79,4 @@ class ClockTest {
         c.advance(Duration.ZERO);
         assertEquals(nanos, c.nanos());
     }
-
-    @Test
-    void manualClock_startsAtTheRealTime_toTheMillisecond() {
-        long before = System.currentTimeMillis();
-        ManualClock c = new ManualClock();
-        long after = System.currentTimeMillis();
-        assertTrue(before <= c.millis() && c.millis() <= after);
-        assertEquals(0, c.now().getNano() % 1_000_000, "truncated to the millisecond");
-    }
 }
