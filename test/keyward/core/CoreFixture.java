@@ -2,7 +2,6 @@ package keyward.core;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import keyward.ManualClock;
 import keyward.crypto.Kek;
 import keyward.crypto.KekRing;
@@ -47,12 +46,9 @@ final class CoreFixture implements AutoCloseable {
         return keys().create(ALICE, new KeyRequests.Create(name, algorithm, null, null, false, 0)).id();
     }
 
+    /** A patch that changes nothing. */
     static KeyRequests.Patch patch() {
         return new KeyRequests.Patch(null, null, null, null, null, null);
-    }
-
-    static Map<String, String> attrs(String name, String value) {
-        return Map.of(name, value);
     }
 
     @Override
