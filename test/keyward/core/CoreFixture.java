@@ -1,5 +1,7 @@
 package keyward.core;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import java.nio.file.Path;
 import java.util.List;
 import keyward.ManualClock;
@@ -9,6 +11,7 @@ import keyward.crypto.Pepper;
 import keyward.store.Store;
 import keyward.store.sql.SqlOptions;
 import keyward.store.sql.SqlStore;
+import org.junit.jupiter.api.function.Executable;
 
 /** A Core on a real SQLite store in a temp dir, with a clock the test moves. Close it after the test. */
 final class CoreFixture implements AutoCloseable {
@@ -44,6 +47,11 @@ final class CoreFixture implements AutoCloseable {
     /** A new key of alice's. */
     String create(String name, String algorithm) {
         return keys().create(ALICE, new KeyRequests.Create(name, algorithm, null, null, false, 0)).id();
+    }
+
+    /** The error code of the KwException {@code e} throws (and fails the test if it throws none). */
+    static ErrorCode codeOf(Executable e) {
+        return assertThrows(KwException.class, e).code();
     }
 
     /** A patch that changes nothing. */

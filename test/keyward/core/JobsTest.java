@@ -1,9 +1,9 @@
 package keyward.core;
 
 import static keyward.core.CoreFixture.ALICE;
+import static keyward.core.CoreFixture.codeOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -34,10 +34,6 @@ class JobsTest {
     @AfterEach
     void close() {
         f.close();
-    }
-
-    private static ErrorCode codeOf(Executable e) {
-        return assertThrows(KwException.class, e).code();
     }
 
     private String autoRotating(String name, long periodSeconds) {
