@@ -51,8 +51,10 @@ class CacheStalenessTest {
             return b;
         });
         f.clock.advanceMillis(TTL_MS - 1);
-        f.crypto().encrypt(ALICE, "payments", DATA, null);  // still the cached, active copy
+        f.crypto().encrypt(ALICE, id, DATA, null);  // still the cached, active copy, by id and by name
+        f.crypto().encrypt(ALICE, "payments", DATA, null);
         f.clock.advanceMillis(1);
+        assertEquals(ErrorCode.INVALID_STATE, codeOf(() -> f.crypto().encrypt(ALICE, id, DATA, null)));
         assertEquals(ErrorCode.INVALID_STATE, codeOf(() -> f.crypto().encrypt(ALICE, "payments", DATA, null)));
     }
 
