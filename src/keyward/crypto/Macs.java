@@ -88,6 +88,7 @@ public final class Macs {
         }
     }
 
+    /** Raw HMAC, for the barrier's own derivations (key ids, token hashes). */
     static byte[] hmac(Hash hash, byte[] key, byte[] message) {
         try {
             Mac mac = MACS.get().get(hash);
