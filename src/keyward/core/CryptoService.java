@@ -203,18 +203,32 @@ public final class CryptoService {
     }
 
     public Output mac(Principal p, String ref, byte[] message) {
+        return mac(p, ref, message, null);
+    }
+
+    /**
+     * The HMAC of the key's material under {@code hash} ("sha224" ... "sha512", null for the key's
+     * own), as Transit's {@code hmac/<name>/<algorithm>}.
+     */
+    public Output mac(Principal p, String ref, byte[] message, String hash) {
         KeyRecord k = usable(p, ref, Operation.MAC);
         KeyVersion v = k.primary();
-        byte[] mac = Macs.mac(KeyAccess.algorithm(k), access.material(k, v).secret(), message);
+        byte[] mac = Macs.macWithHash(KeyAccess.algorithm(k), access.material(k, v).secret(), message, hash);
         return new Output(Ciphertexts.format(v.version(), mac), v.version());
     }
 
     public boolean macVerify(Principal p, String ref, byte[] message, String mac) {
+        return macVerify(p, ref, message, mac, null);
+    }
+
+    /** Verifies a {@link #mac(Principal, String, byte[], String)} made with the same {@code hash}. */
+    public boolean macVerify(Principal p, String ref, byte[] message, String mac, String hash) {
         KeyRecord k = readable(p, ref, Operation.MAC_VERIFY);
         Ciphertexts.Parsed parsed = Ciphertexts.parse("mac", mac);
         k = freshIfUnknown(k, parsed.version());
         for (KeyVersion v : candidates(k, parsed.version())) {
-            if (Macs.verify(KeyAccess.algorithm(k), access.material(k, v).secret(), message, parsed.blob())) {
+            if (Macs.verifyWithHash(KeyAccess.algorithm(k), access.material(k, v).secret(), message, parsed.blob(),
+                    hash)) {
                 return true;
             }
         }

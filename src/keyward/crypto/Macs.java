@@ -9,7 +9,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * HMAC with hmac-sha256/-sha384/-sha512 keys. The MAC is the raw HMAC output, which any tool can
+ * HMAC with hmac-sha256/-sha384/-sha512 keys (and, for Transit, their material under another SHA-2). The MAC is the raw HMAC output, which any tool can
  * recompute; verification compares in constant time. Thread-safe: each thread keeps its own
  * {@link Mac} instances.
  */
@@ -40,7 +40,43 @@ public final class Macs {
         return mac != null && MessageDigest.isEqual(hmac(alg.hash, key.revealBytes(), message), mac);
     }
 
-    /** Raw HMAC, for the barrier's own derivations (key ids, token hashes). */
+    /**
+     * HMAC of {@code message} with the key's material under another hash, as Transit's
+     * {@code hmac/<name>/<algorithm>}: {@code hash} is "sha224", "sha256", "sha384" or "sha512",
+     * null for the key's own hash.
+     *
+     * @throws UnsupportedByAlgorithmException if {@code alg} is not an HMAC algorithm
+     * @throws CryptoInputException if {@code hash} is none of those names
+     */
+    public static byte[] macWithHash(Algorithm alg, Secret key, byte[] message, String hash) {
+        alg.require(Operation.MAC);
+        return hmac(hash(alg, hash), key.revealBytes(), message);
+    }
+
+    /**
+     * True if {@code mac} is {@link #macWithHash} of {@code message}; false for any other value.
+     *
+     * @throws UnsupportedByAlgorithmException if {@code alg} is not an HMAC algorithm
+     * @throws CryptoInputException if {@code hash} is not a served name
+     */
+    public static boolean verifyWithHash(Algorithm alg, Secret key, byte[] message, byte[] mac, String hash) {
+        alg.require(Operation.MAC_VERIFY);
+        Hash h = hash(alg, hash);
+        return mac != null && MessageDigest.isEqual(hmac(h, key.revealBytes(), message), mac);
+    }
+
+    private static Hash hash(Algorithm alg, String name) {
+        if (name == null) {
+            return alg.hash;
+        }
+        for (Hash h : Hash.values()) {
+            if (h.shortName().equals(name)) {
+                return h;
+            }
+        }
+        throw new CryptoInputException("HMAC hash '" + name + "' is unknown; use sha224, sha256, sha384 or sha512");
+    }
+
     /** A new HMAC instance keyed with {@code key}, for a caller that keeps one per thread. */
     static Mac keyed(Hash hash, byte[] key) {
         try {
@@ -52,6 +88,7 @@ public final class Macs {
         }
     }
 
+    /** Raw HMAC, for the barrier's own derivations (key ids, token hashes). */
     static byte[] hmac(Hash hash, byte[] key, byte[] message) {
         try {
             Mac mac = MACS.get().get(hash);

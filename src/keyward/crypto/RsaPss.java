@@ -66,6 +66,7 @@ final class RsaPss {
 
     private static Digest digest(Hash hash) {
         return switch (hash) {
+            case SHA224 -> throw new IllegalArgumentException("RSA-PSS is not served with SHA-224");
             case SHA256 -> new SHA256Digest();
             case SHA384 -> new SHA384Digest();
             case SHA512 -> new SHA512Digest();

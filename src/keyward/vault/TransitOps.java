@@ -11,6 +11,7 @@ import keyward.core.CryptoService;
 import keyward.core.ErrorCode;
 import keyward.core.KwException;
 import keyward.core.Principal;
+import keyward.crypto.Algorithm;
 import keyward.json.Fields;
 import keyward.store.KeyRecord;
 
@@ -217,8 +218,9 @@ final class TransitOps {
         KeyRecord k = keys.transitKey(p, name);
         String scheme = TransitTypes.scheme(k.algorithm(), s.hash, s.signatureAlgorithm);
         CryptoService.Output o = core.crypto().sign(p, name, input, s.prehashed, scheme);
+        byte[] signature = Base64.getDecoder().decode(o.value().substring(o.value().indexOf(':', 3) + 1));
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("signature", "vault:" + o.value().substring(3));
+        out.put("signature", "vault:v" + o.version() + ":" + s.marshaling.encode(algorithm(k), signature));
         out.put("key_version", (long) o.version());
         reference(out, reference);
         return out;
@@ -236,12 +238,17 @@ final class TransitOps {
         }
         boolean valid;
         if (hmac != null) {
-            requireSha256(s.hash);
-            valid = core.crypto().macVerify(p, name, input, kw("hmac", hmac));
+            valid = core.crypto().macVerify(p, name, input, kw("hmac", hmac), hmacHash(s.hash));
         } else {
             KeyRecord k = keys.transitKey(p, name);
             String scheme = TransitTypes.scheme(k.algorithm(), s.hash, s.signatureAlgorithm);
-            valid = core.crypto().verify(p, name, input, s.prehashed, kw("signature", signature), scheme);
+            Prefixed sig = prefixed("signature", signature);
+            byte[] bytes = s.marshaling.decode(algorithm(k), sig.text);
+            // bytes that cannot be a signature of this key still go through verify (and its grant
+            // check): one zero byte is never a valid signature
+            String kwSignature = "kw:v" + sig.version + ":"
+                    + Base64.getEncoder().encodeToString(bytes == null ? new byte[1] : bytes);
+            valid = core.crypto().verify(p, name, input, s.prehashed, kwSignature, scheme);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("valid", valid);
@@ -254,8 +261,8 @@ final class TransitOps {
         String alg = f.string("algorithm");
         String reference = f.string("reference");
         f.optionalLong("key_version", 0, Integer.MAX_VALUE);
-        requireSha256(algorithmInPath != null ? algorithmInPath : alg != null ? alg : top.string("algorithm"));
-        CryptoService.Output o = core.crypto().mac(p, name, input);
+        String hash = hmacHash(algorithmInPath != null ? algorithmInPath : alg != null ? alg : top.string("algorithm"));
+        CryptoService.Output o = core.crypto().mac(p, name, input, hash);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("hmac", "vault:" + o.value().substring(3));
         out.put("key_version", (long) o.version());
@@ -263,14 +270,24 @@ final class TransitOps {
         return out;
     }
 
-    private static void requireSha256(String alg) {
-        if (alg != null && !alg.equals("sha2-256")) {
-            throw KwException.invalid("hmac with '" + TransitTypes.clip(alg) + "' is not served: Keyward's hmac keys"
-                    + " are HMAC-SHA256 (sha2-256)");
-        }
+    /** Keyward's hash name for Transit's hmac algorithm (sha2-256 when absent); others are a 400. */
+    private static String hmacHash(String alg) {
+        return switch (alg == null ? "sha2-256" : alg) {
+            case "sha2-224" -> "sha224";
+            case "sha2-256" -> "sha256";
+            case "sha2-384" -> "sha384";
+            case "sha2-512" -> "sha512";
+            default -> throw KwException.invalid("hmac with '" + TransitTypes.clip(alg) + "' is not served; use"
+                    + " sha2-224, sha2-256, sha2-384 or sha2-512");
+        };
     }
 
-    private record Settings(String hash, String signatureAlgorithm, boolean prehashed) {
+    private static Algorithm algorithm(KeyRecord k) {
+        return Algorithm.parse(k.algorithm()).orElseThrow(
+                () -> new IllegalStateException("unknown algorithm " + k.algorithm()));
+    }
+
+    private record Settings(String hash, String signatureAlgorithm, boolean prehashed, Marshaling marshaling) {
     }
 
     private static Settings settings(Fields f, Fields top, String hashInPath) {
@@ -287,12 +304,8 @@ final class TransitOps {
             marshaling = marshaling != null ? marshaling : top.string("marshaling_algorithm");
             prehashed = prehashed || top.bool("prehashed", false);
         }
-        if (marshaling != null && !marshaling.equals("asn1")) {
-            throw KwException.invalid("marshaling_algorithm '" + TransitTypes.clip(marshaling) + "' is not served;"
-                    + " use asn1");
-        }
         String h = hashInPath != null ? hashInPath : hash != null ? hash : alg;
-        return new Settings(h, sigAlg, prehashed);
+        return new Settings(h, sigAlg, prehashed, Marshaling.of(marshaling));
     }
 
     // ---- batches and fields ----
@@ -376,18 +389,27 @@ final class TransitOps {
     private record Parsed(int version, byte[] blob) {
     }
 
+    private record Prefixed(int version, String text) {
+    }
+
     /** vault:vN:base64, as Vault parses it; anything else is a 400 naming the field. */
     private static Parsed parse(String field, String s) {
+        Prefixed p = prefixed(field, s);
+        try {
+            return new Parsed(p.version, Base64.getDecoder().decode(p.text));
+        } catch (IllegalArgumentException e) {
+            throw KwException.invalid("invalid base64 in " + field);
+        }
+    }
+
+    /** The version and the text after vault:vN:; anything else is a 400 naming the field. */
+    private static Prefixed prefixed(String field, String s) {
         if (s.startsWith("vault:v")) {
             int colon = s.indexOf(':', 7);
             if (colon > 7 && colon - 7 <= 9 && s.substring(7, colon).chars().allMatch(c -> c >= '0' && c <= '9')) {
                 int version = Integer.parseInt(s.substring(7, colon));
-                try {
-                    if (version > 0) {
-                        return new Parsed(version, Base64.getDecoder().decode(s.substring(colon + 1)));
-                    }
-                } catch (IllegalArgumentException e) {
-                    throw KwException.invalid("invalid base64 in " + field);
+                if (version > 0) {
+                    return new Prefixed(version, s.substring(colon + 1));
                 }
             }
         }

@@ -36,6 +36,22 @@ class MacsTest {
     }
 
     @Test
+    void macWithHash_usesTheKeysMaterialUnderTheChosenSha2_rfc4231TestCase1() {
+        Secret key = Secret.of(HEX.parseHex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"));
+        byte[] sha224 = HEX.parseHex("896fb1128abbdf196832107cd49df33f47b4b1169912ba4f53684b22");
+        assertArrayEquals(sha224, Macs.macWithHash(Algorithm.HMAC_SHA256, key, HI_THERE, "sha224"));
+        assertArrayEquals(Macs.mac(Algorithm.HMAC_SHA512, key, HI_THERE),
+                Macs.macWithHash(Algorithm.HMAC_SHA256, key, HI_THERE, "sha512"));
+        assertArrayEquals(Macs.mac(Algorithm.HMAC_SHA256, key, HI_THERE),
+                Macs.macWithHash(Algorithm.HMAC_SHA256, key, HI_THERE, null), "null is the key's own hash");
+        assertTrue(Macs.verifyWithHash(Algorithm.HMAC_SHA256, key, HI_THERE, sha224, "sha224"));
+        assertFalse(Macs.verifyWithHash(Algorithm.HMAC_SHA256, key, HI_THERE, sha224, "sha256"));
+        assertThrows(CryptoInputException.class, () -> Macs.macWithHash(Algorithm.HMAC_SHA256, key, HI_THERE, "md5"));
+        assertThrows(UnsupportedByAlgorithmException.class,
+                () -> Macs.macWithHash(Algorithm.AES_256_GCM, key, HI_THERE, "sha256"));
+    }
+
+    @Test
     void verify_acceptsOnlyTheExactMac() {
         for (Algorithm a : new Algorithm[] {Algorithm.HMAC_SHA256, Algorithm.HMAC_SHA384, Algorithm.HMAC_SHA512}) {
             Secret key = TestKeys.of(a).secret();

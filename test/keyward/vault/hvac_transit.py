@@ -4,6 +4,7 @@ check; exits non-zero on the first failure. Run with /usr/bin/python3.
 """
 import base64
 import hashlib
+import hmac as hmac_lib
 import sys
 
 import hvac
@@ -160,14 +161,36 @@ digest = base64.b64encode(hashlib.sha256(b"msg").digest()).decode()
 sig = tr.sign_data(name="k-ecdsa-p256", hash_input=digest, prehashed=True)["data"]["signature"]
 check("prehashed signature verifies against the message",
       tr.verify_signed_data(name="k-ecdsa-p256", hash_input=b64("msg"), signature=sig)["data"]["valid"])
-raises("jws marshaling is refused clearly", exceptions.InvalidRequest,
-       lambda: tr.sign_data(name="k-ecdsa-p256", hash_input=b64("m"), marshaling_algorithm="jws"))
+for t, size, h in [("ecdsa-p256", 64, "sha2-256"), ("ecdsa-p384", 96, "sha2-384"), ("ecdsa-p521", 132, "sha2-512")]:
+    jws = tr.sign_data(name="k-" + t, hash_input=b64("msg"), hash_algorithm=h, marshaling_algorithm="jws")["data"]["signature"]
+    text = jws[len("vault:v1:"):]
+    check("jws " + t + " is r|s in unpadded base64url", "=" not in text
+          and len(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))) == size)
+    check("jws " + t + " verifies as jws", tr.verify_signed_data(name="k-" + t, hash_input=b64("msg"), signature=jws,
+                                                                 hash_algorithm=h, marshaling_algorithm="jws")["data"]["valid"])
+    try:
+        as_asn1 = tr.verify_signed_data(name="k-" + t, hash_input=b64("msg"), signature=jws, hash_algorithm=h)["data"]["valid"]
+    except exceptions.InvalidRequest:
+        as_asn1 = False
+    check("jws " + t + " is not an asn1 signature", as_asn1 is False)
+ed = tr.sign_data(name="k-ed25519", hash_input=b64("msg"), marshaling_algorithm="jws")["data"]["signature"]
+check("jws ed25519 verifies as jws", tr.verify_signed_data(name="k-ed25519", hash_input=b64("msg"), signature=ed,
+                                                           marshaling_algorithm="jws")["data"]["valid"])
 
 # hmac
 mac = tr.generate_hmac(name="k-hmac", hash_input=b64("msg"))["data"]["hmac"]
 check("hmac gives vault:v1:", mac.startswith("vault:v1:"))
 check("hmac verifies", tr.verify_signed_data(name="k-hmac", hash_input=b64("msg"), hmac=mac)["data"]["valid"])
 check("hmac of another message does not", not tr.verify_signed_data(name="k-hmac", hash_input=b64("x"), hmac=mac)["data"]["valid"])
+alice.adapter.post("/v1/transit/keys/hmac-exp", json={"type": "hmac", "exportable": True})
+hkey = base64.b64decode(tr.export_key(name="hmac-exp", key_type="hmac-key")["data"]["keys"]["1"])
+for alg, fn in [("sha2-224", hashlib.sha224), ("sha2-256", hashlib.sha256), ("sha2-384", hashlib.sha384),
+                ("sha2-512", hashlib.sha512)]:
+    m = tr.generate_hmac(name="hmac-exp", hash_input=b64("msg"), algorithm=alg)["data"]["hmac"]
+    check("hmac " + alg + " is vault:v1: + base64 of the raw HMAC",
+          m == "vault:v1:" + base64.b64encode(hmac_lib.new(hkey, b"msg", fn).digest()).decode())
+    check("hmac " + alg + " verifies", tr.verify_signed_data(name="hmac-exp", hash_input=b64("msg"), hmac=m,
+                                                             hash_algorithm=alg)["data"]["valid"])
 
 # random and hash
 check("random bytes", len(base64.b64decode(tr.generate_random_bytes(n_bytes=24)["data"]["random_bytes"])) == 24)
