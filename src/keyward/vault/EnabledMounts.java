@@ -3,7 +3,7 @@ package keyward.vault;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import keyward.core.Core;
 import keyward.core.ErrorCode;
 import keyward.core.KeyRequests;
@@ -13,14 +13,16 @@ import keyward.store.KeyPage;
 import keyward.store.KeyRecord;
 
 /**
- * KV v2 mounts enabled by an admin with {@code POST /v1/sys/mounts/<path>}, beside the configured
- * ones. Each is a {@code secret} key named {@code vault-mount-<path>}, tagged {@code vault-mount},
+ * KV v2 and Transit mounts enabled by an admin with {@code POST /v1/sys/mounts/<path>}, beside the
+ * configured ones. Each is a {@code secret} key named {@code vault-mount-<path>}, tagged {@code vault-mount},
  * owned by the admin and readable ("get") by everyone: so an enabled mount is replicated, backed
  * up and seen by every node like any key (within the key cache's staleness). Thread-safe.
  */
 final class EnabledMounts {
     private static final String TAG = "vault-mount";
     private static final String PREFIX = "vault-mount-";
+    private static final String TYPE = "vault.mount.type";
+    private static final String TYPE_TRANSIT = "transit";
     /** Looks mounts up as an admin would (admins see every key's metadata); never uses material. */
     private static final Principal LOOKUP = new Principal("keyward-vault-mounts", true);
 
@@ -32,16 +34,24 @@ final class EnabledMounts {
 
     /** True when an admin enabled {@code mount}. */
     boolean has(String mount) {
+        return kind(mount) != null;
+    }
+
+    /** What an admin enabled at {@code mount}, or null. */
+    Mounts.Kind kind(String mount) {
         if (!mount.matches("[a-z0-9][a-z0-9_]{0,31}")) {
-            return false;
+            return null;
         }
         try {
             KeyRecord k = core.keys().get(LOOKUP, PREFIX + mount);
             // only an admin's record enables a mount: anyone may create keys with any free name
-            return k.tags().contains(TAG) && k.algorithm().equals("secret") && ownerIsAdmin(k);
+            if (!(k.tags().contains(TAG) && k.algorithm().equals("secret") && ownerIsAdmin(k))) {
+                return null;
+            }
+            return TYPE_TRANSIT.equals(k.attributes().get(TYPE)) ? Mounts.Kind.TRANSIT : Mounts.Kind.KV;
         } catch (KwException e) {
             if (e.code() == ErrorCode.NOT_FOUND) {
-                return false;
+                return null;
             }
             throw e;
         }
@@ -55,8 +65,8 @@ final class EnabledMounts {
         }
     }
 
-    /** Enables a KV v2 mount; admins only; a name in use (configured, enabled or reserved) is a 400. */
-    void enable(Principal p, String mount, Mounts configured) {
+    /** Enables a mount of {@code kind}; admins only; a name in use (configured, enabled or reserved) is a 400. */
+    void enable(Principal p, String mount, Mounts configured, Mounts.Kind kind) {
         if (!p.admin()) {
             throw KwException.forbidden("permission denied");
         }
@@ -70,7 +80,7 @@ final class EnabledMounts {
         }
         try {
             core.keys().importKey(p, new KeyRequests.Import(PREFIX + mount, "secret",
-                    "kv-v2".getBytes(StandardCharsets.US_ASCII), null, List.of(TAG), Map.of("vault.mount.type", "kv"),
+                    "kv-v2".getBytes(StandardCharsets.US_ASCII), null, List.of(TAG), Map.of(TYPE, kind == Mounts.Kind.TRANSIT ? TYPE_TRANSIT : "kv"),
                     false));
         } catch (KwException e) {
             if (e.code() == ErrorCode.CONFLICT) {
@@ -81,9 +91,9 @@ final class EnabledMounts {
         core.keys().putGrant(p, PREFIX + mount, "*", List.of("get"));
     }
 
-    /** Every enabled mount's name. */
-    TreeSet<String> all() {
-        TreeSet<String> out = new TreeSet<>();
+    /** Every enabled mount's name with its kind. */
+    TreeMap<String, Mounts.Kind> all() {
+        TreeMap<String, Mounts.Kind> out = new TreeMap<>();
         String after = null;
         int pages = 0;
         do {
@@ -91,7 +101,8 @@ final class EnabledMounts {
                     1000, after));
             for (KeyRecord k : page.keys()) {
                 if (k.name() != null && k.name().startsWith(PREFIX) && ownerIsAdmin(k)) {
-                    out.add(k.name().substring(PREFIX.length()));
+                    out.put(k.name().substring(PREFIX.length()),
+                            TYPE_TRANSIT.equals(k.attributes().get(TYPE)) ? Mounts.Kind.TRANSIT : Mounts.Kind.KV);
                 }
             }
             after = page.next();

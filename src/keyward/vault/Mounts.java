@@ -20,6 +20,9 @@ public final class Mounts {
     /** What a mount serves. */
     enum Kind { KV, TRANSIT }
 
+    /** The Transit mount every deployment has: it addresses every key by its Keyward name. */
+    static final String TRANSIT = "transit";
+
     private final Map<String, Kind> mounts;
 
     private Mounts(Map<String, Kind> mounts) {

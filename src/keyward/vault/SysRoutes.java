@@ -45,7 +45,7 @@ final class SysRoutes {
     VaultReply listMounts() {
         Map<String, Object> all = new TreeMap<>();
         mounts.all().forEach((name, kind) -> all.put(name + "/", mountInfo(name, kind)));
-        enabled.all().forEach(name -> all.putIfAbsent(name + "/", mountInfo(name, Mounts.Kind.KV)));
+        enabled.all().forEach((name, kind) -> all.putIfAbsent(name + "/", mountInfo(name, kind)));
         Map<String, Object> body = new LinkedHashMap<>(all);
         body.putAll(Answers.envelope(all));
         return new VaultReply(200, body, "vault.sys.mounts", null);
@@ -57,8 +57,8 @@ final class SysRoutes {
      */
     VaultReply tune(String mount) {
         Mounts.Kind kind = mounts.kind(mount);
-        if (kind == null && enabled.has(mount)) {
-            kind = Mounts.Kind.KV;
+        if (kind == null) {
+            kind = enabled.kind(mount);
         }
         if (kind == null) {
             throw KwException.invalid("cannot fetch sysview for path \"" + mount + "/\"");
@@ -76,7 +76,8 @@ final class SysRoutes {
 
     /**
      * POST sys/mounts/PATH: admins enable a KV v2 mount ({@code {"type": "kv", "options": {"version":
-     * "2"}}} or type {@code kv-v2}); other engines and KV version 1 are refused.
+     * "2"}}} or type {@code kv-v2}) or a Transit mount ({@code {"type": "transit"}}); other engines
+     * and KV version 1 are refused.
      */
     VaultReply enable(Principal p, String mount, Object body) {
         Fields f = Fields.of(body == null ? new LinkedHashMap<String, Object>() : body);
@@ -84,11 +85,12 @@ final class SysRoutes {
         Object options = f.raw("options");
         String version = options instanceof Map<?, ?> o && o.get("version") != null ? String.valueOf(o.get("version")) : null;
         boolean kv2 = "kv-v2".equals(type) || "kv".equals(type) && "2".equals(version);
-        if (!kv2) {
-            throw KwException.invalid("only KV version 2 mounts can be enabled: {\"type\": \"kv\", \"options\":"
-                    + " {\"version\": \"2\"}}");
+        boolean transit = "transit".equals(type);
+        if (!kv2 && !transit) {
+            throw KwException.invalid("only KV version 2 and Transit mounts can be enabled: {\"type\": \"kv\","
+                    + " \"options\": {\"version\": \"2\"}} or {\"type\": \"transit\"}");
         }
-        enabled.enable(p, mount, mounts);
+        enabled.enable(p, mount, mounts, transit ? Mounts.Kind.TRANSIT : Mounts.Kind.KV);
         return new VaultReply(204, null, "vault.sys.mount", null);
     }
 

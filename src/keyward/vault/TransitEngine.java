@@ -264,15 +264,20 @@ final class TransitEngine {
     }
 
     private VaultReply list(Principal p) {
+        return list(p, "");
+    }
+
+    /** The Transit keys whose Keyward names start with {@code prefix}, named without it. */
+    VaultReply list(Principal p, String prefix) {
         TreeSet<String> names = new TreeSet<>();
         String after = null;
         int pages = 0;
         do {
             KeyPage page = core.keys().locate(p, new KeyRequests.Locate(List.of(), null, null, null, null, 1000, after));
             for (KeyRecord k : page.keys()) {
-                if (k.name() != null && TransitTypes.vaultType(k.algorithm()).isPresent()
+                if (k.name() != null && k.name().startsWith(prefix) && TransitTypes.vaultType(k.algorithm()).isPresent()
                         && k.state() != KeyState.DESTROYED && k.state() != KeyState.PENDING_DESTRUCTION) {
-                    names.add(k.name());
+                    names.add(k.name().substring(prefix.length()));
                 }
             }
             after = page.next();

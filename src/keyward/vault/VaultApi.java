@@ -59,13 +59,16 @@ public final class VaultApi {
             throw new VaultErrors.NotFound();
         }
         Mounts.Kind kind = mounts.kind(first);
-        if (kind == null && enabled.has(first)) {
-            kind = Mounts.Kind.KV;
+        if (kind == null) {
+            kind = enabled.kind(first);
         }
         if (kind == null) {
             throw new VaultErrors.NotFound();
         }
-        return kind == Mounts.Kind.KV ? kv.handle(r, first) : transit.handle(r, first);
+        if (kind == Mounts.Kind.KV) {
+            return kv.handle(r, first);
+        }
+        return first.equals(Mounts.TRANSIT) ? transit.handle(r, first) : TransitMount.handle(transit, r, first);
     }
 
     private VaultReply system(VaultRequest r) {

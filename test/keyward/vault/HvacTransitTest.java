@@ -13,7 +13,7 @@ class HvacTransitTest {
         try (TestNode node = TestNode.start()) {
             String alice = node.newUser("alice");
             String bob = node.newUser("bob");
-            Python.Run r = Python.script("hvac_transit.py", node.base(), alice, bob);
+            Python.Run r = Python.script("hvac_transit.py", node.base(), alice, bob, node.adminToken);
             assertEquals(0, r.exit(), r.output());
             assertTrue(r.output().endsWith("ALL OK\n"), r.output());
         }

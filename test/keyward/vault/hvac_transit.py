@@ -1,5 +1,5 @@
 """Transit through a real Vault client (Debian's python3-hvac) against a Keyward server, and the
-interop with Keyward's own API. Usage: hvac_transit.py URL ALICE_TOKEN BOB_TOKEN. One line per
+interop with Keyward's own API. Usage: hvac_transit.py URL ALICE_TOKEN BOB_TOKEN ADMIN_TOKEN. One line per
 check; exits non-zero on the first failure. Run with /usr/bin/python3.
 """
 import base64
@@ -11,7 +11,7 @@ import hvac
 import requests
 from hvac import exceptions
 
-url, alice_token, bob_token = sys.argv[1:4]
+url, alice_token, bob_token, admin_token = sys.argv[1:5]
 alice = hvac.Client(url=url, token=alice_token)
 bob = hvac.Client(url=url, token=bob_token)
 tr = alice.secrets.transit
@@ -234,4 +234,19 @@ status, body = own("POST", "/v1/keys/k-aes128-gcm96/decrypt", {"ciphertext": vct
 check("a vault: ciphertext is refused clearly by Keyward's API", status == 400 and "kw:v" in body["error"]["message"])
 status, body = own("GET", "/v1/keys/k-aes128-gcm96")
 check("Keyward's API shows the Transit key", status == 200 and body["algorithm"] == "aes-128-gcm")
+# a second Transit mount, enabled through the mounts API, with its own key names
+admin = hvac.Client(url=url, token=admin_token)
+raises("only admins enable mounts", exceptions.Forbidden,
+       lambda: alice.sys.enable_secrets_engine(backend_type="transit", path="alicepay"))
+admin.sys.enable_secrets_engine(backend_type="transit", path="hvacpay")
+check("the new Transit mount is listed", admin.sys.list_mounted_secrets_engines()["data"]["hvacpay/"]["type"] == "transit")
+tr.create_key(name="card", mount_point="hvacpay")
+mct = tr.encrypt_data(name="card", plaintext=b64("4111"), mount_point="hvacpay")["data"]["ciphertext"]
+check("encrypt and decrypt at the new mount",
+      tr.decrypt_data(name="card", ciphertext=mct, mount_point="hvacpay")["data"]["plaintext"] == b64("4111"))
+check("its key list has only its own keys", tr.list_keys(mount_point="hvacpay")["data"]["keys"] == ["card"])
+check("a key read names the key as the mount knows it",
+      tr.read_key(name="card", mount_point="hvacpay")["data"]["name"] == "card")
+raises("bob cannot use it", exceptions.InvalidPath,
+       lambda: bob.secrets.transit.encrypt_data(name="card", plaintext=b64("x"), mount_point="hvacpay"))
 print("ALL OK")
