@@ -303,8 +303,23 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private byte[] readBody(HttpExchange ex) throws IOException {
+        byte[] body = readLimitedBody(ex, options.maxBodyBytes());
+        if (body.length > 0) {
+            String ct = ex.getRequestHeaders().getFirst("Content-Type");
+            if (ct == null || !ct.toLowerCase(Locale.ROOT).trim().startsWith("application/json")) {
+                throw new KwException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "request body must be application/json");
+            }
+        }
+        return body;
+    }
+
+    /**
+     * The request body, at most {@code max} bytes (our API and the Vault routes): a bad
+     * Content-Length is 400, a declared or actual body over {@code max} 413 (and the connection is
+     * closed, since the rest of the body is not read).
+     */
+    static byte[] readLimitedBody(HttpExchange ex, int max) throws IOException {
         String cl = ex.getRequestHeaders().getFirst("Content-Length");
-        int max = options.maxBodyBytes();
         long declared = -1;
         if (cl != null) {
             try {
@@ -312,21 +327,11 @@ public final class HttpApi implements AutoCloseable {
             } catch (NumberFormatException e) {
                 throw KwException.invalid("bad Content-Length header");
             }
-            if (declared > max) {
-                ex.getResponseHeaders().set("Connection", "close");
-                throw new KwException(ErrorCode.TOO_LARGE, "request body is larger than the limit of " + max + " bytes");
-            }
         }
-        byte[] body = readBounded(ex.getRequestBody(), max, declared);
+        byte[] body = declared > max ? null : readBounded(ex.getRequestBody(), max, declared);
         if (body == null) {
             ex.getResponseHeaders().set("Connection", "close");
             throw new KwException(ErrorCode.TOO_LARGE, "request body is larger than the limit of " + max + " bytes");
-        }
-        if (body.length > 0) {
-            String ct = ex.getRequestHeaders().getFirst("Content-Type");
-            if (ct == null || !ct.toLowerCase(Locale.ROOT).trim().startsWith("application/json")) {
-                throw new KwException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "request body must be application/json");
-            }
         }
         return body;
     }

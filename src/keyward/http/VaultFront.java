@@ -83,22 +83,7 @@ final class VaultFront {
     }
 
     private byte[] readBody(HttpExchange ex) throws IOException {
-        String cl = ex.getRequestHeaders().getFirst("Content-Length");
-        long declared = -1;
-        if (cl != null) {
-            try {
-                declared = Long.parseLong(cl.trim());
-            } catch (NumberFormatException e) {
-                throw KwException.invalid("bad Content-Length header");
-            }
-        }
-        byte[] body = declared > maxBodyBytes ? null : HttpApi.readBounded(ex.getRequestBody(), maxBodyBytes, declared);
-        if (body == null) {
-            ex.getResponseHeaders().set("Connection", "close");
-            throw new KwException(ErrorCode.TOO_LARGE, "request body is larger than the limit of " + maxBodyBytes
-                    + " bytes");
-        }
-        return body;
+        return HttpApi.readLimitedBody(ex, maxBodyBytes);
     }
 
     private static Map<String, List<String>> query(URI uri) {

@@ -58,11 +58,16 @@ final class DocRun {
      */
     private static void killSession(long pid) throws IOException, InterruptedException {
         signal("-TERM", pid);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (groupAlive(pid) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        keyward.Poll.within(Duration.ofSeconds(15), () -> !groupAliveUnchecked(pid));
         signal("-KILL", pid);
+    }
+
+    private static boolean groupAliveUnchecked(long pgid) {
+        try {
+            return groupAlive(pgid);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** True while a process of group {@code pgid} runs (zombies, which nobody may reap here, aside). */

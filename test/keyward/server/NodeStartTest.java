@@ -55,17 +55,13 @@ class NodeStartTest {
 
     /** Waits (at most 10 s) until every live thread was alive before; fails naming the others. */
     private static void awaitNoThreadBesides(Set<Thread> before) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        List<String> extra;
-        while (true) {
-            extra = Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t) && t.isAlive())
-                    .map(t -> t.getName() + (t.isDaemon() ? " (daemon)" : "")).sorted().collect(Collectors.toList());
-            if (extra.isEmpty() || System.nanoTime() > deadline) {
-                break;
-            }
-            Thread.sleep(20);
-        }
-        assertEquals(List.of(), extra, "threads left running by the failed start");
+        keyward.Poll.within(java.time.Duration.ofSeconds(10), () -> extraThreads(before).isEmpty());
+        assertEquals(List.of(), extraThreads(before), "threads left running by the failed start");
+    }
+
+    private static List<String> extraThreads(Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> !before.contains(t) && t.isAlive())
+                .map(t -> t.getName() + (t.isDaemon() ? " (daemon)" : "")).sorted().collect(Collectors.toList());
     }
 
     /** The files under {@code dir} with an open descriptor in this process (Linux: /proc/self/fd). */

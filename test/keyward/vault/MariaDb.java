@@ -77,17 +77,23 @@ final class MariaDb implements AutoCloseable {
         Files.deleteIfExists(dir.resolve("sock"));
         process = new ProcessBuilder("/usr/sbin/mariadbd", "--defaults-file=" + cnf)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                return false;
-            }
-            if (Files.exists(dir.resolve("sock")) && ping()) {
-                return true;
-            }
-            Thread.sleep(100);
+        boolean settled = keyward.Poll.within(java.time.Duration.ofSeconds(30),
+                () -> !process.isAlive() || Files.exists(dir.resolve("sock")) && pingUnchecked());
+        if (!settled) {
+            throw new AssertionError("mariadbd neither started nor exited within 30 s:\n" + errorLog());
         }
-        throw new AssertionError("mariadbd neither started nor exited within 30 s:\n" + errorLog());
+        return process.isAlive();
+    }
+
+    private boolean pingUnchecked() {
+        try {
+            return ping();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private boolean ping() throws IOException, InterruptedException {

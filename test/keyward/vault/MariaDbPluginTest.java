@@ -126,13 +126,8 @@ class MariaDbPluginTest {
     }
 
     private static void awaitVersionReads(TestNode node, long before) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (versionReads(node) <= before) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("mariadbd did not fetch an old version of key 1 with ?version=N");
-            }
-            Thread.sleep(100);
-        }
+        keyward.Poll.until("mariadbd fetching an old version of key 1 with ?version=N", java.time.Duration.ofSeconds(15),
+                () -> versionReads(node) > before);
     }
 
     /** Writes a new random AES-256 key as the next version of InnoDB key {@code id}. */
@@ -156,16 +151,18 @@ class MariaDbPluginTest {
     private static void awaitKeyVersion(MariaDb db, String table, String version) throws Exception {
         String q = "SELECT CURRENT_KEY_VERSION FROM information_schema.INNODB_TABLESPACES_ENCRYPTION WHERE NAME = '"
                 + table + "'";
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String seen = "";
-        while (System.nanoTime() < deadline) {
-            seen = db.sql(q);
-            if (seen.equals(version)) {
-                return;
-            }
-            Thread.sleep(200);
+        String[] seen = {""};
+        if (!keyward.Poll.within(java.time.Duration.ofSeconds(30), () -> (seen[0] = sqlUnchecked(db, q)).equals(version))) {
+            throw new AssertionError("key version of " + table + " stayed '" + seen[0] + "', expected " + version);
         }
-        throw new AssertionError("key version of " + table + " stayed '" + seen + "', expected " + version);
+    }
+
+    private static String sqlUnchecked(MariaDb db, String q) {
+        try {
+            return db.sql(q);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** No file under the data dir holds the marker the rows carry. */
