@@ -56,8 +56,10 @@ class ReplicationTest {
             String id = createKey(c.admin(0), "doomed");
             Cluster.await("erin and the key on b", () -> c.admin(1).as(token).get("/v1/keys").status() == 200
                     && c.admin(1).get("/v1/keys/" + id).status() == 200);
-            assertEquals(204, c.admin(1).delete("/v1/users/erin").status());
-            assertEquals(200, c.admin(1).delete("/v1/keys/" + id + "?pending_days=0").status());
+            Http.Res userGone = c.admin(1).delete("/v1/users/erin");
+            assertEquals(204, userGone.status(), userGone.toString());
+            Http.Res keyGone = c.admin(1).delete("/v1/keys/" + id + "?pending_days=0");
+            assertEquals(200, keyGone.status(), keyGone.toString());
             Cluster.await("erin's token refused on a", () -> c.admin(0).as(token).get("/v1/keys").status() == 401);
             Cluster.await("key destroyed on a, material gone", () -> {
                 var k = c.nodes[0].store().findKey(id).orElseThrow();
