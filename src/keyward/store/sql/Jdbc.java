@@ -102,7 +102,7 @@ final class Jdbc implements AutoCloseable {
                 try {
                     return mode.transaction ? inTransaction(c, mode.snapshot, work) : work.run(c);
                 } catch (SQLException e) {
-                    Dialect.Failure f = dialect.classify(e);
+                    Dialect.Failure f = lostConnection(dialect.classify(e), c);
                     if (f == Dialect.Failure.UNAVAILABLE) {
                         lease.broken(); // no rollback: it could wait out another timeout; closing ends the transaction
                     } else if (mode.transaction) {
@@ -120,6 +120,22 @@ final class Jdbc implements AutoCloseable {
                     throw e;
                 }
             }
+        }
+    }
+
+    /**
+     * A failure the driver did not report as a lost connection, on a connection that is gone, is
+     * one: Connector/J answers a connection dropped during a batch with "statement closed" (S1009)
+     * from its own cleanup, hiding the network error.
+     */
+    private static Dialect.Failure lostConnection(Dialect.Failure f, Connection c) {
+        if (f != Dialect.Failure.OTHER) {
+            return f;
+        }
+        try {
+            return c.isClosed() || !c.isValid(1) ? Dialect.Failure.UNAVAILABLE : f;
+        } catch (SQLException e) {
+            return Dialect.Failure.UNAVAILABLE;
         }
     }
 
