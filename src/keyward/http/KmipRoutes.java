@@ -25,7 +25,7 @@ public final class KmipRoutes {
             try {
                 answer = kmip.handle(c.principal(), JsonTtlv.fromJson(json, limits), c.remote());
             } catch (KmipException e) {
-                answer = Kmip.malformed(e);
+                answer = kmip.malformed(e);
             }
             c.auditedByRoute = true;
             return Reply.ok(JsonTtlv.toJson(answer));

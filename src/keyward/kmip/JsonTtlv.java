@@ -14,8 +14,8 @@ import java.util.Map;
  * The JSON form of TTLV (as Cosmian's clients send it): each item is an object
  * {@code {"tag": "UniqueIdentifier", "type": "TextString", "value": ...}}. Tags are names or
  * {@code "0x42XXXX"}; a Structure's value is an array of items; Integer and Interval are numbers;
- * LongInteger and DateTimeExtended numbers or {@code "0x..."} hex; BigInteger and ByteString hex
- * strings; an Enumeration the value's name (or {@code "0x0000000A"}, or a number); DateTime an
+ * LongInteger and DateTimeExtended numbers or {@code "0x..."} hex; BigInteger {@code "0x..."} hex of
+ * its two's complement bytes; ByteString hex digits; an Enumeration the value's name (or {@code "0x0000000A"}, or a number); DateTime an
  * ISO-8601 string. The type may be left out of a Structure. Conversion is bounded by the same
  * {@link TtlvCodec.Limits} as the binary form; every problem is Invalid Message naming the item.
  */
@@ -42,13 +42,21 @@ public final class JsonTtlv {
             }
             case INTEGER, INTERVAL -> (long) (Integer) t.value();
             case LONG_INTEGER, DATE_TIME_EXTENDED, BOOLEAN, TEXT_STRING -> t.value();
-            case BIG_INTEGER -> "0x" + ((BigInteger) t.value()).toString(16).toUpperCase(java.util.Locale.ROOT);
+            case BIG_INTEGER -> "0x" + HexFormat.of().withUpperCase().formatHex(TtlvCodec.bigInteger((BigInteger) t.value()));
             case ENUMERATION -> Enums.name(t.tag(), (Integer) t.value());
             case BYTE_STRING -> HexFormat.of().withUpperCase().formatHex((byte[]) t.value());
-            case DATE_TIME -> Instant.ofEpochSecond((Long) t.value()).toString();
+            case DATE_TIME -> dateTime((Long) t.value());
         };
         m.put("value", v);
         return m;
+    }
+
+    /** ISO-8601 for the years 0 to 9999, the number of seconds beyond them (both read back). */
+    private static Object dateTime(long seconds) {
+        if (seconds < -62_167_219_200L || seconds > 253_402_300_799L) {
+            return seconds;
+        }
+        return Instant.ofEpochSecond(seconds).toString();
     }
 
     private static final class Reader {
@@ -121,7 +129,8 @@ public final class JsonTtlv {
                     if (v instanceof Long l) {
                         return BigInteger.valueOf(l);
                     }
-                    return new BigInteger(hexDigits(v, here), 16);
+                    String digits = hexDigits(v, here); // two's complement, as in the binary form
+                    return new BigInteger(HexFormat.of().parseHex(digits.length() % 2 == 0 ? digits : "0" + digits));
                 case ENUMERATION: {
                     if (v instanceof Long l) {
                         return (int) number(l, 0, 0xFFFFFFFFL, here);

@@ -79,7 +79,7 @@ public final class Kmip {
     }
 
     /** A response to bytes that could not be decoded at all: one failed item, version 1.0. */
-    public static Ttlv malformed(KmipException e) {
+    public Ttlv malformed(KmipException e) {
         return response(100, List.of(failure(null, null, e.reason(), e.getMessage(), 100)));
     }
 
@@ -152,7 +152,7 @@ public final class Kmip {
         return new Failure(Reason.GENERAL_FAILURE, "internal error");
     }
 
-    private static Ttlv refuseAll(int version, List<Ttlv> items, Reason reason, String message) {
+    private Ttlv refuseAll(int version, List<Ttlv> items, Reason reason, String message) {
         List<Ttlv> answers = new ArrayList<>();
         for (Ttlv item : items) {
             Ttlv op = item.type() == Ttlv.Type.STRUCTURE ? item.first(Tags.OPERATION).orElse(null) : null;
@@ -177,9 +177,9 @@ public final class Kmip {
         return Ttlv.structure(Tags.BATCH_ITEM, fields);
     }
 
-    private static Ttlv response(int version, List<Ttlv> items) {
+    private Ttlv response(int version, List<Ttlv> items) {
         List<Ttlv> header = List.of(versionItem(version),
-                Ttlv.dateTime(Tags.TIME_STAMP, System.currentTimeMillis() / 1000),
+                Ttlv.dateTime(Tags.TIME_STAMP, core.clock().now().getEpochSecond()),
                 Ttlv.integer(Tags.BATCH_COUNT, items.size()));
         List<Ttlv> fields = new ArrayList<>();
         fields.add(Ttlv.structure(Tags.RESPONSE_HEADER, header));

@@ -141,7 +141,7 @@ public final class KmipListener implements AutoCloseable {
                 try {
                     message = readMessage(s, in);
                 } catch (KmipException e) {
-                    write(s, out, TtlvCodec.encode(Kmip.malformed(e)));
+                    write(s, out, TtlvCodec.encode(kmip.malformed(e)));
                     return; // the framing cannot be trusted any more
                 }
                 if (message == null) {
@@ -151,7 +151,7 @@ public final class KmipListener implements AutoCloseable {
                 try {
                     answer = kmip.handle(principal(cn), TtlvCodec.decode(message, limits), remote);
                 } catch (KmipException e) {
-                    answer = Kmip.malformed(e);
+                    answer = kmip.malformed(e);
                 }
                 write(s, out, TtlvCodec.encode(answer));
             }

@@ -86,7 +86,7 @@ public final class TtlvCodec {
     }
 
     /** Two's complement, sign-extended to a multiple of 8 bytes. */
-    private static byte[] bigInteger(BigInteger v) {
+    static byte[] bigInteger(BigInteger v) {
         byte[] raw = v.toByteArray();
         int len = (raw.length + 7) / 8 * 8;
         byte[] out = new byte[len];

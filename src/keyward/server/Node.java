@@ -106,9 +106,7 @@ public final class Node implements AutoCloseable {
                 ReplicationRoutes.gauges(metrics, r.suppliers(), r::lagSeconds, r::partnerOk);
                 core.jobs().rotationDelay(r::rotationDelay);
             }
-            api.start();
-            started.push(() -> api.stop(0));
-            KmipListener kmip = null;
+            KmipListener kmip = null; // before the API, so that a ready API means KMIP listens too
             if (config.kmipPort() != 0) {
                 kmip = KmipListener.start(new KmipListener.Options(
                         config.kmipBind() != null ? config.kmipBind() : config.bind(), config.kmipPort(),
@@ -117,6 +115,8 @@ public final class Node implements AutoCloseable {
                         core.users());
                 started.push(kmip);
             }
+            api.start();
+            started.push(() -> api.stop(0));
             core.jobs().start(config.jobsIntervalMs());
             return new Node(config, store, core, api, audit, replicator, kmip);
         } catch (Throwable e) {
