@@ -13,6 +13,7 @@ import keyward.core.Names;
 import keyward.core.Principal;
 import keyward.store.KeyPage;
 import keyward.store.KeyRecord;
+import keyward.store.Permission;
 
 /**
  * The served KMIP operations, each on Keyward's core services, so that owners, grants, states and
@@ -135,7 +136,7 @@ final class Operations {
     }
 
     private List<Ttlv> get(Principal p, Ttlv payload, Batch b) {
-        KeyRecord k = key(p, payload, b);
+        KeyRecord k = key(p, payload, b, Permission.EXPORT);
         int bits = KeyObjects.requireAes(k);
         int format = payload.first(Tags.KEY_FORMAT_TYPE).map(Ttlv::asInt).orElse(Enums.RAW);
         if (format != Enums.RAW) {
@@ -160,7 +161,7 @@ final class Operations {
     }
 
     private List<Ttlv> getAttributes(Principal p, Ttlv payload, Batch b) {
-        KeyRecord k = key(p, payload, b);
+        KeyRecord k = key(p, payload, b, Permission.GET);
         KeyObjects.requireAes(k);
         List<Integer> wanted = new ArrayList<>();
         for (Ttlv n : payload.all(Tags.ATTRIBUTE_NAME)) {
@@ -195,7 +196,7 @@ final class Operations {
     }
 
     private List<Ttlv> activate(Principal p, Ttlv payload, Batch b) {
-        KeyRecord k = key(p, payload, b);
+        KeyRecord k = key(p, payload, b, Permission.UPDATE);
         KeyObjects.requireAes(k);
         int state = KeyObjects.state(k);
         if (state != Enums.PRE_ACTIVE) {
@@ -208,7 +209,7 @@ final class Operations {
     }
 
     private List<Ttlv> revoke(Principal p, Ttlv payload, Batch b) {
-        KeyRecord k = key(p, payload, b);
+        KeyRecord k = key(p, payload, b, Permission.REVOKE);
         KeyObjects.requireAes(k);
         int code = payload.required(Tags.REVOCATION_REASON).required(Tags.REVOCATION_REASON_CODE).asInt();
         boolean compromise = code == Enums.KEY_COMPROMISE || code == Enums.CA_COMPROMISE;
@@ -221,7 +222,7 @@ final class Operations {
     }
 
     private List<Ttlv> destroy(Principal p, Ttlv payload, Batch b) {
-        KeyRecord k = key(p, payload, b);
+        KeyRecord k = key(p, payload, b, Permission.DESTROY);
         KeyObjects.requireAes(k);
         int state = KeyObjects.state(k);
         if (state == Enums.ACTIVE) {
@@ -297,7 +298,7 @@ final class Operations {
     }
 
     private List<Ttlv> encrypt(Principal p, Ttlv payload, Batch b) {
-        KeyRecord k = usable(p, payload, b, Enums.USAGE_ENCRYPT, "Encrypt");
+        KeyRecord k = usable(p, payload, b, Enums.USAGE_ENCRYPT, Permission.ENCRYPT, "Encrypt");
         if (payload.first(Tags.IV_COUNTER_NONCE).isPresent()) {
             throw new KmipException(Reason.INVALID_FIELD, "Keyward makes a fresh nonce for every encryption and keeps it"
                     + " in the ciphertext; send no IV/Counter/Nonce");
@@ -310,7 +311,7 @@ final class Operations {
     }
 
     private List<Ttlv> decrypt(Principal p, Ttlv payload, Batch b) {
-        KeyRecord k = usable(p, payload, b, Enums.USAGE_DECRYPT, "Decrypt");
+        KeyRecord k = usable(p, payload, b, Enums.USAGE_DECRYPT, Permission.DECRYPT, "Decrypt");
         if (payload.first(Tags.AE_TAG).isPresent() || payload.first(Tags.IV_COUNTER_NONCE).isPresent()) {
             throw new KmipException(Reason.INVALID_FIELD, "a Keyward ciphertext carries its own nonce and tag;"
                     + " send only the Data that Encrypt returned");
@@ -333,8 +334,8 @@ final class Operations {
      * The key for Encrypt or Decrypt: AES, not Pre-Active, its usage mask allows {@code usage},
      * and the Cryptographic Parameters (if any) ask for what Keyward does: AES-GCM.
      */
-    private KeyRecord usable(Principal p, Ttlv payload, Batch b, int usage, String operation) {
-        KeyRecord k = key(p, payload, b);
+    private KeyRecord usable(Principal p, Ttlv payload, Batch b, int usage, Permission right, String operation) {
+        KeyRecord k = key(p, payload, b, right);
         KeyObjects.requireAes(k);
         int state = KeyObjects.state(k);
         if (state == Enums.PRE_ACTIVE) {
@@ -357,8 +358,11 @@ final class Operations {
         return k;
     }
 
-    /** The object the payload's Unique Identifier (or the batch's ID Placeholder) names, if the caller may see it. */
-    private KeyRecord key(Principal p, Ttlv payload, Batch b) {
+    /**
+     * The object the payload's Unique Identifier (or the batch's ID Placeholder) names, if the caller
+     * may do {@code right} with it (Item Not Found when it may not see it, else Permission Denied).
+     */
+    private KeyRecord key(Principal p, Ttlv payload, Batch b, Permission right) {
         String id = payload.first(Tags.UNIQUE_IDENTIFIER).map(Ttlv::asText).orElse(b.placeholder);
         if (id == null) {
             throw new KmipException(Reason.INVALID_FIELD, "Unique Identifier is missing and no earlier item of the"
@@ -368,7 +372,7 @@ final class Operations {
             throw new KmipException(Reason.ITEM_NOT_FOUND, "no object has the Unique Identifier given");
         }
         b.auditKey = id.toLowerCase(java.util.Locale.ROOT);
-        KeyRecord k = core.keys().get(p, id);
+        KeyRecord k = core.keys().getFor(p, id, right);
         b.auditKey = k.id();
         return k;
     }
