@@ -114,6 +114,7 @@ public final class KmipListener implements AutoCloseable {
             } catch (IOException e) {
                 if (!closed) {
                     Log.warn("kmip: accept failed: " + e.getMessage());
+                    pause(); // out of file descriptors, say: not a loop at full speed
                 }
                 continue;
             }
@@ -233,6 +234,14 @@ public final class KmipListener implements AutoCloseable {
             return users.principalOf(Names.checkUserName("CN", cn));
         } catch (KwException e) {
             return null;
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
