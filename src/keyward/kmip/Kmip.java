@@ -56,7 +56,7 @@ public final class Kmip {
                 throw new KmipException(Reason.INVALID_MESSAGE, "the message has no Batch Item");
             }
             if (caller == null) {
-                audit.record(null, "kmip.request", null, "unauthenticated", remote);
+                audit.record("-", "kmip.request", null, "unauthenticated", remote); // as the API audits an unknown caller
                 return refuseAll(version, items, Reason.AUTHENTICATION_NOT_SUCCESSFUL,
                         "the client certificate names no Keyward user; create the user named by its CN");
             }
