@@ -29,7 +29,7 @@ public record Config(
         int maxBodyBytes, int workerThreads, int requestTimeoutMs, int cacheTtlMs,
         int pendingDaysDefault, int pendingDaysMin, List<String> createUsers, List<String> vaultKvMounts, boolean adminCanGrant, int jobsIntervalMs,
         Path tlsCertFile, Path tlsKeyFile, Path tlsP12File, Path tlsP12PasswordFile,
-        Path clientsCaCertFile, String logLevel, int changelogRetentionDays, List<String> trustedProxies,
+        Path clientsCaCertFile, int kmipPort, String kmipBind, int kmipMaxMessageBytes, String logLevel, int changelogRetentionDays, List<String> trustedProxies,
         Replication replication, List<String> warnings) {
 
     /**
@@ -159,6 +159,9 @@ public record Config(
             case TLS_P12_FILE -> tlsP12File;
             case TLS_P12_PASSWORD_FILE -> tlsP12PasswordFile;
             case CLIENTS_CA_CERT_FILE -> clientsCaCertFile;
+            case KMIP_PORT -> kmipPort;
+            case KMIP_BIND -> kmipBind;
+            case KMIP_MAX_MESSAGE_BYTES -> kmipMaxMessageBytes;
             case LOG_LEVEL -> logLevel;
             case CHANGELOG_RETENTION_DAYS -> changelogRetentionDays;
             case TRUSTED_PROXIES -> trustedProxies;

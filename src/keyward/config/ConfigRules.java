@@ -80,6 +80,10 @@ final class ConfigRules {
             throw fail(CLIENTS_CA_CERT_FILE, "needs server TLS: set 'tls_cert_file' and 'tls_key_file',"
                     + " or 'tls_p12_file'");
         }
+        if (integer(KMIP_PORT) != 0 && !isSet(CLIENTS_CA_CERT_FILE)) {
+            throw fail(KMIP_PORT, "needs client certificates: set 'clients_ca_cert_file' (and 'tls_cert_file' with"
+                    + " 'tls_key_file', or 'tls_p12_file'); KMIP clients are known by their certificate's CN");
+        }
     }
 
     /** Settings that only make sense for one database type. */
@@ -167,7 +171,8 @@ final class ConfigRules {
                 integer(MAX_BODY_BYTES), integer(WORKER_THREADS), integer(REQUEST_TIMEOUT_MS), integer(CACHE_TTL_MS),
                 integer(PENDING_DAYS_DEFAULT), integer(PENDING_DAYS_MIN), createUsers, vaultKvMounts, (Boolean) values.get(ADMIN_CAN_GRANT), integer(JOBS_INTERVAL_MS),
                 path(TLS_CERT_FILE), path(TLS_KEY_FILE), path(TLS_P12_FILE), path(TLS_P12_PASSWORD_FILE),
-                path(CLIENTS_CA_CERT_FILE), string(LOG_LEVEL), integer(CHANGELOG_RETENTION_DAYS),
+                path(CLIENTS_CA_CERT_FILE), integer(KMIP_PORT), string(KMIP_BIND), integer(KMIP_MAX_MESSAGE_BYTES),
+                string(LOG_LEVEL), integer(CHANGELOG_RETENTION_DAYS),
                 trustedProxies, replication, warnings);
     }
 }

@@ -47,6 +47,9 @@ enum Setting {
     TLS_P12_FILE("tls_p12_file", Type.PATH, null),
     TLS_P12_PASSWORD_FILE("tls_p12_password_file", Type.PATH, null),
     CLIENTS_CA_CERT_FILE("clients_ca_cert_file", Type.PATH, null),
+    KMIP_PORT("kmip_port", Type.INT, 0L, 0, 65535),
+    KMIP_BIND("kmip_bind", Type.STRING, null),
+    KMIP_MAX_MESSAGE_BYTES("kmip_max_message_bytes", Type.INT, 1048576L, 1024, 67108864),
     LOG_LEVEL("log_level", Type.CHOICE, "info", "debug", "info", "warn", "error"),
     CHANGELOG_RETENTION_DAYS("changelog_retention_days", Type.INT, 7L, 1, 3650),
     TRUSTED_PROXIES("trusted_proxies", Type.LIST, List.of());

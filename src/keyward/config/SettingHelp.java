@@ -45,6 +45,9 @@ final class SettingHelp {
         TEXT.put(Setting.TLS_P12_FILE, "PKCS#12 certificate and key: serve HTTPS");
         TEXT.put(Setting.TLS_P12_PASSWORD_FILE, "password of that PKCS#12 file");
         TEXT.put(Setting.CLIENTS_CA_CERT_FILE, "accept client certificates from this CA (CN = user name)");
+        TEXT.put(Setting.KMIP_PORT, "KMIP (binary TTLV over mutual TLS) port; 0 = off, 5696 is usual (docs/kmip.md)");
+        TEXT.put(Setting.KMIP_BIND, "address the KMIP port listens on (default: bind)");
+        TEXT.put(Setting.KMIP_MAX_MESSAGE_BYTES, "largest KMIP request message");
         TEXT.put(Setting.LOG_LEVEL, "log threshold");
         TEXT.put(Setting.CHANGELOG_RETENTION_DAYS, "days the replication changelog is kept");
         TEXT.put(Setting.TRUSTED_PROXIES, "addresses or CIDR ranges whose X-Forwarded-For is believed; empty = none");

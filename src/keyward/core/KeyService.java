@@ -96,6 +96,15 @@ public final class KeyService {
         return access.resolve(p, ref, Permission.GET);
     }
 
+    /**
+     * The key if the caller may do {@code operation} with it (not_found when it may not see the
+     * key, forbidden when the operation is not granted): for a protocol front end (KMIP) that
+     * checks rules of its own before calling the operation itself, which checks again.
+     */
+    public KeyRecord getFor(Principal p, String ref, Permission operation) {
+        return access.resolve(p, ref, operation);
+    }
+
     public KeyPage locate(Principal p, KeyRequests.Locate q) {
         KeyState state = q.state() == null ? null : KeyState.parse(q.state())
                 .orElseThrow(() -> KwException.invalid("query 'state' must be one of " + KeyState.names()));

@@ -26,6 +26,8 @@ final class Call {
     String auditKey;
     /** The audit outcome of a 2xx answer when "ok" would hide refusals (a batch's per-item outcomes). */
     String auditOutcome;
+    /** The route wrote its own audit entries (KMIP: one per batch item), so the dispatcher writes none. */
+    boolean auditedByRoute;
 
     /** @param limits what the body's JSON may hold (sized to max_body_bytes) */
     Call(HttpExchange exchange, String[] params, byte[] body, Json.Limits limits) {

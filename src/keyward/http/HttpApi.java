@@ -217,7 +217,7 @@ public final class HttpApi implements AutoCloseable {
                 }
             }
             status = reply.status();
-            if (audited) {
+            if (audited && (call == null || !call.auditedByRoute)) {
                 String outcome = status >= 400 ? (reply.body() instanceof java.util.Map<?, ?> b
                         && b.containsKey("errors") ? "vault_" + status : errorCodeOf(reply))
                         : call != null && call.auditOutcome != null ? call.auditOutcome : "ok";

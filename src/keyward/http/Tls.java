@@ -25,7 +25,7 @@ public final class Tls {
      * The subject's one CN, or null when it has none, several (in one RDN or in several), or one
      * that is not a string, so that a certificate never names a user ambiguously.
      */
-    static String commonName(X509Certificate cert) {
+    public static String commonName(X509Certificate cert) {
         String found = null;
         try {
             for (Rdn rdn : new LdapName(cert.getSubjectX500Principal().getName()).getRdns()) {

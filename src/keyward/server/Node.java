@@ -13,8 +13,11 @@ import keyward.core.Settings;
 import keyward.http.ApiOptions;
 import keyward.http.AuditRoutes;
 import keyward.http.HttpApi;
+import keyward.http.KmipRoutes;
 import keyward.http.Metrics;
 import keyward.http.ReplicationRoutes;
+import keyward.kmip.Kmip;
+import keyward.kmip.KmipListener;
 import keyward.log.Log;
 import keyward.repl.Replicator;
 import keyward.store.Store;
@@ -35,14 +38,17 @@ public final class Node implements AutoCloseable {
     private final HttpApi api;
     private final AuditLog audit;
     private final Replicator replicator;
+    private final KmipListener kmip;
 
-    private Node(Config config, Store store, Core core, HttpApi api, AuditLog audit, Replicator replicator) {
+    private Node(Config config, Store store, Core core, HttpApi api, AuditLog audit, Replicator replicator,
+                 KmipListener kmip) {
         this.config = config;
         this.store = store;
         this.core = core;
         this.api = api;
         this.audit = audit;
         this.replicator = replicator;
+        this.kmip = kmip;
     }
 
     public static Node start(Config config) throws IOException {
@@ -87,6 +93,8 @@ public final class Node implements AutoCloseable {
                     audit::dropped);
             HttpApi api = new HttpApi(options, core, audit, metrics, () -> store.ping() ? null : "database");
             api.addRoutes(AuditRoutes.routes(store));
+            Kmip kmipService = new Kmip(core, audit);
+            api.addRoutes(KmipRoutes.routes(kmipService, config.maxBodyBytes()));
             api.setVault(new VaultApi(core, vaultMounts(config), () -> store.ping() ? null : "database",
                     Version.version()));
             if (config.replication() != null) {
@@ -98,15 +106,29 @@ public final class Node implements AutoCloseable {
                 ReplicationRoutes.gauges(metrics, r.suppliers(), r::lagSeconds, r::partnerOk);
                 core.jobs().rotationDelay(r::rotationDelay);
             }
+            KmipListener kmip = null; // before the API, so that a ready API means KMIP listens too
+            if (config.kmipPort() != 0) {
+                kmip = KmipListener.start(new KmipListener.Options(
+                        config.kmipBind() != null ? config.kmipBind() : config.bind(), config.kmipPort(),
+                        config.kmipMaxMessageBytes(), config.requestTimeoutMs(), KMIP_IDLE_MS, KMIP_CONNECTIONS,
+                        options.ssl(), keyward.http.Tls.MODERN_SUITES, keyward.http.Tls::commonName), kmipService,
+                        core.users());
+                started.push(kmip);
+            }
             api.start();
             started.push(() -> api.stop(0));
             core.jobs().start(config.jobsIntervalMs());
-            return new Node(config, store, core, api, audit, replicator);
+            return new Node(config, store, core, api, audit, replicator, kmip);
         } catch (Throwable e) {
             undo(started, e);
             throw e;
         }
     }
+
+    /** How long a KMIP connection may stay silent between messages (clients keep theirs open). */
+    private static final int KMIP_IDLE_MS = 300_000;
+    /** Open KMIP connections at most, one thread each. */
+    private static final int KMIP_CONNECTIONS = 256;
 
     private static Mounts vaultMounts(Config config) {
         try {
@@ -146,6 +168,11 @@ public final class Node implements AutoCloseable {
         return api.port();
     }
 
+    /** The port the KMIP listener is bound to, or 0 when KMIP is off (kmip_port = 0). */
+    public int kmipPort() {
+        return kmip == null ? 0 : kmip.port();
+    }
+
     public Core core() {
         return core;
     }
@@ -169,6 +196,9 @@ public final class Node implements AutoCloseable {
 
     /** Ordered shutdown: API (in-flight requests get {@code graceMillis}), jobs, store. */
     public void shutdown(long graceMillis) {
+        if (kmip != null) {
+            kmip.close();
+        }
         api.stop(graceMillis);
         if (replicator != null) {
             replicator.close();

@@ -32,7 +32,7 @@ class DocsRunTest {
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private static final String REDIS_DB = "11";
     private static final List<String> PORTS = List.of("KW_PORT", "KW_PORT1", "KW_PORT2",
-            "KW_PORT_A", "KW_PORT_B", "KW_PORT_C", "KW_REPL_A", "KW_REPL_B", "KW_REPL_C");
+            "KW_PORT_A", "KW_PORT_B", "KW_PORT_C", "KW_REPL_A", "KW_REPL_B", "KW_REPL_C", "KW_KMIP_PORT");
 
     /** An API error body on a line of its own, or a verification that failed: curl -sS and bash let both pass. */
     private static final Pattern API_ERROR = Pattern.compile("(?m)^\\{\"error\":|\"valid\":false");
@@ -88,6 +88,11 @@ class DocsRunTest {
         } finally {
             TestDatabases.dropPostgresDatabase(jdbc);
         }
+    }
+
+    @Test
+    void kmip_everyShellBlockRuns() throws Exception {
+        runs("docs/kmip.md", Map.of());
     }
 
     /** "In another terminal": a server whose data dir is ./data of the checkout, as after make run. */
