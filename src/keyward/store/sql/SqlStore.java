@@ -8,9 +8,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import keyward.store.AuditCheckpoint;
 import keyward.store.AuditQuery;
 import keyward.store.AuditRecord;
@@ -325,8 +327,8 @@ public final class SqlStore implements Store {
 
     /** Which key of a refused bulk insert clashed, for the message: the batch only says that one did. */
     private ConflictException refusal(List<KeyRecord> keys, ConflictException e) {
-        java.util.Set<String> ids = new java.util.HashSet<>();
-        java.util.Set<String> names = new java.util.HashSet<>();
+        Set<String> ids = new HashSet<>();
+        Set<String> names = new HashSet<>();
         for (KeyRecord k : keys) {
             if (!ids.add(k.id()) || findKey(k.id()).isPresent()) {
                 return new ConflictException(ConflictException.Kind.ALREADY_EXISTS, "key " + k.id() + " already exists");
@@ -351,7 +353,7 @@ public final class SqlStore implements Store {
         } catch (ConflictException e) {
             throw new ConflictException(ConflictException.Kind.NAME_TAKEN, "a new name of one of the keys is already taken");
         }
-        java.util.Set<String> written = new java.util.HashSet<>();
+        Set<String> written = new HashSet<>();
         stored.forEach(k -> written.add(k.id()));
         return keys.stream().map(KeyRecord::id).filter(id -> !written.contains(id)).toList();
     }
