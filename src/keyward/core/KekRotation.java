@@ -2,7 +2,11 @@ package keyward.core;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import keyward.crypto.DecryptionFailedException;
 import keyward.crypto.KekRing;
@@ -17,12 +21,14 @@ import keyward.store.Store;
 /**
  * Re-wraps every piece of key material under a new primary KEK, online and resumably: each key is
  * a compare-and-set write (a concurrent change just makes it re-read), rows already under the new
- * KEK are skipped, so a run interrupted anywhere can simply be started again.
+ * KEK are skipped, so a run interrupted anywhere can simply be started again. Keys are read a page
+ * at a time and each page's re-wrapped keys written in one bulk call ({@link Store#updateKeys}), so
+ * memory holds one page whatever the number of keys.
  */
 public final class KekRotation {
     /** Metadata entry naming the KEK id every instance must wrap under; running instances watch it. */
     public static final String PRIMARY = "kek.primary";
-    private static final int PAGE = 200;
+    private static final int PAGE = Store.MAX_BULK_KEYS;
 
     private KekRotation() {
     }
@@ -45,8 +51,19 @@ public final class KekRotation {
         String after = null;
         do {
             KeyPage page = store.locate(KeyQuery.all(PAGE, after));
+            List<KeyRecord> rewrapped = new ArrayList<>();
+            Map<String, Integer> changed = new HashMap<>();
             for (KeyRecord k : page.keys()) {
-                int n = rewrapKey(store, ring, k, target);
+                KeyRecord r = rewrapped(ring, k, target);
+                if (r != null) {
+                    rewrapped.add(r);
+                    changed.put(k.id(), count(k, target));
+                }
+            }
+            Set<String> stale = new HashSet<>(store.updateKeys(rewrapped));
+            for (KeyRecord k : rewrapped) {
+                int n = stale.contains(k.id()) ? store.findKey(k.id()).map(again -> rewrapKey(store, ring, again, target))
+                        .orElse(0) : changed.get(k.id());
                 if (n > 0) {
                     keys++;
                     versions += n;
@@ -60,32 +77,45 @@ public final class KekRotation {
         return new Result(keys, versions);
     }
 
+    /** Versions of {@code k} that need re-wrapping: not destroyed and not under {@code target}. */
+    private static int count(KeyRecord k, String target) {
+        return (int) k.versions().stream().filter(v -> !v.destroyed() && !v.kekId().equals(target)).count();
+    }
+
+    /** {@code k} with every version under {@code target}, at the row version it was read; null if nothing changes. */
+    private static KeyRecord rewrapped(KekRing ring, KeyRecord k, String target) {
+        if (count(k, target) == 0) {
+            return null;
+        }
+        List<KeyVersion> out = new ArrayList<>();
+        for (KeyVersion v : k.versions()) {
+            if (v.destroyed() || v.kekId().equals(target)) {
+                out.add(v);
+                continue;
+            }
+            try (Secret s = ring.unwrap(v.kekId(), v.wrapped(), k.id(), v.kid(), KeyAccess.MATERIAL_PURPOSE)) {
+                out.add(v.rewrapped(target, ring.primary().wrap(s.revealBytes(), k.id(), v.kid(),
+                        KeyAccess.MATERIAL_PURPOSE)));
+            } catch (DecryptionFailedException e) {
+                throw new IllegalStateException("key " + k.id() + " version " + v.version()
+                        + " does not open under any KEK of the ring", e);
+            }
+        }
+        KeyRecord.Builder b = k.toBuilder();
+        b.versions = out;
+        return b.build();
+    }
+
+    /** One key alone, read again after each lost compare-and-set; returns how many versions it re-wrapped. */
     private static int rewrapKey(Store store, KekRing ring, KeyRecord k, String target) {
         for (int attempt = 0; attempt < 16; attempt++) {
-            List<KeyVersion> out = new ArrayList<>();
-            int changed = 0;
-            for (KeyVersion v : k.versions()) {
-                if (v.destroyed() || v.kekId().equals(target)) {
-                    out.add(v);
-                    continue;
-                }
-                try (Secret s = ring.unwrap(v.kekId(), v.wrapped(), k.id(), v.kid(), KeyAccess.MATERIAL_PURPOSE)) {
-                    out.add(v.rewrapped(target, ring.primary().wrap(s.revealBytes(), k.id(), v.kid(),
-                            KeyAccess.MATERIAL_PURPOSE)));
-                    changed++;
-                } catch (DecryptionFailedException e) {
-                    throw new IllegalStateException("key " + k.id() + " version " + v.version()
-                            + " does not open under any KEK of the ring", e);
-                }
-            }
-            if (changed == 0) {
+            KeyRecord r = rewrapped(ring, k, target);
+            if (r == null) {
                 return 0;
             }
-            KeyRecord.Builder b = k.toBuilder();
-            b.versions = out;
             try {
-                store.updateKey(b.build());
-                return changed;
+                store.updateKey(r);
+                return count(k, target);
             } catch (ConflictException e) {
                 k = store.findKey(k.id()).orElse(null);
                 if (k == null) {

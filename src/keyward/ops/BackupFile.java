@@ -205,6 +205,7 @@ final class BackupFile {
                             throw new OpsException("backup " + name + " is inconsistent: it says it holds "
                                     + written.describe() + " but holds " + n.counts().describe());
                         }
+                        sink.finish();
                         return written;
                     }
                     default -> throw new OpsException("backup " + name + " holds an unknown record type " + tag

@@ -9,8 +9,8 @@ import keyward.store.UserRecord;
 
 /**
  * Where a walk over a deployment goes: a backup stream, another store, or nowhere (counting).
- * Calls come in the order metadata, users, tokens, keys, audit batches, checkpoints, so that a
- * store can insert each record after the ones it refers to.
+ * Calls come in the order metadata, users, tokens, keys, audit batches, checkpoints, then
+ * {@link #finish}, so that a store can insert each record after the ones it refers to.
  */
 interface Sink {
     /** Takes nothing: a walk that only counts. */
@@ -34,5 +34,9 @@ interface Sink {
     }
 
     default void checkpoint(AuditCheckpoint checkpoint) {
+    }
+
+    /** The walk is over: a sink that buffers writes what it still holds. */
+    default void finish() {
     }
 }

@@ -1,5 +1,6 @@
 package keyward.ops;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import keyward.store.AuditCheckpoint;
@@ -18,12 +19,17 @@ import keyward.store.UserRecord;
  * <p>Into an empty store every record is inserted. With {@code force} the target may already hold
  * data: a user or token that is already there is kept (a user whose admin flag differs is
  * replaced), a key that is already there is replaced by the copied one (its row version then moves
- * on by one), audit entries already present are skipped, and nothing else is deleted.
+ * on by one; one that already equals the copy is kept), audit entries already present are skipped, and nothing else is deleted.
+ *
+ * <p>Keys are written in chunks of {@link Store#MAX_BULK_KEYS} ({@link Store#insertKeys}), so a
+ * copy holds at most one chunk in memory whatever its size. With {@code force}, a chunk the
+ * target refuses (some of its keys are there) is written key by key as described above.
  */
 final class StoreSink implements Sink {
     private final Store to;
     private final boolean force;
     private final Progress progress;
+    private final List<KeyRecord> chunk = new ArrayList<>();
     private long keys;
     private long audit;
 
@@ -60,24 +66,54 @@ final class StoreSink implements Sink {
 
     @Override
     public void key(KeyRecord key) {
+        chunk.add(key);
+        if (chunk.size() == Store.MAX_BULK_KEYS) {
+            flushKeys();
+        }
+    }
+
+    @Override
+    public void finish() {
+        flushKeys();
+    }
+
+    private void flushKeys() {
+        if (chunk.isEmpty()) {
+            return;
+        }
         try {
-            Optional<KeyRecord> there = force ? to.findKey(key.id()) : Optional.empty();
-            if (there.isPresent()) {
+            to.insertKeys(chunk);
+        } catch (ConflictException e) {
+            if (!force) {
+                throw new OpsException("a key cannot be written to the target: " + e.getMessage()
+                        + "; is the target really empty?");
+            }
+            chunk.forEach(this::replace);
+        }
+        keys += chunk.size();
+        chunk.clear();
+        progress.step("key", keys);
+    }
+
+    /** With force: inserts the key, or replaces the target's copy unless it already equals it. */
+    private void replace(KeyRecord key) {
+        try {
+            Optional<KeyRecord> there = to.findKey(key.id());
+            if (there.isEmpty()) {
+                to.insertKey(key);
+            } else if (!there.get().equals(key)) {
                 KeyRecord.Builder b = key.toBuilder();
                 b.rowVersion = there.get().rowVersion();
                 to.updateKey(b.build());
-            } else {
-                to.insertKey(key);
             }
         } catch (ConflictException e) {
-            throw new OpsException("key " + key.id() + " cannot be written to the target: " + e.getMessage()
-                    + (force ? "" : "; is the target really empty?"));
+            throw new OpsException("key " + key.id() + " cannot be written to the target: " + e.getMessage());
         }
-        progress.step("key", ++keys);
     }
 
     @Override
     public void audit(List<AuditRecord> batch) {
+        flushKeys();
         List<AuditRecord> fresh = batch.stream().map(StoreSink::unplaced).toList();
         try {
             to.appendAudit(fresh);
@@ -99,6 +135,7 @@ final class StoreSink implements Sink {
 
     @Override
     public void checkpoint(AuditCheckpoint checkpoint) {
+        flushKeys();
         to.putCheckpoint(checkpoint);
     }
 

@@ -64,6 +64,7 @@ final class StoreWalk {
         if (withAudit) {
             w.audit();
         }
+        to.finish();
         return new Result(w.n.counts(), w.fingerprint.digest());
     }
 

@@ -61,6 +61,56 @@ public interface Store extends AutoCloseable {
      */
     KeyRecord updateKey(KeyRecord key) throws ConflictException;
 
+    /** The most keys one {@link #insertKeys} or {@link #updateKeys} call takes. */
+    int MAX_BULK_KEYS = 1000;
+
+    /**
+     * Inserts new keys as {@link #insertKey} inserts one, for bulk copies (restore, migrate), in
+     * far fewer round trips. The SQL stores write them in one transaction: all or none. Redis writes
+     * each key atomically and pipelines them: on a refusal, the other keys of the call may be stored.
+     *
+     * @throws ConflictException ALREADY_EXISTS or NAME_TAKEN, naming a refused key
+     * @throws IllegalArgumentException for more than {@link #MAX_BULK_KEYS} keys
+     */
+    default void insertKeys(List<KeyRecord> keys) throws ConflictException {
+        checkBulk(keys);
+        for (KeyRecord k : keys) {
+            insertKey(k);
+        }
+    }
+
+    /**
+     * A compare-and-set of each key as {@link #updateKey} does, for bulk rewrites (KEK rotation): a
+     * key whose stored rowVersion still equals its rowVersion is stored with rowVersion + 1; any
+     * other (changed meanwhile, or gone) is left as it is and its id returned, to be read again.
+     * The SQL stores write the call in one transaction; Redis writes each key atomically, pipelined.
+     *
+     * @throws ConflictException NAME_TAKEN on a rename clash (the SQL stores then stored none of them)
+     * @throws IllegalArgumentException for more than {@link #MAX_BULK_KEYS} keys
+     */
+    default List<String> updateKeys(List<KeyRecord> keys) throws ConflictException {
+        checkBulk(keys);
+        List<String> stale = new java.util.ArrayList<>();
+        for (KeyRecord k : keys) {
+            try {
+                updateKey(k);
+            } catch (ConflictException e) {
+                if (e.kind() != ConflictException.Kind.STALE) {
+                    throw e;
+                }
+                stale.add(k.id());
+            }
+        }
+        return stale;
+    }
+
+    /** Refuses a bulk call over {@link #MAX_BULK_KEYS} keys. */
+    static void checkBulk(List<KeyRecord> keys) {
+        if (keys.size() > MAX_BULK_KEYS) {
+            throw new IllegalArgumentException("at most " + MAX_BULK_KEYS + " keys per bulk write; got " + keys.size());
+        }
+    }
+
     /** Locate; see {@link KeyQuery}. */
     KeyPage locate(KeyQuery query);
 

@@ -1,6 +1,7 @@
 package keyward.ops;
 
 import static keyward.Http.b64;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,17 +12,26 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import keyward.Http;
 import keyward.TestNode;
 import keyward.cli.Cli;
 import keyward.core.KekRotation;
 import keyward.crypto.Kek;
+import keyward.crypto.Rand;
+import keyward.crypto.Secret;
+import keyward.store.KeyPage;
 import keyward.store.KeyQuery;
 import keyward.store.KeyRecord;
+import keyward.store.KeyState;
 import keyward.store.KeyVersion;
+import keyward.store.Store;
 import org.junit.jupiter.api.Test;
 
 /** rotate-kek online: interrupted halfway, run again, done; the old KEK opens nothing; everything decrypts. */
@@ -48,8 +58,9 @@ class KekRotationTest {
             String sig = h.post("/v1/keys/" + signing + "/sign", Map.of("message", b64("m"))).str("signature");
             String wrappingBefore = h.get("/v1/wrapping-key").str("public_key");
             Kek old = Kek.load(node.dir.resolve("kek.key"));
+            Map<String, byte[]> bulk = insertDirectly(node.node.store(), old, 2 * Store.MAX_BULK_KEYS);
 
-            // first run dies after its first page of re-wrapping
+            // first run dies after its first page of re-wrapping (one bulk write of Store.MAX_BULK_KEYS keys)
             PrintStream dying = new PrintStream(new OutputStream() {
                 private final StringBuilder line = new StringBuilder();
 
@@ -70,6 +81,7 @@ class KekRotationTest {
             assertTrue(Files.exists(node.dir.resolve("kek.key.next")));
             long underOld = KekRotation.countUnder(node.node.store(), old.id());
             assertTrue(underOld > 0, "the interrupted run left work to do");
+            assertTrue(underOld < bulk.size(), "the interrupted run wrote its first page: " + underOld);
 
             // the running server reads both generations meanwhile, and wraps new keys under the new KEK
             for (Sealed s : sealed) {
@@ -92,13 +104,24 @@ class KekRotationTest {
             byte[] canary = node.node.store().getMeta("kek.canary").orElseThrow();
             assertFalse(old.opensCanary(canary), "the old KEK still opens the canary");
             assertTrue(now.opensCanary(canary));
-            for (KeyRecord k : node.node.store().locate(KeyQuery.all(1000, null)).keys()) {
-                for (KeyVersion v : k.versions()) {
-                    assertEquals(now.id(), v.kekId());
+            String after = null;
+            do {
+                KeyPage page = node.node.store().locate(KeyQuery.all(1000, after));
+                for (KeyRecord k : page.keys()) {
+                    for (KeyVersion v : k.versions()) {
+                        assertEquals(now.id(), v.kekId());
+                    }
                 }
-            }
+                after = page.next();
+            } while (after != null);
             for (Sealed s : sealed) {
                 assertEquals(s.pt, h.post("/v1/keys/" + s.key + "/decrypt", Map.of("ciphertext", s.ct)).str("plaintext"));
+            }
+            for (Map.Entry<String, byte[]> e : bulk.entrySet()) {
+                KeyRecord k = node.node.store().findKey(e.getKey()).orElseThrow();
+                try (Secret material = now.unwrap(k.primary().wrapped(), k.id(), k.primary().kid(), "key-material")) {
+                    assertArrayEquals(e.getValue(), material.revealBytes(), "key " + k.id() + " re-wrapped intact");
+                }
             }
             assertEquals(b64("during"), h.post("/v1/keys/" + during + "/decrypt", Map.of("ciphertext", duringCt)).str("plaintext"));
             assertEquals(Boolean.TRUE, h.post("/v1/keys/" + signing + "/verify", Map.of("message", b64("m"), "signature", sig))
@@ -113,5 +136,34 @@ class KekRotationTest {
                 assertEquals(wrappingBefore, h2.get("/v1/wrapping-key").str("public_key"));
             }
         }
+    }
+
+    /** Keys written straight into the store (as a restore would), material wrapped under {@code kek}; returns id to material. */
+    private static Map<String, byte[]> insertDirectly(Store store, Kek kek, int n) {
+        Map<String, byte[]> material = new LinkedHashMap<>();
+        List<KeyRecord> chunk = new ArrayList<>();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        for (int i = 0; i < n; i++) {
+            KeyRecord.Builder b = new KeyRecord.Builder();
+            b.id = UUID.randomUUID().toString();
+            b.algorithm = "aes-256-gcm";
+            b.state = KeyState.ACTIVE;
+            b.owner = "admin";
+            b.primaryVersion = 1;
+            b.minDecryptionVersion = 1;
+            b.createdAt = now;
+            b.updatedAt = now;
+            byte[] plain = Rand.bytes(32);
+            b.versions = List.of(new KeyVersion(1, 1, kek.id(), kek.wrap(plain, b.id, 1, "key-material"), null, now));
+            b.rowVersion = 1;
+            material.put(b.id, plain);
+            chunk.add(b.build());
+            if (chunk.size() == Store.MAX_BULK_KEYS) {
+                store.insertKeys(chunk);
+                chunk.clear();
+            }
+        }
+        store.insertKeys(chunk);
+        return material;
     }
 }

@@ -100,6 +100,42 @@ public abstract class CapturedStoreConformanceTest extends StoreConformanceTest 
     }
 
     @Test
+    void insertKeys_recordEveryKeyAsStored_andARefusedCallRecordsNothing() {
+        List<KeyRecord> keys = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            keys.add(named(key(newId()), "bulk-" + i).build());
+        }
+        store.insertKeys(keys);
+        assertEquals(keys.stream().map(k -> new Change("key", k.id(), RecordingCapture.describe(k))).toList(), changes());
+        assertThrows(ConflictException.class, () -> store.insertKeys(List.of(key(newId()).build(), keys.get(7))));
+        assertEquals(50, changes().size());
+    }
+
+    @Test
+    void updateKeys_recordEachStoredCopy_andNothingForStaleOnes() {
+        KeyRecord a = insert(key(newId()));
+        KeyRecord b = insert(key(newId()));
+        KeyRecord bMoved = store.updateKey(renamed(b, "moved"));
+        List<String> stale = store.updateKeys(List.of(renamed(a, "a2"), renamed(b, "b2")));
+        assertEquals(List.of(b.id()), stale);
+        KeyRecord aStored = store.findKey(a.id()).orElseThrow();
+        assertEquals(List.of(new Change("key", b.id(), RecordingCapture.describe(bMoved)),
+                new Change("key", a.id(), RecordingCapture.describe(aStored))), changesAfter(2));
+        assertEquals(a.rowVersion() + 1, aStored.rowVersion());
+    }
+
+    @Test
+    void failingCapture_takesABulkWriteDown_whole() {
+        List<KeyRecord> keys = List.of(key(newId()).build(), key(newId()).build(), key(newId()).build());
+        capture.failNextReport();
+        assertThrows(IllegalStateException.class, () -> store.insertKeys(keys));
+        for (KeyRecord k : keys) {
+            assertEquals(Optional.empty(), store.findKey(k.id()));
+        }
+        assertEquals(List.of(), changes());
+    }
+
+    @Test
     void insertUser_recordsTheUser_andADuplicateRecordsNothing() {
         UserRecord alice = new UserRecord("alice", true, T0);
         store.insertUser(alice);

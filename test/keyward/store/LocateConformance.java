@@ -10,7 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Locate: every filter, tag combinations, visibility and paging. Part of {@link StoreConformanceTest}. */
-public abstract class LocateConformance extends KeyConformance {
+public abstract class LocateConformance extends BulkKeyConformance {
 
     private static KeyQuery query(List<String> tags, String name, String algorithm, KeyState state, String owner,
                                   String visibleTo) {

@@ -3,6 +3,7 @@ package keyward.store.redis;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -60,6 +61,137 @@ final class KeyWrites {
         if (failed == 2) {
             throw nameTaken(k.name());
         }
+    }
+
+    /**
+     * Inserts many keys as {@link #insert} inserts one, in a few round trips: the index entries of
+     * them all first (merged per keyword list), then every key's object script in one pipeline.
+     * Each key is atomic on its own; a refusal is thrown after the others are written.
+     */
+    void insertAll(List<KeyRecord> ks) throws ConflictException {
+        List<KeyRecord> pending = ks;
+        ConflictException refused = null;
+        for (int attempt = 0; !pending.isEmpty(); attempt++) {
+            if (attempt == MAX_RETRIES) {
+                throw new StoreUnavailableException("the findex label keeps changing; retry later", null);
+            }
+            Generation.View v = generation.current();
+            Map<String, List<Findex.Entry>> adds = new LinkedHashMap<>();
+            List<SealedObjects.Write> writes = new ArrayList<>(pending.size());
+            for (KeyRecord k : pending) {
+                Keywords.merge(adds, Keywords.entries(Keywords.of(k), true, k.rowVersion(), k.id()));
+                String obj = keyName(k.id());
+                List<SealedObjects.Check> checks = new ArrayList<>(List.of(new SealedObjects.Check(obj, null)));
+                List<SealedObjects.Put> puts = new ArrayList<>(List.of(new SealedObjects.Put(obj, Records.key(k))));
+                if (k.name() != null) {
+                    checks.add(new SealedObjects.Check(nameClaim(k.name()), null));
+                    puts.add(new SealedObjects.Put(nameClaim(k.name()), Records.text(Records.NAME_CLAIM, k.id())));
+                }
+                writes.add(new SealedObjects.Write(checks, puts));
+            }
+            int[] failed;
+            try {
+                findex.append(v, adds);
+                afterIndexWrite.run();
+                failed = objects.writeAll(v, writes);
+            } catch (Generation.ChangedException e) {
+                generation.refresh();
+                continue;
+            }
+            List<KeyRecord> again = new ArrayList<>();
+            for (int i = 0; i < failed.length; i++) {
+                KeyRecord k = pending.get(i);
+                if (failed[i] == SealedObjects.GENERATION_CHANGED) {
+                    again.add(k);
+                } else if (failed[i] != 0 && refused == null) {
+                    refused = failed[i] == 1 ? new ConflictException(ConflictException.Kind.ALREADY_EXISTS,
+                            "key " + k.id() + " already exists") : nameTaken(k.name());
+                }
+            }
+            if (!again.isEmpty()) {
+                generation.refresh();
+            }
+            pending = again;
+        }
+        if (refused != null) {
+            throw refused;
+        }
+    }
+
+    /**
+     * Compare-and-set of many keys as {@link #update} does one, in a few round trips: one MGET of
+     * their objects, the added index entries of them all, every object script in one pipeline,
+     * then the removed entries. Returns the ids of keys not at their rowVersion (left untouched).
+     */
+    List<String> updateAll(List<KeyRecord> ks) throws ConflictException {
+        List<String> stale = new ArrayList<>();
+        List<KeyRecord> pending = ks;
+        ConflictException refused = null;
+        for (int attempt = 0; !pending.isEmpty(); attempt++) {
+            if (attempt == MAX_RETRIES) {
+                throw new StoreUnavailableException("the findex label keeps changing; retry later", null);
+            }
+            Generation.View v = generation.current();
+            List<SealedObjects.Stored> current = objects.getAll(pending.stream().map(k -> keyName(k.id())).toList());
+            List<KeyRecord> writing = new ArrayList<>();
+            List<SealedObjects.Write> writes = new ArrayList<>();
+            Map<String, List<Findex.Entry>> adds = new LinkedHashMap<>();
+            List<Map<String, List<Findex.Entry>>> removes = new ArrayList<>();
+            for (int i = 0; i < pending.size(); i++) {
+                KeyRecord k = pending.get(i);
+                SealedObjects.Stored cur = current.get(i);
+                KeyRecord old = cur == null ? null : Records.key(cur.plain());
+                if (old == null || old.rowVersion() != k.rowVersion() || !old.id().equals(k.id())) {
+                    stale.add(k.id());
+                    continue;
+                }
+                KeyRecord stored = withRowVersion(k, k.rowVersion() + 1);
+                Set<String> before = Keywords.of(old);
+                Set<String> after = Keywords.of(stored);
+                Set<String> added = new HashSet<>(after);
+                added.removeAll(before);
+                Set<String> removed = new HashSet<>(before);
+                removed.removeAll(after);
+                Keywords.merge(adds, Keywords.entries(added, true, stored.rowVersion(), k.id()));
+                removes.add(Keywords.entries(removed, false, stored.rowVersion(), k.id()));
+                String obj = keyName(k.id());
+                writing.add(k);
+                writes.add(new SealedObjects.Write(checksFor(obj, cur, old, stored), putsFor(obj, old, stored)));
+            }
+            int[] failed;
+            try {
+                findex.append(v, adds);
+                afterIndexWrite.run();
+                failed = writes.isEmpty() ? new int[0] : objects.writeAll(v, writes);
+            } catch (Generation.ChangedException e) {
+                generation.refresh();
+                pending = writing;
+                continue;
+            }
+            List<KeyRecord> again = new ArrayList<>();
+            Map<String, List<Findex.Entry>> removed = new LinkedHashMap<>();
+            for (int i = 0; i < failed.length; i++) {
+                KeyRecord k = writing.get(i);
+                if (failed[i] == 0) {
+                    Keywords.merge(removed, removes.get(i)); // only a stored write may remove its old entries
+                } else if (failed[i] == SealedObjects.GENERATION_CHANGED) {
+                    again.add(k);
+                } else if (failed[i] == 1) {
+                    stale.add(k.id());
+                } else if (refused == null) {
+                    refused = nameTaken(k.name());
+                }
+            }
+            findex.appendFollowing(removed);
+            if (!again.isEmpty()) {
+                generation.refresh();
+            }
+            pending = again;
+        }
+        if (refused != null) {
+            throw refused;
+        }
+        return stale;
     }
 
     Optional<KeyRecord> find(String id) {

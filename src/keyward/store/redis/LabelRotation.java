@@ -2,11 +2,9 @@ package keyward.store.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import keyward.store.StoreException;
 
@@ -79,9 +77,13 @@ final class LabelRotation {
                 + deleted + " old index entries deleted");
     }
 
-    /** Appends the keywords of every live object under the new label; returns how many objects were read. */
+    /**
+     * Appends the keywords of every live object under the new label, one SCAN page (about
+     * {@link #SCAN_COUNT} objects) at a time: one MGET, then one pipelined append per page. SCAN
+     * may return an object twice; its entries are then appended twice, which folding hides, so
+     * memory holds one page whatever the number of objects. Returns how many objects were read.
+     */
     private long rebuild(Generation.View v, Consumer<String> progress) {
-        Set<String> seen = new HashSet<>();
         String counter = keys.auditCounter();
         long count = 0;
         String cursor = "0";
@@ -92,7 +94,7 @@ final class LabelRotation {
             List<String> names = new ArrayList<>();
             for (Object o : (List<?>) r.get(1)) {
                 String name = new String((byte[]) o, StandardCharsets.UTF_8);
-                if (!name.equals(counter) && seen.add(name)) {
+                if (!name.equals(counter)) {
                     names.add(name);
                 }
             }

@@ -227,6 +227,20 @@ public final class RedisStore implements Store {
         return keyWrites.update(k);
     }
 
+    /** Pipelined: see {@link KeyWrites#insertAll}. */
+    @Override
+    public void insertKeys(List<KeyRecord> ks) throws ConflictException {
+        Store.checkBulk(ks);
+        keyWrites.insertAll(ks);
+    }
+
+    /** Pipelined: see {@link KeyWrites#updateAll}. */
+    @Override
+    public List<String> updateKeys(List<KeyRecord> ks) throws ConflictException {
+        Store.checkBulk(ks);
+        return keyWrites.updateAll(ks);
+    }
+
     @Override
     public KeyPage locate(KeyQuery query) {
         return locator.locate(query);

@@ -73,6 +73,15 @@ final class SealedObjects {
     /** Plaintexts in the order of {@code names}; null where nothing is stored. */
     List<byte[]> plains(List<String> names) {
         List<byte[]> out = new ArrayList<>(names.size());
+        for (Stored s : getAll(names)) {
+            out.add(s == null ? null : s.plain());
+        }
+        return out;
+    }
+
+    /** Values as read, in the order of {@code names} (MGETs of 1000 names); null where nothing is stored. */
+    List<Stored> getAll(List<String> names) {
+        List<Stored> out = new ArrayList<>(names.size());
         for (int from = 0; from < names.size(); from += 1000) {
             List<String> chunk = names.subList(from, Math.min(names.size(), from + 1000));
             List<String> words = new ArrayList<>(chunk.size() + 1);
@@ -81,7 +90,7 @@ final class SealedObjects {
             List<?> raw = (List<?>) pool.call(words.toArray(String[]::new));
             for (int i = 0; i < chunk.size(); i++) {
                 byte[] sealed = (byte[]) raw.get(i);
-                out.add(sealed == null ? null : codec.open(chunk.get(i), sealed));
+                out.add(sealed == null ? null : new Stored(sealed, codec.open(chunk.get(i), sealed)));
             }
         }
         return out;
@@ -99,6 +108,40 @@ final class SealedObjects {
 
     /** As above, and then RPUSHes each of {@code pushes} (sealed) onto its list, in order. */
     int write(Generation.View v, List<Check> checks, List<Put> puts, List<Put> pushes) {
+        List<Object> r = pool.with(c -> Scripts.run(c, List.of(call(v, checks, puts, pushes)))).get(0);
+        int failed = outcome(r);
+        if (failed == GENERATION_CHANGED) {
+            throw new Generation.ChangedException();
+        }
+        return failed;
+    }
+
+    /** What {@link #writeAll} answers for a write refused because the generation moved on. */
+    static final int GENERATION_CHANGED = -1;
+
+    /** One conditional write of {@link #writeAll}. */
+    record Write(List<Check> checks, List<Put> puts) {
+    }
+
+    /**
+     * Applies each write as {@link #write(Generation.View, List, List)} does (each atomic on its
+     * own), all in one pipelined round trip. Returns, per write, 0 if applied, the 1-based number of
+     * its failed check, or {@link #GENERATION_CHANGED} (then that write did nothing).
+     */
+    int[] writeAll(Generation.View v, List<Write> writes) {
+        List<Scripts.Call> calls = new ArrayList<>(writes.size());
+        for (Write w : writes) {
+            calls.add(call(v, w.checks(), w.puts(), List.of()));
+        }
+        List<List<Object>> replies = pool.with(c -> Scripts.run(c, calls));
+        int[] out = new int[writes.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = outcome(replies.get(i));
+        }
+        return out;
+    }
+
+    private Scripts.Call call(Generation.View v, List<Check> checks, List<Put> puts, List<Put> pushes) {
         List<String> ks = new ArrayList<>();
         ks.add(keys.labelKey());
         ks.add(keys.nextLabelKey());
@@ -123,12 +166,15 @@ final class SealedObjects {
             args.add(Scripts.bytes(Integer.toString(index(ks, p.key()))));
             args.add(codec.seal(p.key(), p.plain()));
         }
-        List<Object> r = pool.with(c -> Scripts.run(c, List.of(new Scripts.Call(Scripts.WRITE, ks, args)))).get(0);
+        return new Scripts.Call(Scripts.WRITE, ks, args);
+    }
+
+    private static int outcome(List<Object> r) {
         switch (Scripts.status(r)) {
             case "ok":
                 return 0;
             case "gen":
-                throw new Generation.ChangedException();
+                return GENERATION_CHANGED;
             case "conflict":
                 return Integer.parseInt(new String((byte[]) r.get(1), StandardCharsets.US_ASCII));
             default:

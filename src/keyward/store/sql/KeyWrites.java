@@ -19,7 +19,7 @@ import keyward.store.Permission;
  */
 final class KeyWrites {
 
-    private static final String SET_COLUMNS = "name = ?, algorithm = ?, state = ?, state_before_destroy = ?, owner = ?,"
+    static final String SET_COLUMNS = "name = ?, algorithm = ?, state = ?, state_before_destroy = ?, owner = ?,"
             + " exportable = ?, primary_version = ?, min_decryption_version = ?, auto_rotate_period = ?, created_at = ?,"
             + " updated_at = ?, rotated_at = ?, destroy_at = ?, rotate_at = ?";
 
@@ -188,7 +188,7 @@ final class KeyWrites {
     }
 
     /** Binds the columns of {@link #SET_COLUMNS} from {@code first}; returns the next index. */
-    private static int bindColumns(PreparedStatement ps, int first, KeyRecord k) throws SQLException {
+    static int bindColumns(PreparedStatement ps, int first, KeyRecord k) throws SQLException {
         int i = first;
         Jdbc.setText(ps, i++, k.name());
         ps.setString(i++, k.algorithm());

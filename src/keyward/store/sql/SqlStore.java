@@ -8,9 +8,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import keyward.store.AuditCheckpoint;
 import keyward.store.AuditQuery;
 import keyward.store.AuditRecord;
@@ -53,6 +55,7 @@ public final class SqlStore implements Store {
     private final Jdbc db;
     private final KeyReads keyReads;
     private final KeyWrites keyWrites;
+    private final KeyBatches keyBatches;
     private final Locate locate;
     private final Accounts accounts;
     private final AuditLog audit;
@@ -81,6 +84,7 @@ public final class SqlStore implements Store {
         this.pools = reads == writes ? List.of(reads) : List.of(reads, writes);
         this.keyReads = new KeyReads(db);
         this.keyWrites = new KeyWrites(db, keyReads);
+        this.keyBatches = new KeyBatches(db);
         this.locate = new Locate(db, keyReads);
         this.accounts = new Accounts(db);
         this.audit = new AuditLog(db);
@@ -302,6 +306,62 @@ public final class SqlStore implements Store {
     @Override
     public KeyRecord updateKey(KeyRecord key) throws ConflictException {
         return write("updateKey", c -> keyWrites.update(c, key), ChangeCapture::keyWritten);
+    }
+
+    /** One transaction of prepared-statement batches ({@link KeyBatches}); the capture records every key. */
+    @Override
+    public void insertKeys(List<KeyRecord> keys) throws ConflictException {
+        Store.checkBulk(keys);
+        if (keys.isEmpty()) {
+            return;
+        }
+        try {
+            write("insertKeys", c -> {
+                keyBatches.insert(c, keys);
+                return keys;
+            }, SqlStore::keysWritten);
+        } catch (ConflictException e) {
+            throw refusal(keys, e);
+        }
+    }
+
+    /** Which key of a refused bulk insert clashed, for the message: the batch only says that one did. */
+    private ConflictException refusal(List<KeyRecord> keys, ConflictException e) {
+        Set<String> ids = new HashSet<>();
+        Set<String> names = new HashSet<>();
+        for (KeyRecord k : keys) {
+            if (!ids.add(k.id()) || findKey(k.id()).isPresent()) {
+                return new ConflictException(ConflictException.Kind.ALREADY_EXISTS, "key " + k.id() + " already exists");
+            }
+            if (k.name() != null && (!names.add(k.name()) || findKeyByName(k.name()).isPresent())) {
+                return new ConflictException(ConflictException.Kind.NAME_TAKEN, "key name '" + k.name()
+                        + "' is already taken");
+            }
+        }
+        return e;
+    }
+
+    @Override
+    public List<String> updateKeys(List<KeyRecord> keys) throws ConflictException {
+        Store.checkBulk(keys);
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        List<KeyRecord> stored;
+        try {
+            stored = write("updateKeys", c -> keyBatches.update(c, keys), SqlStore::keysWritten);
+        } catch (ConflictException e) {
+            throw new ConflictException(ConflictException.Kind.NAME_TAKEN, "a new name of one of the keys is already taken");
+        }
+        Set<String> written = new HashSet<>();
+        stored.forEach(k -> written.add(k.id()));
+        return keys.stream().map(KeyRecord::id).filter(id -> !written.contains(id)).toList();
+    }
+
+    private static void keysWritten(ChangeCapture cc, ReplicaTx tx, List<KeyRecord> stored) {
+        for (KeyRecord k : stored) {
+            cc.keyWritten(tx, k);
+        }
     }
 
     @Override

@@ -15,6 +15,12 @@ class RedisStoreTest extends StoreConformanceTest {
         return s;
     }
 
+    /** Redis writes each key of a bulk call atomically, not the call. */
+    @Override
+    protected boolean bulkWritesAreAtomic() {
+        return false;
+    }
+
     @Override
     protected Store openSameStore() {
         return RedisTestSupport.open(ns, "conformance");

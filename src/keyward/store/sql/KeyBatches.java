@@ -1,0 +1,209 @@
+package keyward.store.sql;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import keyward.store.KeyRecord;
+import keyward.store.KeyVersion;
+import keyward.store.Permission;
+import keyward.store.StoreException;
+
+/**
+ * Bulk key writes (restore, migration, KEK rotation): many keys inside the caller's one write
+ * transaction, each table written by one prepared-statement batch, which the drivers send as
+ * multi-row statements ({@code reWriteBatchedInserts}, {@code rewriteBatchedStatements}). A chunk
+ * of a thousand keys costs a handful of round trips instead of several per key. The rows are the
+ * ones {@link KeyWrites} writes for each key alone.
+ */
+final class KeyBatches {
+
+    private static final String INSERT = "INSERT INTO kw_keys (id, name, algorithm, state, state_before_destroy,"
+            + " owner, exportable, primary_version, min_decryption_version, auto_rotate_period, created_at, updated_at,"
+            + " rotated_at, destroy_at, rotate_at, row_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String[] CHILDREN = {"kw_key_tags", "kw_key_attributes", "kw_key_grants"};
+
+    private final Jdbc db;
+
+    KeyBatches(Jdbc db) {
+        this.db = db;
+    }
+
+    /** Inserts every key; a unique violation (id or name) fails the batch with its SQLException. */
+    void insert(Connection c, List<KeyRecord> keys) throws SQLException {
+        keys.forEach(Limits::key);
+        batch(c, INSERT, keys.size(), (ps, i) -> {
+            KeyRecord k = keys.get(i);
+            ps.setString(1, k.id());
+            ps.setLong(KeyWrites.bindColumns(ps, 2, k), k.rowVersion());
+        });
+        List<Owned<KeyVersion>> versions = new ArrayList<>();
+        keys.forEach(k -> k.versions().forEach(v -> versions.add(new Owned<>(k.id(), v))));
+        insertVersions(c, versions);
+        insertChildren(c, keys);
+    }
+
+    /**
+     * Stores each key whose row is still at its {@code rowVersion}, with rowVersion + 1; returns the
+     * stored copies, in order. The others are left untouched.
+     */
+    List<KeyRecord> update(Connection c, List<KeyRecord> keys) throws SQLException {
+        keys.forEach(Limits::key);
+        int[] counts = batch(c, "UPDATE kw_keys SET " + KeyWrites.SET_COLUMNS
+                + ", row_version = row_version + 1 WHERE id = ? AND row_version = ?", keys.size(), (ps, i) -> {
+                    KeyRecord k = keys.get(i);
+                    int at = KeyWrites.bindColumns(ps, 1, k);
+                    ps.setString(at, k.id());
+                    ps.setLong(at + 1, k.rowVersion());
+                });
+        List<KeyRecord> written = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            if (counts[i] < 0) { // Statement.SUCCESS_NO_INFO or EXECUTE_FAILED
+                throw new StoreException(db.dialect.kind() + ": the driver did not count the rows of a batched update;"
+                        + " remove rewriteBatchedStatements from the database options", null);
+            }
+            if (counts[i] == 1) {
+                written.add(keys.get(i));
+            }
+        }
+        if (written.isEmpty()) {
+            return List.of();
+        }
+        List<String> ids = written.stream().map(KeyRecord::id).toList();
+        for (String table : CHILDREN) {
+            batch(c, "DELETE FROM " + table + " WHERE key_id = ?", ids.size(), (ps, i) -> ps.setString(1, ids.get(i)));
+        }
+        insertChildren(c, written);
+        updateVersions(c, written);
+        List<KeyRecord> stored = new ArrayList<>(written.size());
+        for (KeyRecord k : written) {
+            KeyRecord.Builder b = k.toBuilder();
+            b.rowVersion = k.rowVersion() + 1;
+            stored.add(b.build());
+        }
+        return stored;
+    }
+
+    /** A child row and the key it belongs to. */
+    private record Owned<T>(String keyId, T value) {
+    }
+
+    /** As {@link KeyWrites}: inserts new versions, rewrites changed ones, deletes dropped ones; one batch each. */
+    private void updateVersions(Connection c, List<KeyRecord> keys) throws SQLException {
+        Map<String, Map<Integer, KeyVersion>> old = storedVersions(c, keys.stream().map(KeyRecord::id).toList());
+        List<Owned<KeyVersion>> added = new ArrayList<>();
+        List<Owned<KeyVersion>> changed = new ArrayList<>();
+        List<Owned<Integer>> dropped = new ArrayList<>();
+        for (KeyRecord k : keys) {
+            Map<Integer, KeyVersion> was = old.getOrDefault(k.id(), new HashMap<>());
+            for (KeyVersion v : k.versions()) {
+                KeyVersion before = was.remove(v.version());
+                if (before == null) {
+                    added.add(new Owned<>(k.id(), v));
+                } else if (!before.equals(v)) {
+                    changed.add(new Owned<>(k.id(), v));
+                }
+            }
+            was.keySet().forEach(n -> dropped.add(new Owned<>(k.id(), n)));
+        }
+        insertVersions(c, added);
+        batch(c, "UPDATE kw_key_versions SET kid = ?, kek_id = ?, wrapped = ?, public_key = ?, created_at = ?"
+                + " WHERE key_id = ? AND version = ?", changed.size(), (ps, i) -> {
+                    KeyVersion v = changed.get(i).value();
+                    ps.setInt(1, v.kid());
+                    ps.setString(2, v.kekId());
+                    Jdbc.setBytes(ps, 3, v.wrapped());
+                    Jdbc.setBytes(ps, 4, v.publicKey());
+                    Jdbc.setInstant(ps, 5, v.createdAt());
+                    ps.setString(6, changed.get(i).keyId());
+                    ps.setInt(7, v.version());
+                });
+        batch(c, "DELETE FROM kw_key_versions WHERE key_id = ? AND version = ?", dropped.size(), (ps, i) -> {
+            ps.setString(1, dropped.get(i).keyId());
+            ps.setInt(2, dropped.get(i).value());
+        });
+    }
+
+    /** The stored versions of {@code ids}, by key and number: one query. */
+    private Map<String, Map<Integer, KeyVersion>> storedVersions(Connection c, List<String> ids) throws SQLException {
+        Map<String, Map<Integer, KeyVersion>> out = new HashMap<>();
+        try (PreparedStatement ps = db.prepare(c, "SELECT key_id, version, kid, kek_id, wrapped, public_key, created_at"
+                + " FROM kw_key_versions WHERE " + db.dialect.in("key_id", ids.size()))) {
+            db.dialect.bindIn(ps, 1, ids);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getInt(2), new KeyVersion(
+                            rs.getInt(2), rs.getInt(3), rs.getString(4), rs.getBytes(5), rs.getBytes(6),
+                            Jdbc.instant(rs, "created_at")));
+                }
+            }
+        }
+        return out;
+    }
+
+    private void insertVersions(Connection c, List<Owned<KeyVersion>> versions) throws SQLException {
+        batch(c, "INSERT INTO kw_key_versions (key_id, version, kid, kek_id, wrapped, public_key, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)", versions.size(), (ps, i) -> {
+                    KeyVersion v = versions.get(i).value();
+                    ps.setString(1, versions.get(i).keyId());
+                    ps.setInt(2, v.version());
+                    ps.setInt(3, v.kid());
+                    ps.setString(4, v.kekId());
+                    Jdbc.setBytes(ps, 5, v.wrapped());
+                    Jdbc.setBytes(ps, 6, v.publicKey());
+                    Jdbc.setInstant(ps, 7, v.createdAt());
+                });
+    }
+
+    /** Tags keep their order; a repeated tag is stored once, at its first place (as {@link KeyWrites} does). */
+    private void insertChildren(Connection c, List<KeyRecord> keys) throws SQLException {
+        List<Owned<String>> tags = new ArrayList<>();
+        List<Owned<Map.Entry<String, String>>> attributes = new ArrayList<>();
+        List<Owned<Map.Entry<String, Set<Permission>>>> grants = new ArrayList<>();
+        for (KeyRecord k : keys) {
+            k.tags().stream().distinct().forEach(t -> tags.add(new Owned<>(k.id(), t)));
+            k.attributes().entrySet().forEach(a -> attributes.add(new Owned<>(k.id(), a)));
+            k.grants().entrySet().forEach(g -> grants.add(new Owned<>(k.id(), g)));
+        }
+        Map<String, Integer> positions = new LinkedHashMap<>();
+        batch(c, "INSERT INTO kw_key_tags (key_id, tag, pos) VALUES (?, ?, ?)", tags.size(), (ps, i) -> {
+            String keyId = tags.get(i).keyId();
+            ps.setString(1, keyId);
+            ps.setString(2, tags.get(i).value());
+            ps.setInt(3, positions.merge(keyId, 1, Integer::sum) - 1);
+        });
+        batch(c, "INSERT INTO kw_key_attributes (key_id, name, value) VALUES (?, ?, ?)", attributes.size(), (ps, i) -> {
+            ps.setString(1, attributes.get(i).keyId());
+            ps.setString(2, attributes.get(i).value().getKey());
+            ps.setString(3, attributes.get(i).value().getValue());
+        });
+        batch(c, "INSERT INTO kw_key_grants (key_id, user_name, operations) VALUES (?, ?, ?)", grants.size(), (ps, i) -> {
+            ps.setString(1, grants.get(i).keyId());
+            ps.setString(2, grants.get(i).value().getKey());
+            ps.setString(3, KeyReads.operations(grants.get(i).value().getValue()));
+        });
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps, int i) throws SQLException;
+    }
+
+    /** One prepared statement, {@code n} parameter sets, one execution; returns the update counts. */
+    private int[] batch(Connection c, String sql, int n, Binder binder) throws SQLException {
+        if (n == 0) {
+            return new int[0];
+        }
+        try (PreparedStatement ps = db.prepare(c, sql)) {
+            for (int i = 0; i < n; i++) {
+                binder.bind(ps, i);
+                ps.addBatch();
+            }
+            return ps.executeBatch();
+        }
+    }
+}
