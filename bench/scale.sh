@@ -20,6 +20,7 @@
 #            rotate-findex-label,replication; default all)
 #          BENCH_SCALE_PROBE_REQUESTS (2000: requests per request-path measurement)
 #          BENCH_SCALE_TIMEOUT (3600: seconds one operation may take before the run gives up)
+#          BENCH_SCALE_DB_TIMEOUT_MS (30000: the probed server's db_timeout_ms)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 T0=$(date +%s)
@@ -32,6 +33,8 @@ BACKENDS=${BENCH_SCALE_BACKENDS:-sqlite,postgresql,mysql,redis-findex}
 OPS=${BENCH_SCALE_OPS:-probe,backup,restore,rotate-kek,migrate,rotate-findex-label,replication}
 PROBE_REQUESTS=${BENCH_SCALE_PROBE_REQUESTS:-2000}
 OP_TIMEOUT=${BENCH_SCALE_TIMEOUT:-3600}
+# the probed server's database timeout: on a saturated machine PostgreSQL took over 5 s (the default) to accept
+DB_TIMEOUT_MS=${BENCH_SCALE_DB_TIMEOUT_MS:-30000}
 LIBS=$(ls lib/*.jar | tr '\n' ':')
 [ -e "$KW_CP" ] || { echo "bench-scale: $KW_CP is missing; run 'make build' (or use 'make bench-scale')" >&2; exit 1; }
 [ -e "$BENCH_CP/keyward/bench/ScaleProbe.class" ] || { echo "bench-scale: no bench classes in $BENCH_CP; use 'make bench-scale'" >&2; exit 1; }
@@ -215,7 +218,8 @@ run_backend() {
     # shellcheck disable=SC2086
     bench scale-probe --label="$type" --keys="$keys" --requests="$PROBE_REQUESTS" --data-dir="$dir/a" \
       --out="$RESULTS" --log="$WORK/$type-probe.log" -- java "${SERVER_OPTS[@]}" -cp "$KW_CP:$LIBS" keyward.Main server \
-      --data-dir="$dir/a" $flags
+      --data-dir="$dir/a" $flags --db-timeout-ms="$DB_TIMEOUT_MS" \
+      || { echo "bench-scale: request path on $type FAILED; server log: $WORK/$type-probe.log" >&2; FAILED=$((FAILED + 1)); }
   fi
 
   local backup=$dir/a.kwbackup
