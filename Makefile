@@ -3,7 +3,7 @@ PREFIX ?= /usr
 DESTDIR ?=
 SYSCONFDIR ?= /etc
 
-.PHONY: build run test bench bench-audit clean deps install dist
+.PHONY: build run test bench bench-audit bench-scale clean deps install dist
 build:
 	./build.sh compile
 
@@ -31,6 +31,12 @@ bench: build
 # What one audit entry costs the SQLite store, by how many keys a batch names (docs/performance.md)
 bench-audit: build
 	./build.sh bench audit-append
+
+# A million keys on SQLite (100,000 on PostgreSQL, MariaDB, Redis): the request path and every bulk
+# operation (backup, restore, rotate-kek, migrate, replication refresh and catch-up, rotate-findex-label)
+# in keys/s; over an hour in all (docs/performance.md). BENCH_SCALE_KEYS=2000 BENCH_SCALE_NET_KEYS=2000 for a short run
+bench-scale: build
+	./build.sh bench-scale
 
 # ---- install and dist: they copy what `make build` made and never compile, so that they can run
 # as root on a tree built by a user. DESTDIR stages the tree for packaging.

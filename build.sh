@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Keyward build: fetch pinned jars (checked against deps.sha256), compile, package, test.
-#   ./build.sh deps | compile | test [TEST-SELECTOR...] | bench [BENCH-COMMAND...] | clean
+#   ./build.sh deps | compile | test [TEST-SELECTOR...] | bench [BENCH-COMMAND...] | bench-scale | clean
 # The Makefile is the front door; this script holds the logic.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -130,6 +130,7 @@ compile_bench() { # also part of make test, so that a change of an API the bench
   rm -rf "$OUT/bench-classes"; mkdir -p "$OUT/bench-classes"
   find bench/src -name '*.java' > "$OUT/bench-sources.txt"
   javac "${JAVAC_FLAGS[@]}" -cp "$OUT/keyward.jar:$LIB/*" -d "$OUT/bench-classes" @"$OUT/bench-sources.txt"
+  bash -n bench/run.sh && bash -n bench/scale.sh # the scripts parse (a full bench-scale run takes minutes)
 }
 
 bench() { # make bench: the load generator against build/keyward.jar, then bench/run.sh
@@ -147,5 +148,6 @@ case "${1:-compile}" in
   test) shift; run_tests "$@" ;;
   clean) rm -rf "$OUT" bin/keyward ;;
   bench) shift; bench "$@" ;;
-  *) die "usage: build.sh deps|compile|test [class...]|bench [command...]|clean" ;;
+  bench-scale) compile_bench; bench/scale.sh ;;
+  *) die "usage: build.sh deps|compile|test [class...]|bench [command...]|bench-scale|clean" ;;
 esac

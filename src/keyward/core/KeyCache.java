@@ -15,7 +15,9 @@ import keyward.time.Clock;
  * here within that bound (design.md, shared-database HA rules). Writes through this instance
  * replace the entry at once. Unwrapped material is only ever handed out for a version present and
  * not destroyed in a record that is itself fresh, so the material cache adds no staleness.
- * Thread-safe; both maps are bounded by clearing when full (cheap, and rare at normal key counts).
+ * Thread-safe; the maps are bounded by clearing when full (cheap, and rare at normal key counts).
+ * Material is held per key, so that forgetting one key (each change replication applies) costs
+ * the same whatever the number of keys cached, not a walk over all of them.
  */
 final class KeyCache {
     private static final int MAX_ENTRIES = 50_000;
@@ -26,7 +28,8 @@ final class KeyCache {
     private record NameEntry(String id, long loadedAt) {
     }
 
-    private record MaterialId(String keyId, int kid, String kekId) {
+    /** One version's material under one KEK, within the materials of its key. */
+    private record MaterialId(int kid, String kekId) {
     }
 
     private final Store store;
@@ -34,7 +37,7 @@ final class KeyCache {
     private final Clock clock;
     private final ConcurrentHashMap<String, Entry> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, NameEntry> byName = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<MaterialId, KeyMaterial> material = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ConcurrentHashMap<MaterialId, KeyMaterial>> material = new ConcurrentHashMap<>();
 
     KeyCache(Store store, long ttlMillis, Clock clock) {
         this.store = store;
@@ -97,9 +100,11 @@ final class KeyCache {
     }
 
     KeyMaterial material(String keyId, int kid, String kekId) {
-        return material.get(new MaterialId(keyId, kid, kekId));
+        ConcurrentHashMap<MaterialId, KeyMaterial> ofKey = material.get(keyId);
+        return ofKey == null ? null : ofKey.get(new MaterialId(kid, kekId));
     }
 
+    /** Caches one version's material; bounded by {@code MAX_ENTRIES} keys (a key's versions are bounded). */
     void putMaterial(String keyId, int kid, String kekId, KeyMaterial m) {
         if (ttlNanos <= 0) {
             return;
@@ -107,12 +112,17 @@ final class KeyCache {
         if (material.size() >= MAX_ENTRIES) {
             material.clear();
         }
-        material.put(new MaterialId(keyId, kid, kekId), m);
+        material.computeIfAbsent(keyId, id -> new ConcurrentHashMap<>(4)).put(new MaterialId(kid, kekId), m);
     }
 
     /** Forgets everything about a key, including its unwrapped material (after destruction). */
     void forget(String keyId) {
         byId.remove(keyId);
-        material.keySet().removeIf(m -> m.keyId.equals(keyId));
+        material.remove(keyId);
+    }
+
+    /** How many keys have material cached (tests). */
+    int keysWithMaterial() {
+        return material.size();
     }
 }

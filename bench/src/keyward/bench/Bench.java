@@ -10,7 +10,10 @@ import java.util.Arrays;
  *   <li>{@code measure ... -- <server command>}: one server under load ({@link Measure});</li>
  *   <li>{@code report RESULTS.jsonl OUT.json}: the table, the ratios and the JSON ({@link Report});</li>
  *   <li>{@code audit-append [--batch=N] [--keys=N,M]}: the SQLite store's cost per audit entry ({@link AuditAppend},
- *       {@code make bench-audit}).</li>
+ *       {@code make bench-audit});</li>
+ *   <li>{@code scale-probe ... -- <server command>}: the request path with many keys ({@link ScaleProbe},
+ *       {@code make bench-scale});</li>
+ *   <li>{@code free-port}: prints a TCP port free a moment ago (bench/scale.sh).</li>
  * </ul>
  */
 public final class Bench {
@@ -19,7 +22,7 @@ public final class Bench {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: Bench ceiling|fill|measure|report|audit-append ...");
+            System.err.println("usage: Bench ceiling|fill|measure|report|audit-append|scale-probe|free-port ...");
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -29,6 +32,12 @@ public final class Bench {
             case "measure" -> Measure.main(rest);
             case "report" -> Report.main(rest);
             case "audit-append" -> AuditAppend.main(rest);
+            case "scale-probe" -> ScaleProbe.main(rest);
+            case "free-port" -> {
+                try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+                    System.out.println(probe.getLocalPort());
+                }
+            }
             default -> {
                 System.err.println("Bench: unknown command '" + args[0] + "'");
                 System.exit(2);

@@ -36,8 +36,9 @@ import keyward.store.sql.SqlStore;
  * <p>Only the write durability differs from a server's, to keep the fill short: SQLite runs with
  * {@code synchronous=OFF} and PostgreSQL with {@code synchronous_commit=off}. The fill closes its
  * store (SQLite checkpoints) before the server opens the database, so nothing is at risk.
- * Usage: {@code Fill --keys=N [--out=RESULTS.jsonl] <keyward server flags>}; the row it appends
- * says how long the fill took.
+ * Usage: {@code Fill --keys=N [--named] [--out=RESULTS.jsonl] <keyward server flags>}; the row it
+ * appends says how long the fill took. With {@code --named} key {@code i} is also named
+ * {@link #name name(i)} ({@code make bench-scale} encrypts by name).
  */
 final class Fill {
     static final int KEYS_PER_TAG = 10;
@@ -49,13 +50,20 @@ final class Fill {
         return "grp-" + group;
     }
 
+    static String name(int i) {
+        return "scale-" + i;
+    }
+
     static void main(String[] args) throws Exception {
         int keys = 100_000;
         String out = null;
+        boolean named = false;
         List<String> flags = new ArrayList<>();
         for (String a : args) {
             if (a.startsWith("--keys=")) {
                 keys = Integer.parseInt(a.substring(7));
+            } else if (a.equals("--named")) {
+                named = true;
             } else if (a.startsWith("--out=")) {
                 out = a.substring(6);
             } else {
@@ -69,7 +77,7 @@ final class Fill {
             store.open();
             Secrets secrets = Secrets.load(c, store);
             Core core = new Core(store, secrets.kek(), secrets.pepper(), Settings.defaults("bench-fill"), keyward.time.Clock.system());
-            fill(core, keys, threads);
+            fill(core, keys, threads, named);
         }
         double seconds = Math.round((System.nanoTime() - t0) / 1e8) / 10.0;
         System.err.printf("%s: filled %d keys in %.1f s%n", c.databaseType(), keys, seconds);
@@ -84,22 +92,26 @@ final class Fill {
         }
     }
 
-    private static void fill(Core core, int keys, int threads) throws Exception {
+    private static void fill(Core core, int keys, int threads, boolean named) throws Exception {
         Principal admin = new Principal("admin", true);
         AtomicInteger next = new AtomicInteger();
+        int step = Math.max(1000, keys / 20); // a progress line every 5 %
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 done.add(pool.submit(() -> {
                     for (int i; (i = next.getAndIncrement()) < keys; ) {
-                        create(core, admin, i);
+                        create(core, admin, i, named);
+                        if ((i + 1) % step == 0) {
+                            System.err.printf("fill: %d of %d keys%n", i + 1, keys);
+                        }
                     }
                     return null;
                 }));
             }
             for (Future<?> f : done) {
-                f.get(10, TimeUnit.MINUTES);
+                f.get(10 + keys / 2000, TimeUnit.MINUTES); // a million keys took 20 minutes on a busy machine
             }
         } finally {
             pool.shutdownNow();
@@ -110,10 +122,10 @@ final class Fill {
      * Creates key {@code i}, retrying while the store says it is busy: concurrent creators contend
      * on the encrypted index's shared keyword lists (owner, algorithm, state) in redis-findex.
      */
-    private static void create(Core core, Principal admin, int i) throws InterruptedException {
+    private static void create(Core core, Principal admin, int i, boolean named) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                core.keys().create(admin, new KeyRequests.Create(null, "aes-256-gcm", List.of(tag(i / KEYS_PER_TAG)),
+                core.keys().create(admin, new KeyRequests.Create(named ? name(i) : null, "aes-256-gcm", List.of(tag(i / KEYS_PER_TAG)),
                         Map.of(), false, 0));
                 return;
             } catch (StoreUnavailableException e) {
