@@ -3,10 +3,8 @@ package keyward.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import keyward.ManualClock;
 import keyward.crypto.KeyMaterial;
 import keyward.crypto.Secret;
@@ -66,25 +64,6 @@ class KeyCacheTest {
         assertNull(cache.material("k1", 2, "kek-b"));
         assertSame(other, cache.material("k2", 1, "kek-a"));
         assertEquals(1, cache.keysWithMaterial());
-    }
-
-    /**
-     * Replication forgets one key per change it applies: a catch-up of 100,000 changes on a node
-     * whose cache is full used to walk all 50,000 cached materials each time (5e9 steps, minutes);
-     * now each forget is one map removal, so this takes milliseconds even on a busy machine.
-     */
-    @Test
-    void forget_withAFullCache_doesNotWalkTheCache() {
-        KeyMaterial m = material();
-        for (int i = 0; i < 49_999; i++) {
-            cache.putMaterial("key-" + i, 1, "kek-a", m);
-        }
-        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-            for (int i = 0; i < 100_000; i++) {
-                cache.forget("absent-" + i);
-            }
-        });
-        assertEquals(49_999, cache.keysWithMaterial());
     }
 
     @Test
