@@ -115,7 +115,7 @@ public final class AuditVerifier {
         for (String[] ref : new String[][] {{"key", r.keyRef()}, {"user", r.user()}}) {
             if (ref[1] != null && !index.finds(ref[0], ref[1], r.position())) {
                 return "node '" + r.node() + "' entry seq " + r.seq() + " (position " + r.position() + "): the listing"
-                        + " index (" + index.name() + ") has no range of " + ref[0] + " '" + ref[1] + "' covering it, so"
+                        + " index (" + index.name() + ") does not list it under " + ref[0] + " '" + ref[1] + "', so"
                         + " listings by that " + ref[0] + " miss it";
             }
         }
