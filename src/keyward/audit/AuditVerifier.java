@@ -58,6 +58,25 @@ public final class AuditVerifier {
     }
 
     /**
+     * {@link #verify(Store, AuditKey, Map, Consumer)}, then the heads of replication partners
+     * recorded in the head file ({@link HeadFile#partners}): each must be validly signed, and a
+     * partner that reported losing entries after one of them is named with the first it lost.
+     */
+    public static Result verify(Store store, AuditKey key, Map<String, AuditCheckpoint> heads,
+                                Map<String, HeadFile.PartnerHead> partners, Consumer<String> progress) {
+        Result own = verify(store, key, heads, progress);
+        if (!own.ok() || partners.isEmpty()) {
+            return own;
+        }
+        String problem = PartnerHeads.check(key.publicKey(), partners);
+        if (problem != null) {
+            return new Result(false, problem, own.entriesChecked(), List.of());
+        }
+        return new Result(true, own.message() + ", and the heads of " + partners.size() + " replication partner "
+                + (partners.size() == 1 ? "node" : "nodes"), own.entriesChecked(), own.newest());
+    }
+
+    /**
      * @param key      the deployment's audit key (its public half checks signatures, its chain key hashes)
      * @param heads    per node, the newest signed checkpoint recorded outside the database ({@link HeadFile#read})
      * @param progress receives a line every 10,000 entries; may be null
@@ -115,7 +134,7 @@ public final class AuditVerifier {
         for (String[] ref : new String[][] {{"key", r.keyRef()}, {"user", r.user()}}) {
             if (ref[1] != null && !index.finds(ref[0], ref[1], r.position())) {
                 return "node '" + r.node() + "' entry seq " + r.seq() + " (position " + r.position() + "): the listing"
-                        + " index (" + index.name() + ") has no range of " + ref[0] + " '" + ref[1] + "' covering it, so"
+                        + " index (" + index.name() + ") does not list it under " + ref[0] + " '" + ref[1] + "', so"
                         + " listings by that " + ref[0] + " miss it";
             }
         }

@@ -27,10 +27,14 @@ import keyward.store.AuditCheckpoint;
  *
  * <pre>
  *   {"format": "keyward-audit-heads-v1",
- *    "nodes": {"&lt;node&gt;": {"seq": 1000, "hash": "&lt;base64&gt;", "time_ms": 1764680000000, "seal": "&lt;base64&gt;"}}}
+ *    "nodes": {"&lt;node&gt;": {"seq": 1000, "hash": "&lt;base64&gt;", "time_ms": 1764680000000, "seal": "&lt;base64&gt;"}},
+ *    "partners": {"&lt;node&gt;": {"seq": .., "hash": .., "time_ms": .., "seal": .., "via": "repl://b:8444"[, "lost": ".."]}}}
  * </pre>
  * The seal is the checkpoint's signature bytes ({@link Seal}): a head is as trustworthy as its
- * signature, and the verifier checks it. A head only moves forward (a higher seq); the file is
+ * signature, and the verifier checks it. "nodes" are the nodes writing to this instance's
+ * database; "partners" the nodes of replication partners, each with its own database, whose heads
+ * they report over replication ({@link PartnerHeads}); "lost" says what a partner's database no
+ * longer held when it last reported (builds before partners ignore that part). A head only moves forward (a higher seq); the file is
  * written beside its name, synced and renamed into place with mode 0600, so a reader sees the old
  * file or the new one. Thread-safe within a process; two processes writing at once may lose one
  * update, never corrupt the file (the next checkpoint writes it again).
@@ -61,7 +65,42 @@ public final class HeadFile {
      *
      * @throws IllegalStateException naming the file if it cannot be read or is malformed
      */
+    /**
+     * The newest signed checkpoint of a replication partner's node seen, the partner it came
+     * through, and what that partner's database lost since, if it did (null: nothing).
+     */
+    public record PartnerHead(AuditCheckpoint head, String via, String lost) {
+    }
+
+    /** What the file holds. */
+    private record Doc(Map<String, AuditCheckpoint> nodes, Map<String, PartnerHead> partners) {
+    }
+
     public synchronized Map<String, AuditCheckpoint> read() {
+        return load().nodes();
+    }
+
+    /**
+     * Every replication partner's recorded head; empty if the file does not exist.
+     *
+     * @throws IllegalStateException naming the file if it cannot be read or is malformed
+     */
+    public synchronized Map<String, PartnerHead> partners() {
+        return load().partners();
+    }
+
+    /**
+     * Records a partner's head (replacing what was recorded for its node).
+     *
+     * @throws IllegalStateException naming the file if it cannot be read or written
+     */
+    public synchronized void putPartner(PartnerHead p) {
+        Doc doc = load();
+        doc.partners().put(p.head().node(), p);
+        write(doc);
+    }
+
+    private Doc load() {
         byte[] raw;
         try {
             if (Files.size(path) > MAX_BYTES) {
@@ -69,7 +108,7 @@ public final class HeadFile {
             }
             raw = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
-            return new TreeMap<>();
+            return new Doc(new TreeMap<>(), new TreeMap<>());
         } catch (IOException e) {
             throw new IllegalStateException("audit head file " + path + " cannot be read: " + e.getMessage(), e);
         }
@@ -78,14 +117,18 @@ public final class HeadFile {
             if (!FORMAT.equals(doc.get("format"))) {
                 throw new IllegalArgumentException("unknown format");
             }
-            Map<String, AuditCheckpoint> out = new TreeMap<>();
+            Map<String, AuditCheckpoint> nodes = new TreeMap<>();
             for (Map.Entry<?, ?> e : ((Map<?, ?>) doc.get("nodes")).entrySet()) {
-                Map<?, ?> h = (Map<?, ?>) e.getValue();
-                String node = (String) e.getKey();
-                out.put(node, new AuditCheckpoint(node, (Long) h.get("seq"), b64((String) h.get("hash")),
-                        b64((String) h.get("seal")), Instant.ofEpochMilli((Long) h.get("time_ms"))));
+                nodes.put((String) e.getKey(), head((String) e.getKey(), (Map<?, ?>) e.getValue()));
             }
-            return out;
+            Map<String, PartnerHead> partners = new TreeMap<>();
+            Map<?, ?> listed = doc.get("partners") == null ? Map.of() : (Map<?, ?>) doc.get("partners");
+            for (Map.Entry<?, ?> e : listed.entrySet()) {
+                Map<?, ?> h = (Map<?, ?>) e.getValue();
+                partners.put((String) e.getKey(), new PartnerHead(head((String) e.getKey(), h), (String) h.get("via"),
+                        (String) h.get("lost")));
+            }
+            return new Doc(nodes, partners);
         } catch (JsonException | ClassCastException | NullPointerException | IllegalArgumentException e) {
             throw new IllegalStateException("audit head file " + path + " is malformed; restore it from a backup"
                     + " or move it away to start a new record", e);
@@ -99,7 +142,8 @@ public final class HeadFile {
      * @throws IllegalStateException naming the file if it cannot be read or written
      */
     public synchronized int advance(Collection<AuditCheckpoint> heads) {
-        Map<String, AuditCheckpoint> all = read();
+        Doc doc = load();
+        Map<String, AuditCheckpoint> all = doc.nodes();
         int moved = 0;
         for (AuditCheckpoint h : heads) {
             AuditCheckpoint was = all.get(h.node());
@@ -109,24 +153,29 @@ public final class HeadFile {
             }
         }
         if (moved > 0) {
-            write(all);
+            write(doc);
         }
         return moved;
     }
 
-    private void write(Map<String, AuditCheckpoint> all) {
+    private void write(Doc all) {
         Map<String, Object> nodes = new LinkedHashMap<>();
-        for (AuditCheckpoint h : all.values()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("seq", h.seq());
-            m.put("hash", Base64.getEncoder().encodeToString(h.hash()));
-            m.put("time_ms", h.time().toEpochMilli());
-            m.put("seal", Base64.getEncoder().encodeToString(h.signature()));
-            nodes.put(h.node(), m);
+        all.nodes().values().forEach(h -> nodes.put(h.node(), json(h)));
+        Map<String, Object> partners = new LinkedHashMap<>();
+        for (PartnerHead p : all.partners().values()) {
+            Map<String, Object> m = json(p.head());
+            m.put("via", p.via());
+            if (p.lost() != null) {
+                m.put("lost", p.lost());
+            }
+            partners.put(p.head().node(), m);
         }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("format", FORMAT);
         doc.put("nodes", nodes);
+        if (!partners.isEmpty()) {
+            doc.put("partners", partners);
+        }
         byte[] bytes = Json.writeBytes(doc);
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
         try {
@@ -147,6 +196,20 @@ public final class HeadFile {
         } catch (IOException e) {
             throw new IllegalStateException("audit head file " + path + " cannot be written: " + e.getMessage(), e);
         }
+    }
+
+    private static Map<String, Object> json(AuditCheckpoint h) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seq", h.seq());
+        m.put("hash", Base64.getEncoder().encodeToString(h.hash()));
+        m.put("time_ms", h.time().toEpochMilli());
+        m.put("seal", Base64.getEncoder().encodeToString(h.signature()));
+        return m;
+    }
+
+    private static AuditCheckpoint head(String node, Map<?, ?> h) {
+        return new AuditCheckpoint(node, (Long) h.get("seq"), b64((String) h.get("hash")), b64((String) h.get("seal")),
+                Instant.ofEpochMilli((Long) h.get("time_ms")));
     }
 
     private static byte[] b64(String s) {

@@ -22,7 +22,8 @@ final class VerifyAuditCommand implements Cli.Command {
                 + "  the audit key, links to the one before and matches the chain, and that listings by key or user\n"
                 + "  find every entry. The head file (default audit-heads.json in the data dir, or --audit-heads)\n"
                 + "  records each node's newest signed checkpoint seen outside the database: the database must\n"
-                + "  still hold it. When all is intact the heads found are recorded there. Exit 0 if all is\n"
+                + "  still hold it; a replication partner that reported losing entries after the head this node\n"
+                + "  recorded of it is named too. When all is intact the heads found are recorded there. Exit 0 if all is\n"
                 + "  intact, 1 naming the node and the first missing or altered entry.";
     }
 
@@ -40,14 +41,16 @@ final class VerifyAuditCommand implements Cli.Command {
                     + " newest stored checkpoint cannot be noticed");
         }
         Map<String, AuditCheckpoint> recorded;
+        Map<String, HeadFile.PartnerHead> partners;
         try {
             recorded = heads.read();
+            partners = heads.partners();
         } catch (IllegalStateException e) {
             throw new CliException(e.getMessage());
         }
         try (Store store = Stores.create(c)) {
             store.open();
-            AuditVerifier.Result r = AuditVerifier.verify(store, key, recorded, out::println);
+            AuditVerifier.Result r = AuditVerifier.verify(store, key, recorded, partners, out::println);
             out.println(r.ok() ? r.message() : "audit log broken: " + r.message());
             if (!r.ok()) {
                 return 1;

@@ -60,7 +60,7 @@ public final class CryptoService {
         Ciphertexts.Parsed parsed = Ciphertexts.parse("ciphertext", ciphertext);
         try {
             int kid = Envelope.kidOf(parsed.blob());
-            if (k.versionByKid(kid).isEmpty() || parsed.version() > k.versionByKid(kid).get().version()) {
+            if (k.versionByKid(kid).filter(v -> prefixFits(parsed.version(), v)).isEmpty()) {
                 // made by a version another instance added, or renumbered, after our cached copy was read: look again
                 k = access.cache.fresh(k.id()).orElse(k);
                 KeyStates.requireReadable(k.state(), k.name() != null ? k.name() : k.id());
@@ -76,16 +76,19 @@ public final class CryptoService {
     }
 
     /**
-     * Whether the {@code kw:vN:} prefix may name the version whose kid the ciphertext carries: N
-     * is the number that version has now, or a lower one. Lower, because replication renumbers
-     * versions when two nodes rotate at once, and that only moves a version up (repl.Merge sorts
-     * by stamp, and every version its node had before it has an older one). A higher N is a
-     * number the version never had: a forged prefix, e.g. an old version's ciphertext passed off
-     * as the current one. Caveat: Merge stamps a version anew when its material is re-wrapped, so
-     * a KEK rotation racing a key rotation on a partitioned replica can move a version down.
+     * Whether the {@code kw:vN:} prefix names the version whose kid the ciphertext carries: N is
+     * the number the version was issued with, which is its number now unless replication
+     * renumbered it (two nodes rotated at once). Then a ciphertext may carry either number, or one
+     * the version held in between on some node: N must lie between the two. Any other N is a
+     * forged prefix, e.g. an old version's ciphertext passed off as the current one, or the
+     * reverse. A version stored before Keyward kept its issued number keeps the earlier rule: its
+     * number now or a lower one.
      */
     static boolean prefixFits(int prefixVersion, KeyVersion v) {
-        return prefixVersion <= v.version();
+        if (v.issued() == 0) {
+            return prefixVersion <= v.version();
+        }
+        return prefixVersion >= Math.min(v.issued(), v.version()) && prefixVersion <= Math.max(v.issued(), v.version());
     }
 
     public Output rewrap(Principal p, String ref, String ciphertext, byte[] aad) {

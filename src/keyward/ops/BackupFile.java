@@ -53,7 +53,9 @@ import keyward.store.UserRecord;
  * 0x01 meta  str name | bytes value        0x04 key         0x7F end  7 x i64: meta, users, tokens,
  * 0x02 user                                0x05 audit                 keys, versions, audit entries,
  * 0x03 token                               0x06 checkpoint            checkpoints (what was written)
+ *                                          0x08 key, ending with its versions' issued numbers
  * </pre>
+ * Keys are written as 0x08; 0x04 (without the issued numbers) is what builds before wrote.
  */
 final class BackupFile {
     static final int MORE = 0;
@@ -64,6 +66,7 @@ final class BackupFile {
     private static final int USER = 0x02;
     private static final int TOKEN = 0x03;
     private static final int KEY = 0x04;
+    private static final int KEY_ISSUED = 0x08;
     private static final int AUDIT = 0x05;
     private static final int CHECKPOINT = 0x06;
     private static final int END = 0x7F;
@@ -106,7 +109,7 @@ final class BackupFile {
 
         @Override
         public void key(KeyRecord key) {
-            write(KEY, o -> KeyRecordCodec.write(o, key));
+            write(KEY_ISSUED, o -> KeyRecordCodec.write(o, key));
         }
 
         @Override
@@ -177,8 +180,8 @@ final class BackupFile {
                         sink.token(AccountCodec.token(body));
                         n.tokens++;
                     }
-                    case KEY -> {
-                        KeyRecord k = KeyRecordCodec.read(body);
+                    case KEY, KEY_ISSUED -> {
+                        KeyRecord k = KeyRecordCodec.read(body, tag == KEY_ISSUED);
                         sink.key(k);
                         n.keys++;
                         n.versions += k.versions().size();

@@ -1,10 +1,12 @@
 package keyward.repl;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import keyward.audit.PartnerHeads;
 import keyward.log.Log;
 import keyward.store.ChangeRow;
 import keyward.store.Replica;
@@ -17,12 +19,16 @@ import keyward.store.StoreException;
  * change arrives as soon as it is committed there. An idle link answers every wait. A supplier that
  * does not hold pulls, and any failure, fall back to one session per poll interval.
  * Failures are logged once per cause until the next success. The status it writes is read by the API.
+ * The first pull of each session, and one a minute after, also asks for the supplier's audit heads
+ * ({@link PartnerHeads}).
  */
 final class Consumer implements Runnable {
 
     private static final int BATCH = 500;
     /** A session that ends after answering for at least this long is reopened at once. */
     private static final long REOPEN_AFTER_MS = 1000;
+    /** How often a session asks the supplier for its audit heads, besides its first pull. */
+    private static final long ASK_HEADS_EVERY_MS = 60_000;
 
     private final Target target;
     private final SSLContext tls;
@@ -34,6 +40,9 @@ final class Consumer implements Runnable {
     private final Replicator.Options options;
     private final OnceLog failures = new OnceLog();
     private final java.util.function.Consumer<String> supplierNode;
+    private final PartnerHeads auditHeads; // null: not exchanged
+    private final Clock clock;
+    private long askedAt; // clock millis of the last pull that asked for the supplier's audit heads
     private volatile boolean stopped;
     private volatile Link link;
     private boolean failing;
@@ -41,6 +50,15 @@ final class Consumer implements Runnable {
     Consumer(Target target, Supplier<Identity> identity, Replica replica, Supplier<String> domain, Applier applier,
              Refresher refresher, Status.Partner status, Replicator.Options options,
              java.util.function.Consumer<String> supplierNode) {
+        this(target, identity, replica, domain, applier, refresher, status, options, supplierNode, null, Clock.systemUTC());
+    }
+
+    /** As above; {@code auditHeads} records the supplier's audit heads, asked for once a minute (null: never). */
+    Consumer(Target target, Supplier<Identity> identity, Replica replica, Supplier<String> domain, Applier applier,
+             Refresher refresher, Status.Partner status, Replicator.Options options,
+             java.util.function.Consumer<String> supplierNode, PartnerHeads auditHeads, Clock clock) {
+        this.auditHeads = auditHeads;
+        this.clock = clock;
         this.supplierNode = supplierNode;
         this.target = target;
         this.tls = target.tls(identity);
@@ -83,6 +101,7 @@ final class Consumer implements Runnable {
             link = l;
             boolean caughtUp = false;
             boolean refreshed = false;
+            boolean firstPull = true;
             while (!stopped) {
                 boolean waiting = caughtUp && options.waitMillis() > 0;
                 Map<String, Object> req = Protocol.message("op", "pull");
@@ -92,10 +111,19 @@ final class Consumer implements Runnable {
                 if (waiting) {
                     req.put("wait_ms", (long) Math.min(options.waitMillis(), options.timeoutMillis() / 2));
                 }
+                boolean askHeads = auditHeads != null && (firstPull || clock.millis() - askedAt >= ASK_HEADS_EVERY_MS);
+                if (askHeads) {
+                    req.put("audit_heads", AuditHeadsWire.field(auditHeads.recorded()));
+                    askedAt = clock.millis();
+                }
+                firstPull = false;
                 Map<String, Object> answer = l.call(req);
                 answered = true;
                 if (answer.get("node") instanceof String n && n.length() == 36) {
                     supplierNode.accept(n);
+                }
+                if (askHeads && answer.containsKey("audit")) {
+                    auditHeads.received(target.url(), AuditHeadsWire.reports(answer));
                 }
                 String kind = Fields.str(answer, "answer");
                 switch (kind) {

@@ -69,6 +69,7 @@ final class Docs {
             m.put("wrapped", Fields.b64(v.wrapped()));
             m.put("public_key", Fields.b64(v.publicKey()));
             m.put("created_at", millis(v.createdAt()));
+            m.put("issued", (long) v.issued());
             versions.add(m);
         }
         r.put("versions", versions);
@@ -116,9 +117,12 @@ final class Docs {
         List<KeyVersion> versions = new ArrayList<>();
         for (Object o : Fields.list(r, "versions")) {
             Map<String, Object> m = Fields.object(o, "version");
+            // "issued" is absent in the documents of older builds: not known
+            int issued = m.containsKey("issued") ? Fields.integer(m, "issued", 0, Integer.MAX_VALUE) : 0;
             versions.add(new KeyVersion(Fields.integer(m, "version", 0, Integer.MAX_VALUE),
                     Fields.integer(m, "kid", Integer.MIN_VALUE, Integer.MAX_VALUE), Fields.str(m, "kek_id"),
-                    Fields.bytesOrNull(m, "wrapped"), Fields.bytesOrNull(m, "public_key"), instant(m, "created_at")));
+                    Fields.bytesOrNull(m, "wrapped"), Fields.bytesOrNull(m, "public_key"), instant(m, "created_at"),
+                    issued));
         }
         b.versions = versions;
         Map<String, Set<Permission>> grants = new HashMap<>();

@@ -18,7 +18,8 @@ import keyward.store.Permission;
  * that have seen the same changes hold the same key whatever order the changes came in.
  * <ul>
  *   <li>versions: union by kid; a version destroyed on either side is destroyed; human numbers are
- *       re-assigned in (stamp, number, kid) order and the newest version is primary;</li>
+ *       re-assigned in (stamp, number, kid) order and the newest version is primary; the number a
+ *       version was issued with stays (the highest known, where an older build left it 0);</li>
  *   <li>state (with state_before_destroy and destroy_at): highest in merge order, then newest stamp;</li>
  *   <li>plain fields: newest stamp; grants: newest stamp per user (a removal is stamped too).</li>
  * </ul>
@@ -101,6 +102,11 @@ final class Merge {
                 KeyVersion other = byKid.get(v.kid());
                 String otherStamp = versionStamps.getOrDefault(v.kid(), "");
                 KeyVersion chosen = other == null || stamp.compareTo(otherStamp) > 0 ? v : other;
+                if (other != null && v.issued() != other.issued()) { // one side's build did not know it (0)
+                    int issued = Math.max(v.issued(), other.issued());
+                    chosen = new KeyVersion(chosen.version(), chosen.kid(), chosen.kekId(), chosen.wrapped(),
+                            chosen.publicKey(), chosen.createdAt(), issued);
+                }
                 boolean gone = v.destroyed() || (other != null && other.destroyed()) || destroyed;
                 byKid.put(v.kid(), gone ? chosen.withoutMaterial() : chosen);
                 versionStamps.put(v.kid(), other == null || stamp.compareTo(otherStamp) > 0 ? stamp : otherStamp);
@@ -122,7 +128,7 @@ final class Merge {
         List<KeyVersion> numbered = new ArrayList<>();
         for (KeyVersion v : sorted) {
             int n = numbered.size() + 1;
-            numbered.add(new KeyVersion(n, v.kid(), v.kekId(), v.wrapped(), v.publicKey(), v.createdAt()));
+            numbered.add(v.renumbered(n));
             if (minKid != null && v.kid() == minKid) {
                 out.minDecryptionVersion = n;
             }

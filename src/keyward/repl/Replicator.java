@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import keyward.config.Config;
+import keyward.audit.PartnerHeads;
 import keyward.core.AuditTrail;
 import keyward.crypto.KekRing;
 import keyward.log.Log;
@@ -84,7 +85,7 @@ public final class Replicator implements AutoCloseable {
     private final Set<String> peers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Replicator(Config.Replication rc, Store store, KekRing kek, Clock clock, Options options, AuditTrail audit,
-                       java.util.function.Consumer<String> keyChanged) throws IOException {
+                       java.util.function.Consumer<String> keyChanged, PartnerHeads auditHeads) throws IOException {
         this.store = store;
         this.replica = replicaOf(store);
         this.clock = clock;
@@ -120,7 +121,7 @@ public final class Replicator implements AutoCloseable {
         Applier applier = new Applier(hlc, capture, clock, status, keyChanged);
         this.server = consumerPins.isEmpty() ? null : new SupplierServer(rc.bindAddress(),
                 PinnedTls.context(identity::get, consumerPins, consumerCerts), replica, this::domain, options.timeoutMillis(),
-                capture.signal, consumerPins.size(), node);
+                capture.signal, consumerPins.size(), node, asked -> PartnerHeads.report(store, asked));
         AtomicInteger n = new AtomicInteger();
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "keyward-repl-" + n.incrementAndGet());
@@ -129,7 +130,7 @@ public final class Replicator implements AutoCloseable {
         });
         for (Target t : targets) {
             Consumer c = new Consumer(t, identity::get, replica, this::domain, applier, refresher,
-                    status.partner(t.url()), options, peers::add);
+                    status.partner(t.url()), options, peers::add, auditHeads, clock);
             Thread thread = new Thread(c, "keyward-repl-pull-" + t.host() + ":" + t.port());
             thread.setDaemon(true);
             consumers.add(c);
@@ -156,7 +157,17 @@ public final class Replicator implements AutoCloseable {
      */
     public static Replicator start(Config.Replication rc, Store store, KekRing kek, Clock clock, Options options,
                                    AuditTrail audit, java.util.function.Consumer<String> keyChanged) throws IOException {
-        return new Replicator(rc, store, kek, clock, options, audit, keyChanged);
+        return start(rc, store, kek, clock, options, audit, keyChanged, null);
+    }
+
+    /**
+     * As above; {@code auditHeads} (null: none) records the partners' audit heads this node's
+     * consumers are told, and the listener tells consumers this database's own.
+     */
+    public static Replicator start(Config.Replication rc, Store store, KekRing kek, Clock clock, Options options,
+                                   AuditTrail audit, java.util.function.Consumer<String> keyChanged,
+                                   PartnerHeads auditHeads) throws IOException {
+        return new Replicator(rc, store, kek, clock, options, audit, keyChanged, auditHeads);
     }
 
     /**

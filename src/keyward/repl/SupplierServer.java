@@ -11,10 +11,12 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
+import keyward.audit.PartnerHeads;
 import keyward.log.Log;
 import keyward.store.ChangeRow;
 import keyward.store.Replica;
@@ -46,18 +48,22 @@ final class SupplierServer implements AutoCloseable {
     private final ChangeSignal signal;
     private final String node;
     private final OnceLog refusals = new OnceLog();
+    private final Function<Map<String, Long>, List<PartnerHeads.Report>> auditHeads;
 
     SupplierServer(String bindAddress, SSLContext tls, Replica replica, Supplier<String> domain, int timeoutMs)
             throws IOException {
-        this(bindAddress, tls, replica, domain, timeoutMs, new ChangeSignal(), 0, null);
+        this(bindAddress, tls, replica, domain, timeoutMs, new ChangeSignal(), 0, null, null);
     }
 
     /**
      * {@code consumers}: how many consumers are pinned, each of which may hold a connection open;
-     * {@code node}: this node's uuid, told in every pull answer (null: not told).
+     * {@code node}: this node's uuid, told in every pull answer (null: not told); {@code auditHeads}:
+     * what this node's database holds of its audit logs, for a consumer that asks (null: not told).
      */
     SupplierServer(String bindAddress, SSLContext tls, Replica replica, Supplier<String> domain, int timeoutMs,
-                   ChangeSignal signal, int consumers, String node) throws IOException {
+                   ChangeSignal signal, int consumers, String node,
+                   Function<Map<String, Long>, List<PartnerHeads.Report>> auditHeads) throws IOException {
+        this.auditHeads = auditHeads;
         this.replica = replica;
         this.node = node;
         this.signal = signal;
@@ -162,6 +168,10 @@ final class SupplierServer implements AutoCloseable {
             Map<String, Object> m = pull(request);
             if (node != null) {
                 m.put("node", node);
+            }
+            boolean sameDomain = m.get("answer").equals(Protocol.CHANGES) || m.get("answer").equals(Protocol.NOTHING_NEW);
+            if (auditHeads != null && sameDomain && request.containsKey("audit_heads")) {
+                m.put("audit", AuditHeadsWire.reports(auditHeads.apply(AuditHeadsWire.asked(request))));
             }
             return m;
         }

@@ -82,8 +82,8 @@ public final class Node implements AutoCloseable {
             ApiOptions options = new ApiOptions(config.bind(), config.port(), config.maxBodyBytes(), threads,
                     config.requestTimeoutMs(), Tls.serverContext(config), config.clientsCaCertFile() != null,
                     Version.version(), Version.git(), config.trustedProxies());
-            AuditLog audit = new AuditLog(store, secrets.auditKey(), nodeName, clock,
-                    new keyward.audit.HeadFile(config.dataDir().resolve(keyward.audit.HeadFile.NAME)));
+            keyward.audit.HeadFile heads = new keyward.audit.HeadFile(config.dataDir().resolve(keyward.audit.HeadFile.NAME));
+            AuditLog audit = new AuditLog(store, secrets.auditKey(), nodeName, clock, heads);
             audit.start();
             started.push(audit);
             keyward.http.SystemMetrics.register(metrics, store.pools());
@@ -99,7 +99,8 @@ public final class Node implements AutoCloseable {
                     Version.version()));
             if (config.replication() != null) {
                 replicator = Replicator.start(config.replication(), store, secrets.kek(), clock,
-                        replication != null ? replication : Replicator.Options.of(config), audit, core.keys()::forgetCached);
+                        replication != null ? replication : Replicator.Options.of(config), audit, core.keys()::forgetCached,
+                        new keyward.audit.PartnerHeads(heads, secrets.auditKey()));
                 started.push(replicator);
                 Replicator r = replicator;
                 api.addRoutes(ReplicationRoutes.routes(r::status));

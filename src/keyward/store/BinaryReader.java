@@ -34,6 +34,18 @@ public final class BinaryReader {
         return new BinaryReader(new DataInputStream(array), layout, array);
     }
 
+    /**
+     * Whether bytes are left, for a reader of a byte array ({@link #of}).
+     *
+     * @throws IllegalStateException for a reader of a stream, which cannot tell
+     */
+    public boolean hasMore() {
+        if (array == null) {
+            throw new IllegalStateException("a stream reader cannot tell whether more follows");
+        }
+        return array.available() > 0;
+    }
+
     public String str() throws IOException {
         byte[] b = read(BinaryLayout.MAX_STRING);
         return b == null ? null : new String(b, StandardCharsets.UTF_8);

@@ -18,8 +18,12 @@ import java.util.Set;
  *           | i32 primaryVersion | i32 minDecryptionVersion | i64 autoRotatePeriod
  *           | time created | time updated | time rotated | time destroyAt
  *           | list(version) | list(str user, list(str) operations) grants | i64 rowVersion
+ *           | list(i32 issued)                 one per version, in the same order; see below
  * version = i32 version | i32 kid | str kekId | bytes wrapped | bytes publicKey | time created
  * </pre>
+ * The last list (each version's {@link KeyVersion#issued} number) was added after the rest was on
+ * disk: a record written before has none, and its versions read back with 0 (not known). Older
+ * builds stop reading before it, so they still read records that carry it.
  * States and granted operations are their wire names; a name this build does not know is an
  * {@link IOException} that names it (it was written by a newer Keyward).
  */
@@ -69,9 +73,26 @@ public final class KeyRecordCodec {
             }
         }
         out.i64(k.rowVersion());
+        out.count(k.versions().size());
+        for (KeyVersion v : k.versions()) {
+            out.i32(v.issued());
+        }
     }
 
+    /** Reads a record from a byte array ({@link BinaryReader#of}): the issued numbers if bytes are left for them. */
     public static KeyRecord read(BinaryReader in) throws IOException {
+        return read(in, null);
+    }
+
+    /**
+     * Reads a record from a stream; {@code issued}: whether it ends with the versions' issued
+     * numbers (written by a build that kept them), else they read back as 0.
+     */
+    public static KeyRecord read(BinaryReader in, boolean issued) throws IOException {
+        return read(in, Boolean.valueOf(issued));
+    }
+
+    private static KeyRecord read(BinaryReader in, Boolean issued) throws IOException {
         KeyRecord.Builder b = new KeyRecord.Builder();
         b.id = in.str();
         b.name = in.str();
@@ -100,9 +121,8 @@ public final class KeyRecordCodec {
         b.destroyAt = in.time();
         List<KeyVersion> versions = new ArrayList<>();
         for (int n = in.count(); n > 0; n--) {
-            versions.add(new KeyVersion(in.i32(), in.i32(), in.str(), in.bytes(), in.bytes(), in.time()));
+            versions.add(new KeyVersion(in.i32(), in.i32(), in.str(), in.bytes(), in.bytes(), in.time(), 0));
         }
-        b.versions = versions;
         Map<String, Set<Permission>> grants = new HashMap<>();
         for (int n = in.count(); n > 0; n--) {
             String user = in.str();
@@ -115,6 +135,17 @@ public final class KeyRecordCodec {
         }
         b.grants = grants;
         b.rowVersion = in.i64();
+        if (issued != null ? issued : in.hasMore()) {
+            if (in.count() != versions.size()) {
+                throw new IOException("the versions' issued numbers do not match the versions");
+            }
+            for (int i = 0; i < versions.size(); i++) {
+                KeyVersion v = versions.get(i);
+                versions.set(i, new KeyVersion(v.version(), v.kid(), v.kekId(), v.wrapped(), v.publicKey(),
+                        v.createdAt(), in.i32()));
+            }
+        }
+        b.versions = versions;
         return b.build();
     }
 

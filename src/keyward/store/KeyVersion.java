@@ -12,26 +12,40 @@ import java.util.Arrays;
  * @param kekId     id of the KEK that wrapped {@code wrapped}
  * @param wrapped   wrapped material, or {@code null} once destroyed
  * @param publicKey SPKI DER of the public half for asymmetric keys (not secret), else {@code null}
+ * @param issued    the number the version was made with, which its ciphertexts' {@code kw:vN:} prefix
+ *                  names: {@code version} unless replication renumbered it; 0 if unknown (stored
+ *                  before Keyward kept it)
  */
-public record KeyVersion(int version, int kid, String kekId, byte[] wrapped, byte[] publicKey, Instant createdAt) {
+public record KeyVersion(int version, int kid, String kekId, byte[] wrapped, byte[] publicKey, Instant createdAt,
+                         int issued) {
+
+    /** A version as made: issued with its number. */
+    public KeyVersion(int version, int kid, String kekId, byte[] wrapped, byte[] publicKey, Instant createdAt) {
+        this(version, kid, kekId, wrapped, publicKey, createdAt, version);
+    }
 
     public boolean destroyed() {
         return wrapped == null;
     }
 
     public KeyVersion withoutMaterial() {
-        return new KeyVersion(version, kid, kekId, null, publicKey, createdAt);
+        return new KeyVersion(version, kid, kekId, null, publicKey, createdAt, issued);
     }
 
     public KeyVersion rewrapped(String newKekId, byte[] newWrapped) {
-        return new KeyVersion(version, kid, newKekId, newWrapped, publicKey, createdAt);
+        return new KeyVersion(version, kid, newKekId, newWrapped, publicKey, createdAt, issued);
+    }
+
+    /** This version under number {@code n}, still issued as it was (replication's renumbering). */
+    public KeyVersion renumbered(int n) {
+        return new KeyVersion(n, kid, kekId, wrapped, publicKey, createdAt, issued);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof KeyVersion v && v.version == version && v.kid == kid && v.kekId.equals(kekId)
                 && Arrays.equals(v.wrapped, wrapped) && Arrays.equals(v.publicKey, publicKey)
-                && v.createdAt.equals(createdAt);
+                && v.createdAt.equals(createdAt) && v.issued == issued;
     }
 
     @Override
@@ -41,7 +55,7 @@ public record KeyVersion(int version, int kid, String kekId, byte[] wrapped, byt
 
     @Override
     public String toString() {
-        return "KeyVersion[v" + version + ", kid=" + Integer.toHexString(kid) + ", kek=" + kekId
+        return "KeyVersion[v" + version + (issued != version ? " (issued as v" + issued + ")" : "") + ", kid=" + Integer.toHexString(kid) + ", kek=" + kekId
                 + (destroyed() ? ", destroyed" : "") + "]";
     }
 }

@@ -46,4 +46,22 @@ class HeadFileTest {
         assertTrue(e.getMessage().startsWith("audit head file " + p + " is malformed"), e.getMessage());
         assertTrue(Files.readString(p).contains("\"ten\""));
     }
+
+    @Test
+    void partnerHeads_areKeptApartFromTheNodes_andSurviveTheNodesMovingOn() throws Exception {
+        Path p = dir.resolve(HeadFile.NAME);
+        Files.writeString(p, "{\"format\": \"keyward-audit-heads-v1\", \"nodes\": {}}"); // as builds before partners wrote it
+        HeadFile f = new HeadFile(p);
+        assertEquals(0, f.partners().size());
+        f.putPartner(new HeadFile.PartnerHead(head("far", 7), "repl://b:8444", null));
+        f.advance(List.of(head("a", 3)));
+        f.putPartner(new HeadFile.PartnerHead(head("far", 7), "repl://b:8444", "lost: entry seq 5"));
+        assertEquals(List.of("a"), List.copyOf(f.read().keySet()), "a partner's node is not a node of this database");
+        HeadFile.PartnerHead far = f.partners().get("far");
+        assertEquals(7, far.head().seq());
+        assertEquals("repl://b:8444", far.via());
+        assertEquals("lost: entry seq 5", far.lost());
+        f.advance(List.of(head("a", 4)));
+        assertEquals("lost: entry seq 5", f.partners().get("far").lost());
+    }
 }

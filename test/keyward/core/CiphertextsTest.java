@@ -44,10 +44,34 @@ class CiphertextsTest {
     }
 
     @Test
-    void prefixFits_allowsTheVersionsNumberOrLower_neverHigher() {
+    void prefixFits_onlyTheNumberTheVersionWasIssuedWith() {
         KeyVersion v3 = new KeyVersion(3, 77, "kek", new byte[1], null, java.time.Instant.EPOCH);
+        assertEquals(3, v3.issued());
         assertTrue(CryptoService.prefixFits(3, v3));
-        assertTrue(CryptoService.prefixFits(1, v3));
-        assertFalse(CryptoService.prefixFits(4, v3));
+        assertFalse(CryptoService.prefixFits(2, v3), "a lower prefix is forged");
+        assertFalse(CryptoService.prefixFits(1, v3), "a lower prefix is forged");
+        assertFalse(CryptoService.prefixFits(4, v3), "a higher prefix is forged");
+    }
+
+    @Test
+    void prefixFits_afterARenumbering_theIssuedNumberTheNumberNowAndThoseBetween() {
+        KeyVersion issuedAs2 = new KeyVersion(2, 77, "kek", new byte[1], null, java.time.Instant.EPOCH).renumbered(4);
+        assertEquals(4, issuedAs2.version());
+        for (int n = 1; n <= 6; n++) {
+            assertEquals(n >= 2 && n <= 4, CryptoService.prefixFits(n, issuedAs2), "kw:v" + n + ":");
+        }
+        KeyVersion movedDown = new KeyVersion(5, 78, "kek", new byte[1], null, java.time.Instant.EPOCH).renumbered(3);
+        assertTrue(CryptoService.prefixFits(5, movedDown));
+        assertTrue(CryptoService.prefixFits(3, movedDown));
+        assertFalse(CryptoService.prefixFits(2, movedDown));
+        assertFalse(CryptoService.prefixFits(6, movedDown));
+    }
+
+    @Test
+    void prefixFits_aVersionStoredBeforeIssuedNumbers_keepsTheEarlierRule() {
+        KeyVersion legacy = new KeyVersion(3, 77, "kek", new byte[1], null, java.time.Instant.EPOCH, 0);
+        assertTrue(CryptoService.prefixFits(3, legacy));
+        assertTrue(CryptoService.prefixFits(1, legacy));
+        assertFalse(CryptoService.prefixFits(4, legacy));
     }
 }

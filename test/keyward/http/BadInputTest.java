@@ -133,7 +133,7 @@ class BadInputTest {
     }
 
     @Test
-    void ciphertextPrefix_namingAVersionOtherThanItsKids_isDecryptionFailed() {
+    void ciphertextPrefix_namingAVersionOtherThanItsKids_higherOrLower_isDecryptionFailed() {
         http.post("/v1/keys", Map.of("name", "prefixed", "algorithm", "aes-256-gcm"));
         String v1 = http.post("/v1/keys/prefixed/encrypt", Map.of("plaintext", b64("one"))).str("ciphertext");
         assertEquals(200, http.post("/v1/keys/prefixed/rotate", Map.of()).status());
@@ -145,6 +145,18 @@ class BadInputTest {
             expect(422, "decryption_failed", http.post("/v1/keys/prefixed/rewrap", Map.of("ciphertext", forged)));
         }
         assertEquals(200, http.post("/v1/keys/prefixed/decrypt", Map.of("ciphertext", v1)).status(), "the true prefix");
+
+        String v2 = http.post("/v1/keys/prefixed/encrypt", Map.of("plaintext", b64("two"))).str("ciphertext");
+        assertEquals(200, http.post("/v1/keys/prefixed/rotate", Map.of()).status());
+        String body2 = v2.substring("kw:v2:".length());
+        for (String forged : List.of("kw:v1:" + body2, "kw:v3:" + body2)) {
+            Http.Res r = http.post("/v1/keys/prefixed/decrypt", Map.of("ciphertext", forged));
+            expect(422, "decryption_failed", r);
+            assertTrue(r.text().contains("\"decryption failed\""), r.toString());
+            expect(422, "decryption_failed", http.post("/v1/keys/prefixed/rewrap", Map.of("ciphertext", forged)));
+        }
+        assertEquals(200, http.post("/v1/keys/prefixed/decrypt", Map.of("ciphertext", v2)).status(), "after a rotation");
+        assertEquals(200, http.post("/v1/keys/prefixed/rewrap", Map.of("ciphertext", v2)).status());
     }
 
     @Test

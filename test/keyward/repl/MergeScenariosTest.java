@@ -68,7 +68,26 @@ class MergeScenariosTest {
                 assertEquals("rotated on a", decrypt(c.admin(n), id, cts.get(1)));
                 assertEquals("rotated on b", decrypt(c.admin(n), id, cts.get(2)));
                 assertEquals("HTTP 422", decrypt(c.admin(n), id, "kw:v3:" + v1Body), "a forged prefix on v1");
+                assertEquals("HTTP 422", decrypt(c.admin(n), id, "kw:v2:" + v1Body), "a forged prefix on v1");
+                // the version renumbered to 3 decrypts under the number it was issued with and its number
+                // now; the one that stayed 2 only under 2; neither under 1 or 4
+                List<List<Integer>> accepted = new ArrayList<>();
+                for (String ct : cts.subList(1, 3)) {
+                    String body = ct.substring("kw:v2:".length());
+                    List<Integer> fits = new ArrayList<>();
+                    for (int p = 1; p <= 4; p++) {
+                        if (!decrypt(c.admin(n), id, "kw:v" + p + ":" + body).startsWith("HTTP ")) {
+                            fits.add(p);
+                        }
+                    }
+                    accepted.add(fits);
+                }
+                assertTrue(accepted.contains(List.of(2)) && accepted.contains(List.of(2, 3)), accepted.toString());
             }
+            String after = encrypt(c.admin(1), id, "after the merge");
+            assertTrue(after.startsWith("kw:v3:"), after);
+            assertEquals("after the merge", decrypt(c.admin(0), id, after));
+            assertEquals("HTTP 422", decrypt(c.admin(0), id, "kw:v1:" + after.substring(6)), "a forged lower prefix");
         }
     }
 

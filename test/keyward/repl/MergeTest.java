@@ -68,6 +68,20 @@ class MergeTest {
         assertEquals(3, m.key().versions().size());
         assertEquals(33, m.key().primary().kid());
         assertEquals(22, m.key().version(2).orElseThrow().kid());
+        assertEquals(2, m.key().primary().issued(), "renumbered to 3, issued as 2 on B");
+        assertEquals(2, m.key().version(2).orElseThrow().issued());
+    }
+
+    @Test
+    void issuedNumbers_unknownOnOneSide_takeTheKnownOne_inEitherOrder() {
+        KeyDoc onA = rotated(base(), 22, cid(5, A));
+        KeyRecord.Builder b = onA.key().toBuilder();
+        b.versions = onA.key().versions().stream().map(v -> new KeyVersion(v.version(), v.kid(), v.kekId(),
+                v.wrapped(), v.publicKey(), v.createdAt(), 0)).toList();
+        KeyDoc olderBuild = new KeyDoc(b.build(), onA.fields(), onA.state(), onA.created(), onA.grants(), onA.versions());
+        for (KeyDoc m : List.of(Merge.merge(onA, olderBuild), Merge.merge(olderBuild, onA))) {
+            assertEquals(List.of(1, 2), m.key().versions().stream().map(KeyVersion::issued).toList());
+        }
     }
 
     @Test

@@ -75,17 +75,54 @@ class KeyRecordCodecTest {
     }
 
     @Test
-    void keysWrittenBeforeTheSharedCodec_decodeAndAreWrittenTheSameToday() throws IOException {
+    void keysWrittenBeforeTheSharedCodec_decodeWithIssuedNumbersUnknown_andAreWrittenTheSameTodayPlusThem()
+            throws IOException {
         Map<BinaryLayout, String> vectors = Map.of(BinaryLayout.BACKUP, BACKUP_KEY, BinaryLayout.REDIS, REDIS_KEY);
+        byte[] issued = HexFormat.of().parseHex("00000002" + "00000001" + "00000002");
         vectors.forEach((layout, hex) -> {
             byte[] old = HexFormat.of().parseHex(hex);
             try {
-                assertEquals(vectorRecord(), decode(old, layout), layout.name());
-                assertArrayEquals(old, encode(vectorRecord(), layout), layout.name());
+                assertEquals(issuedUnknown(vectorRecord()), decode(old, layout), layout.name());
+                byte[] now = encode(vectorRecord(), layout);
+                assertArrayEquals(old, Arrays.copyOf(now, old.length), layout.name());
+                assertArrayEquals(issued, Arrays.copyOfRange(now, old.length, now.length), layout.name());
             } catch (IOException e) {
                 throw new AssertionError(layout + ": " + e.getMessage(), e);
             }
         });
+    }
+
+    @Test
+    void issuedNumbers_surviveARenumbering_andAStreamReaderIsToldWhetherTheyFollow() throws IOException {
+        KeyRecord.Builder b = vectorRecord().toBuilder();
+        b.versions = List.of(b.versions.get(0), b.versions.get(1).renumbered(3));
+        KeyRecord renumbered = b.build();
+        byte[] now = encode(renumbered, BinaryLayout.BACKUP);
+        KeyRecord back = KeyRecordCodec.read(new BinaryReader(new java.io.DataInputStream(
+                new java.io.ByteArrayInputStream(now)), BinaryLayout.BACKUP), true);
+        assertEquals(renumbered, back);
+        assertEquals(3, back.versions().get(1).version());
+        assertEquals(2, back.versions().get(1).issued());
+        byte[] old = HexFormat.of().parseHex(BACKUP_KEY);
+        assertEquals(issuedUnknown(vectorRecord()), KeyRecordCodec.read(new BinaryReader(new java.io.DataInputStream(
+                new java.io.ByteArrayInputStream(old)), BinaryLayout.BACKUP), false));
+    }
+
+    @Test
+    void issuedNumbersNotMatchingTheVersions_areRefused() {
+        byte[] old = HexFormat.of().parseHex(BACKUP_KEY);
+        byte[] one = HexFormat.of().parseHex("00000001" + "00000001");
+        byte[] bad = Arrays.copyOf(old, old.length + one.length);
+        System.arraycopy(one, 0, bad, old.length, one.length);
+        IOException e = assertThrows(IOException.class, () -> decode(bad, BinaryLayout.BACKUP));
+        assertEquals("the versions' issued numbers do not match the versions", e.getMessage());
+    }
+
+    private static KeyRecord issuedUnknown(KeyRecord k) {
+        KeyRecord.Builder b = k.toBuilder();
+        b.versions = k.versions().stream().map(v -> new KeyVersion(v.version(), v.kid(), v.kekId(), v.wrapped(),
+                v.publicKey(), v.createdAt(), 0)).toList();
+        return b.build();
     }
 
     @Test
@@ -117,7 +154,12 @@ class KeyRecordCodecTest {
     void everyTruncation_isAnEndOfInput_inBothLayouts() throws IOException {
         for (BinaryLayout layout : BinaryLayout.values()) {
             byte[] whole = encode(vectorRecord(), layout);
+            int olderForm = whole.length - 12; // a cut there is a record of a build before issued numbers
+            assertEquals(issuedUnknown(vectorRecord()), decode(Arrays.copyOf(whole, olderForm), layout));
             for (int n = 0; n < whole.length; n++) {
+                if (n == olderForm) {
+                    continue;
+                }
                 byte[] cut = Arrays.copyOf(whole, n);
                 IOException e = assertThrows(IOException.class, () -> decode(cut, layout), layout + " cut at " + n);
                 assertTrue(e instanceof EOFException || "bad length".equals(e.getMessage()), layout + " cut at " + n

@@ -132,7 +132,13 @@ public final class RandomRecords {
             }
             byte[] wrapped = random.nextInt(4) == 0 ? null : bytes(1 + random.nextInt(200));
             byte[] publicKey = random.nextBoolean() ? null : bytes(1 + random.nextInt(120));
-            out.add(new KeyVersion(v, kid, "kek-" + random.nextInt(1000), wrapped, publicKey, instant()));
+            // issued as its number, renumbered by replication, or stored before issued numbers were kept
+            int issued = switch (random.nextInt(4)) {
+                case 0 -> 0;
+                case 1 -> 1 + random.nextInt(v + 2);
+                default -> v;
+            };
+            out.add(new KeyVersion(v, kid, "kek-" + random.nextInt(1000), wrapped, publicKey, instant(), issued));
         }
         return out;
     }

@@ -338,6 +338,11 @@ public final class RedisStore implements Store {
         return audit.checkpoints(node);
     }
 
+    @Override
+    public keyward.store.AuditIndex auditIndex() {
+        return new AuditRefs(findex);
+    }
+
     /** For tests that look at the raw candidates. */
     Findex findex() {
         return findex;

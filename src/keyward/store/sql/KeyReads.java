@@ -72,10 +72,10 @@ final class KeyReads {
      * version order and tags in their stored order ({@code n}).
      */
     private static final String CHILDREN = "SELECT 0 AS kind, key_id, version AS n, kid AS m, kek_id AS s1,"
-            + " kek_id AS s2, wrapped AS b1, public_key AS b2, created_at AS t FROM kw_key_versions WHERE %1$s"
-            + " UNION ALL SELECT 1, key_id, pos, NULL, tag, NULL, NULL, NULL, NULL FROM kw_key_tags WHERE %1$s"
-            + " UNION ALL SELECT 2, key_id, NULL, NULL, name, value, NULL, NULL, NULL FROM kw_key_attributes WHERE %1$s"
-            + " UNION ALL SELECT 3, key_id, NULL, NULL, user_name, operations, NULL, NULL, NULL FROM kw_key_grants"
+            + " kek_id AS s2, wrapped AS b1, public_key AS b2, created_at AS t, issued AS i FROM kw_key_versions WHERE %1$s"
+            + " UNION ALL SELECT 1, key_id, pos, NULL, tag, NULL, NULL, NULL, NULL, NULL FROM kw_key_tags WHERE %1$s"
+            + " UNION ALL SELECT 2, key_id, NULL, NULL, name, value, NULL, NULL, NULL, NULL FROM kw_key_attributes WHERE %1$s"
+            + " UNION ALL SELECT 3, key_id, NULL, NULL, user_name, operations, NULL, NULL, NULL, NULL FROM kw_key_grants"
             + " WHERE %1$s ORDER BY kind, key_id, n";
 
     /**
@@ -94,7 +94,7 @@ final class KeyReads {
         Map<String, Map<String, Set<Permission>>> grants = new HashMap<>();
         if (db.dialect.inProcess()) {
             String in = " WHERE " + db.dialect.in("key_id", ids.size());
-            query(c, "SELECT key_id, version, kid, kek_id, wrapped, public_key, created_at FROM kw_key_versions" + in
+            query(c, "SELECT key_id, version, kid, kek_id, wrapped, public_key, created_at, issued FROM kw_key_versions" + in
                     + " ORDER BY key_id, version", ids, rs -> versions.computeIfAbsent(rs.getString(1),
                     k -> new ArrayList<>()).add(version(rs)));
             query(c, "SELECT key_id, tag FROM kw_key_tags" + in + " ORDER BY key_id, pos", ids,
@@ -116,7 +116,7 @@ final class KeyReads {
                         switch (rs.getInt("kind")) {
                             case 0 -> versions.computeIfAbsent(id, k -> new ArrayList<>()).add(new KeyVersion(
                                     rs.getInt("n"), rs.getInt("m"), rs.getString("s1"), rs.getBytes("b1"),
-                                    rs.getBytes("b2"), Jdbc.instant(rs, "t")));
+                                    rs.getBytes("b2"), Jdbc.instant(rs, "t"), rs.getInt("i")));
                             case 1 -> tags.computeIfAbsent(id, k -> new ArrayList<>()).add(rs.getString("s1"));
                             case 2 -> attributes.computeIfAbsent(id, k -> new HashMap<>()).put(rs.getString("s1"),
                                     rs.getString("s2"));
@@ -141,14 +141,14 @@ final class KeyReads {
     /** The stored versions of one key, by number (for the update's diff). */
     Map<Integer, KeyVersion> versions(Connection c, String id) throws SQLException {
         Map<Integer, KeyVersion> out = new HashMap<>();
-        query(c, "SELECT key_id, version, kid, kek_id, wrapped, public_key, created_at FROM kw_key_versions WHERE "
+        query(c, "SELECT key_id, version, kid, kek_id, wrapped, public_key, created_at, issued FROM kw_key_versions WHERE "
                 + db.dialect.in("key_id", 1), List.of(id), rs -> out.put(rs.getInt(2), version(rs)));
         return out;
     }
 
     private static KeyVersion version(ResultSet rs) throws SQLException {
         return new KeyVersion(rs.getInt("version"), rs.getInt("kid"), rs.getString("kek_id"), rs.getBytes("wrapped"),
-                rs.getBytes("public_key"), Jdbc.instant(rs, "created_at"));
+                rs.getBytes("public_key"), Jdbc.instant(rs, "created_at"), rs.getInt("issued"));
     }
 
     /** Grants are stored as the sorted operation names joined by commas. */

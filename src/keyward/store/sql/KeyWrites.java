@@ -102,15 +102,16 @@ final class KeyWrites {
         insertVersions(c, k.id(), added);
         if (!changed.isEmpty()) {
             try (PreparedStatement ps = db.prepare(c, "UPDATE kw_key_versions SET kid = ?, kek_id = ?, wrapped = ?,"
-                    + " public_key = ?, created_at = ? WHERE key_id = ? AND version = ?")) {
+                    + " public_key = ?, created_at = ?, issued = ? WHERE key_id = ? AND version = ?")) {
                 for (KeyVersion v : changed) {
                     ps.setInt(1, v.kid());
                     ps.setString(2, v.kekId());
                     Jdbc.setBytes(ps, 3, v.wrapped());
                     Jdbc.setBytes(ps, 4, v.publicKey());
                     Jdbc.setInstant(ps, 5, v.createdAt());
-                    ps.setString(6, k.id());
-                    ps.setInt(7, v.version());
+                    ps.setInt(6, v.issued());
+                    ps.setString(7, k.id());
+                    ps.setInt(8, v.version());
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -133,7 +134,7 @@ final class KeyWrites {
             return;
         }
         try (PreparedStatement ps = db.prepare(c, "INSERT INTO kw_key_versions (key_id, version, kid, kek_id, wrapped,"
-                + " public_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                + " public_key, created_at, issued) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (KeyVersion v : versions) {
                 ps.setString(1, id);
                 ps.setInt(2, v.version());
@@ -142,6 +143,7 @@ final class KeyWrites {
                 Jdbc.setBytes(ps, 5, v.wrapped());
                 Jdbc.setBytes(ps, 6, v.publicKey());
                 Jdbc.setInstant(ps, 7, v.createdAt());
+                ps.setInt(8, v.issued());
                 ps.addBatch();
             }
             ps.executeBatch();

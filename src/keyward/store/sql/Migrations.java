@@ -107,7 +107,11 @@ final class Migrations {
                     "{CREATE_INDEX} kw_audit_blocks_node ON kw_audit_blocks (node, position)",
                     "CREATE TABLE IF NOT EXISTS kw_audit_block_base (base {BIGINT} NOT NULL){TABLE}",
                     "INSERT INTO kw_audit_block_base (base) SELECT m.b FROM (SELECT COALESCE(MAX(position), 0) + 1 AS b"
-                            + " FROM kw_audit) m WHERE NOT EXISTS (SELECT 1 FROM kw_audit_block_base)")));
+                            + " FROM kw_audit) m WHERE NOT EXISTS (SELECT 1 FROM kw_audit_block_base)")),
+            // the number a version was made with, which its ciphertexts' kw:vN: prefix must name after
+            // replication renumbered it (core.CryptoService); 0 for versions stored before: not known
+            new Step(5, "key versions keep the number they were issued with", List.of(
+                    "ALTER TABLE kw_key_versions ADD COLUMN issued {INT} NOT NULL DEFAULT 0")));
 
     /** {@code {TYPE}}, or {@code {DROP_INDEX index ON table}}. */
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Z_]+)(?: (\\w+) ON (\\w+))?}");

@@ -111,7 +111,7 @@ final class MysqlDialect extends Dialect {
      */
     @Override
     boolean alreadyApplied(SQLException e) {
-        return e.getErrorCode() == 1050 || e.getErrorCode() == 1061 || e.getErrorCode() == 1091;
+        return e.getErrorCode() == 1050 || e.getErrorCode() == 1060 || e.getErrorCode() == 1061 || e.getErrorCode() == 1091;
     }
 
     /** MySQL has no {@code DROP INDEX IF EXISTS} (MariaDB has): a missing index is error 1091. */

@@ -116,6 +116,12 @@ final class PostgresDialect extends Dialect {
         return "23505".equals(e.getSQLState());
     }
 
+    /** DDL is transactional here; only a step redone by hand finds a column it adds already there (42701). */
+    @Override
+    boolean alreadyApplied(SQLException e) {
+        return "42701".equals(e.getSQLState());
+    }
+
     @Override
     boolean isUnavailable(SQLException e) {
         return UNAVAILABLE.contains(e.getSQLState()) || super.isUnavailable(e);

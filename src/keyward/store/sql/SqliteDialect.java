@@ -94,6 +94,12 @@ final class SqliteDialect extends Dialect {
                 || s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY);
     }
 
+    /** DDL is transactional here; only a step redone by hand finds a column it adds already there. */
+    @Override
+    boolean alreadyApplied(SQLException e) {
+        return e.getMessage() != null && e.getMessage().contains("duplicate column name");
+    }
+
     @Override
     boolean inProcess() {
         return true;
