@@ -112,7 +112,7 @@ final class KeyBatches {
             was.keySet().forEach(n -> dropped.add(new Owned<>(k.id(), n)));
         }
         insertVersions(c, added);
-        batch(c, "UPDATE kw_key_versions SET kid = ?, kek_id = ?, wrapped = ?, public_key = ?, created_at = ?"
+        batch(c, "UPDATE kw_key_versions SET kid = ?, kek_id = ?, wrapped = ?, public_key = ?, created_at = ?, issued = ?"
                 + " WHERE key_id = ? AND version = ?", changed.size(), (ps, i) -> {
                     KeyVersion v = changed.get(i).value();
                     ps.setInt(1, v.kid());
@@ -120,8 +120,9 @@ final class KeyBatches {
                     Jdbc.setBytes(ps, 3, v.wrapped());
                     Jdbc.setBytes(ps, 4, v.publicKey());
                     Jdbc.setInstant(ps, 5, v.createdAt());
-                    ps.setString(6, changed.get(i).keyId());
-                    ps.setInt(7, v.version());
+                    ps.setInt(6, v.issued());
+                    ps.setString(7, changed.get(i).keyId());
+                    ps.setInt(8, v.version());
                 });
         batch(c, "DELETE FROM kw_key_versions WHERE key_id = ? AND version = ?", dropped.size(), (ps, i) -> {
             ps.setString(1, dropped.get(i).keyId());
@@ -132,14 +133,14 @@ final class KeyBatches {
     /** The stored versions of {@code ids}, by key and number: one query. */
     private Map<String, Map<Integer, KeyVersion>> storedVersions(Connection c, List<String> ids) throws SQLException {
         Map<String, Map<Integer, KeyVersion>> out = new HashMap<>();
-        try (PreparedStatement ps = db.prepare(c, "SELECT key_id, version, kid, kek_id, wrapped, public_key, created_at"
-                + " FROM kw_key_versions WHERE " + db.dialect.in("key_id", ids.size()))) {
+        try (PreparedStatement ps = db.prepare(c, "SELECT key_id, version, kid, kek_id, wrapped, public_key, created_at,"
+                + " issued FROM kw_key_versions WHERE " + db.dialect.in("key_id", ids.size()))) {
             db.dialect.bindIn(ps, 1, ids);
             try (var rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getInt(2), new KeyVersion(
                             rs.getInt(2), rs.getInt(3), rs.getString(4), rs.getBytes(5), rs.getBytes(6),
-                            Jdbc.instant(rs, "created_at")));
+                            Jdbc.instant(rs, "created_at"), rs.getInt("issued")));
                 }
             }
         }
@@ -147,8 +148,8 @@ final class KeyBatches {
     }
 
     private void insertVersions(Connection c, List<Owned<KeyVersion>> versions) throws SQLException {
-        batch(c, "INSERT INTO kw_key_versions (key_id, version, kid, kek_id, wrapped, public_key, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)", versions.size(), (ps, i) -> {
+        batch(c, "INSERT INTO kw_key_versions (key_id, version, kid, kek_id, wrapped, public_key, created_at, issued)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", versions.size(), (ps, i) -> {
                     KeyVersion v = versions.get(i).value();
                     ps.setString(1, versions.get(i).keyId());
                     ps.setInt(2, v.version());
@@ -157,6 +158,7 @@ final class KeyBatches {
                     Jdbc.setBytes(ps, 5, v.wrapped());
                     Jdbc.setBytes(ps, 6, v.publicKey());
                     Jdbc.setInstant(ps, 7, v.createdAt());
+                    ps.setInt(8, v.issued());
                 });
     }
 
