@@ -1,6 +1,7 @@
 package keyward.repl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,12 +12,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import keyward.Http;
 import keyward.Poll;
 import keyward.core.Core;
 import keyward.core.KeyRequests;
 import keyward.core.Principal;
 import keyward.server.Node;
+import keyward.server.Stores;
 import keyward.store.Replica;
+import keyward.store.Store;
 import keyward.store.TestDatabases;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +74,32 @@ class BulkTransferTest {
         }
     }
 
+    @Test
+    void refreshStoppedMidway_leavesAllOrNothing_andTheNextStartCopiesEverything() throws Exception {
+        try (Cluster c = new Cluster(2)) {
+            c.start(0);
+            fill(c.nodes[0].core(), 1500, 16);
+            int expected = keyCount(c.nodes[0]);
+            c.start(1);
+            Poll.until("node 1 starts its refresh", LONG, () -> "refreshing".equals(state(c, 1)) || keyCount(c.nodes[1]) > 0);
+            c.stop(1);
+            try (Store store = Stores.create(c.config(1))) {
+                store.open();
+                int left = Replicator.replicaOf(store).read("count", tx -> tx.keyIds().size());
+                assertTrue(left == 0 || left == expected, "a stopped refresh left " + left + " of " + expected + " keys");
+            }
+            c.start(1);
+            Poll.until("node 1 answers after its refresh", LONG, () -> c.admin(1).get("/v1/keys?limit=1").status() == 200);
+            assertEquals(expected, keyCount(c.nodes[1]));
+            String origin = Replicator.meta(c.nodes[0].store(), Replicator.NODE);
+            assertEquals(vector(c.nodes[0]).get(origin), vector(c.nodes[1]).get(origin));
+        }
+    }
+
+    private static String state(Cluster c, int node) {
+        return (String) Http.asMap(Http.asList(c.nodes[node].replicator().status().get("partners")).get(0)).get("state");
+    }
+
     /** Node 1 falls {@code keys} keys behind node 0 and catches up; node 2 then joins by refreshing. */
     private static void run(String backend, int keys, List<List<String>> flags) throws Exception {
         try (Cluster c = new Cluster(3, true, flags)) {
@@ -91,7 +121,9 @@ class BulkTransferTest {
 
             long t0 = System.nanoTime();
             c.start(1);
-            Poll.until("node 1 catches up", LONG, () -> vector(c.nodes[1]).equals(vector(c.nodes[0])));
+            String origin = Replicator.meta(c.nodes[0].store(), Replicator.NODE);
+            String last = vector(c.nodes[0]).get(origin);
+            Poll.until("node 1 catches up", LONG, () -> last.equals(vector(c.nodes[1]).get(origin)));
             report(backend, "catch-up of a consumer " + keys + " keys behind", keys, t0);
             assertEquals(expected, keyCount(c.nodes[1]));
 
@@ -99,6 +131,10 @@ class BulkTransferTest {
             c.start(2);
             Poll.until("node 2 answers after its refresh", LONG, () -> c.admin(2).get("/v1/keys?limit=1").status() == 200);
             report(backend, "refresh of a new node with " + expected + " keys, until it answers", expected, t0);
+            assertEquals(expected, keyCount(c.nodes[2]));
+            t0 = System.nanoTime();
+            int copied = c.nodes[2].replicator().refreshFrom(c.url(0));
+            report(backend, "refresh-replication-consumer alone, " + copied + " objects", copied, t0);
             assertEquals(expected, keyCount(c.nodes[2]));
 
             for (int n = 1; n < 3; n++) {
