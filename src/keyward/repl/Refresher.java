@@ -27,8 +27,8 @@ final class Refresher {
 
     /** Documents asked for per page: the most a supplier gives. */
     static final int PAGE = Protocol.MAX_DOCS;
-    /** Pages asked for on one connection, under the supplier's limit of requests per connection. */
-    static final int PAGES_PER_CONNECTION = 500;
+    /** Pages asked for on one connection: well under the supplier's limits of requests and of age per connection. */
+    static final int PAGES_PER_CONNECTION = 200;
 
     private final Replica replica;
     private final Store store;
