@@ -90,17 +90,28 @@ final class Refresher {
 
         Map<String, Object> next() throws IOException {
             if (link == null || requests == PAGES_PER_CONNECTION) {
-                close();
-                link = Link.open(from, from.tls(identity), timeoutMs);
-                requests = 0;
+                reopen();
             }
             Map<String, Object> req = Protocol.message("op", "snapshot");
             req.put("after_kind", kind);
             req.put("after_id", id);
             req.put("limit", (long) PAGE);
             req.put("max_bytes", Protocol.MAX_BATCH_BYTES);
-            requests++;
-            Map<String, Object> page = link.call(req);
+            Map<String, Object> page;
+            try {
+                requests++;
+                page = link.call(req);
+            } catch (IOException e) {
+                if (requests == 1) {
+                    throw e;
+                }
+                // the supplier closes a connection left idle past its timeout, as while a slow
+                // database here writes the last page: ask again, from the same position, on a new one
+                Log.debug("replication: snapshot connection to " + from.url() + " ended, reopening: " + e.getMessage());
+                reopen();
+                requests++;
+                page = link.call(req);
+            }
             if (!Protocol.SNAPSHOT.equals(Fields.str(page, "answer"))) {
                 throw new ProtocolException("expected a snapshot page");
             }
@@ -136,6 +147,12 @@ final class Refresher {
                 out.add(new ReplicaTx.DocRow(k, i, doc));
             }
             return out;
+        }
+
+        private void reopen() throws IOException {
+            close();
+            link = Link.open(from, from.tls(identity), timeoutMs);
+            requests = 0;
         }
 
         @Override
