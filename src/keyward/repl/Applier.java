@@ -2,10 +2,15 @@ package keyward.repl;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import keyward.store.ChangeRow;
+import keyward.store.KeyRecord;
 import keyward.store.Replica;
 import keyward.store.ReplicaTx;
 
@@ -63,25 +68,110 @@ final class Applier {
         return replica.write("applyChanges", tx -> {
             capture.beforeWrite(tx); // serializes with local writes, so a merge never overwrites one unseen
             Map<String, String> vector = tx.vector();
-            int applied = 0;
-            Instant now = clock.instant();
+            List<ChangeRow> fresh = new ArrayList<>();
             for (ChangeRow row : batch) {
                 String seen = vector.get(row.origin());
-                if (seen != null && row.changeId().compareTo(seen) <= 0) {
-                    continue;
+                if (seen == null || row.changeId().compareTo(seen) > 0) {
+                    fresh.add(row);
+                    vector.put(row.origin(), row.changeId());
                 }
+            }
+            Instant now = clock.instant();
+            Batch b = new Batch(tx, now, keys, fresh);
+            for (ChangeRow row : fresh) {
                 hlc.observe(row.changeId());
                 switch (row.kind()) {
-                    case Docs.KEY -> key(tx, row, now, keys);
+                    case Docs.KEY -> b.key(row);
                     case Docs.USER -> user(tx, row, now);
                     default -> token(tx, row, now);
                 }
-                tx.append(row.changeId(), row.origin(), row.kind(), row.objectId(), row.payload(), now);
-                vector.put(row.origin(), row.changeId());
-                applied++;
+                b.changes.add(row);
             }
-            return applied;
+            b.flush();
+            tx.appendAll(b.changes, now);
+            return fresh.size();
         });
+    }
+
+    /**
+     * The key writes of one batch, held back and written a few statements for all: documents are
+     * read for the whole batch at once; new keys, documents and changelog rows are written in
+     * batches at the end. A key stored already is updated at once (its row version is read), and
+     * a clash over a name first writes everything held back, since settling it reads the holder.
+     */
+    private final class Batch {
+        private final ReplicaTx tx;
+        private final Instant now;
+        private final java.util.Set<String> keys;
+        /** Documents as this batch left them (null: none); a key not in here is read from the store. */
+        private final Map<String, byte[]> docs = new HashMap<>();
+        private final java.util.Set<String> stored;
+        private final Map<String, KeyRecord> newKeys = new LinkedHashMap<>();
+        private final java.util.Set<String> newNames = new HashSet<>();
+        private final List<ReplicaTx.DocWrite> docWrites = new ArrayList<>();
+        final List<ChangeRow> changes = new ArrayList<>();
+
+        Batch(ReplicaTx tx, Instant now, java.util.Set<String> keys, List<ChangeRow> fresh) {
+            this.tx = tx;
+            this.now = now;
+            this.keys = keys;
+            List<String> ids = fresh.stream().filter(r -> r.kind().equals(Docs.KEY)).map(ChangeRow::objectId).toList();
+            Map<String, byte[]> found = ids.isEmpty() ? Map.of() : tx.docs(Docs.KEY, ids);
+            for (String id : ids) {
+                docs.put(id, found.get(id));
+            }
+            this.stored = ids.isEmpty() ? new HashSet<>() : new HashSet<>(tx.keysPresent(ids));
+        }
+
+        void key(ChangeRow row) {
+            KeyDoc remote = Docs.key(row.payload());
+            if (!remote.key().id().equals(row.objectId())) {
+                throw new ProtocolException("key document does not match its change");
+            }
+            String id = row.objectId();
+            byte[] before = docs.containsKey(id) ? docs.get(id) : tx.doc(Docs.KEY, id).orElse(null);
+            KeyDoc local = before == null ? remote : Docs.key(before);
+            NameClaims claims = new NameClaims(tx, capture, status, this::holderRenamed, this::holderOf, this::flush);
+            KeyDoc merged = claims.settle(Merge.merge(local, remote));
+            keys.add(id);
+            if (stored.contains(id)) {
+                tx.putKey(merged.key());
+            } else if (newKeys.containsKey(id)) {
+                flush();
+                tx.putKey(merged.key());
+            } else {
+                newKeys.put(id, merged.key());
+                if (merged.key().name() != null) {
+                    newNames.add(merged.key().name());
+                }
+            }
+            byte[] doc = Docs.key(merged);
+            docs.put(id, doc);
+            docWrites.add(new ReplicaTx.DocWrite(Docs.KEY, id, doc, false));
+        }
+
+        private Optional<String> holderOf(String name) {
+            if (newNames.contains(name)) {
+                flush();
+            }
+            return tx.keyIdByName(name);
+        }
+
+        /** A key renamed to free a name was written directly, document and all: read it from the store from now on. */
+        private void holderRenamed(String id) {
+            keys.add(id);
+            docs.remove(id);
+        }
+
+        /** Writes the new keys and documents held back. */
+        void flush() {
+            tx.insertKeys(List.copyOf(newKeys.values()));
+            stored.addAll(newKeys.keySet());
+            newKeys.clear();
+            newNames.clear();
+            tx.putDocs(docWrites, now);
+            docWrites.clear();
+        }
     }
 
     private static void check(ChangeRow row) {
@@ -91,18 +181,6 @@ final class Applier {
         if (!List.of(Docs.KEY, Docs.USER, Docs.TOKEN).contains(row.kind())) {
             throw new ProtocolException("change kind unknown");
         }
-    }
-
-    private void key(ReplicaTx tx, ChangeRow row, Instant now, java.util.Set<String> keys) {
-        KeyDoc remote = Docs.key(row.payload());
-        if (!remote.key().id().equals(row.objectId())) {
-            throw new ProtocolException("key document does not match its change");
-        }
-        Optional<KeyDoc> local = tx.doc(Docs.KEY, row.objectId()).map(Docs::key);
-        KeyDoc merged = new NameClaims(tx, capture, status, keys::add).settle(Merge.merge(local.orElse(remote), remote));
-        keys.add(row.objectId());
-        tx.putKey(merged.key());
-        tx.putDoc(Docs.KEY, row.objectId(), Docs.key(merged), false, now);
     }
 
     private static void user(ReplicaTx tx, ChangeRow row, Instant now) {

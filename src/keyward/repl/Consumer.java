@@ -24,7 +24,8 @@ import keyward.store.StoreException;
  */
 final class Consumer implements Runnable {
 
-    private static final int BATCH = 500;
+    /** Changes asked for per pull: the most a supplier gives (it also stops at 8 MiB of payload). */
+    private static final int BATCH = Protocol.MAX_CHANGES;
     /** A session that ends after answering for at least this long is reopened at once. */
     private static final long REOPEN_AFTER_MS = 1000;
     /** How often a session asks the supplier for its audit heads, besides its first pull. */
@@ -102,6 +103,8 @@ final class Consumer implements Runnable {
             boolean caughtUp = false;
             boolean refreshed = false;
             boolean firstPull = true;
+            Rate backlog = null;
+            long applied = 0;
             while (!stopped) {
                 boolean waiting = caughtUp && options.waitMillis() > 0;
                 Map<String, Object> req = Protocol.message("op", "pull");
@@ -128,6 +131,10 @@ final class Consumer implements Runnable {
                 String kind = Fields.str(answer, "answer");
                 switch (kind) {
                     case Protocol.NOTHING_NEW -> {
+                        if (backlog != null && backlog.told()) {
+                            Log.info("replication: caught up with " + target.url() + ": " + backlog.done(applied));
+                        }
+                        backlog = null;
                         status.upToDate();
                         succeeded();
                         if (options.waitMillis() <= 0 || (waiting && !Boolean.TRUE.equals(answer.get("waited")))) {
@@ -140,7 +147,13 @@ final class Consumer implements Runnable {
                         if (rows.size() > BATCH) {
                             throw new ProtocolException("batch over the limit asked for");
                         }
+                        if (backlog == null) {
+                            backlog = new Rate("replication: catching up with " + target.url(), "change");
+                            applied = 0;
+                        }
+                        applied += rows.size();
                         applier.apply(replica, rows);
+                        backlog.step(applied);
                         if (!rows.isEmpty()) {
                             status.applied(Hlc.millis(rows.get(rows.size() - 1).changeId()));
                         }

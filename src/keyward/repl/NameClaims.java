@@ -26,13 +26,27 @@ final class NameClaims {
     private final Capture capture;
     private final Status status;
     private final java.util.function.Consumer<String> renamedHolder;
+    private final java.util.function.Function<String, Optional<String>> holderOf;
+    private final Runnable beforeClash;
 
     /** {@code renamedHolder} hears of each key renamed here to free a name (besides the incoming one). */
     NameClaims(ReplicaTx tx, Capture capture, Status status, java.util.function.Consumer<String> renamedHolder) {
+        this(tx, capture, status, renamedHolder, tx::keyIdByName, () -> { });
+    }
+
+    /**
+     * For a caller that holds writes back ({@link Applier}): {@code holderOf} finds the key holding
+     * a name, those held back included; {@code beforeClash} runs before a clash is settled, which
+     * reads and writes the holder directly, so that everything held back is written by then.
+     */
+    NameClaims(ReplicaTx tx, Capture capture, Status status, java.util.function.Consumer<String> renamedHolder,
+               java.util.function.Function<String, Optional<String>> holderOf, Runnable beforeClash) {
         this.tx = tx;
         this.capture = capture;
         this.status = status;
         this.renamedHolder = renamedHolder;
+        this.holderOf = holderOf;
+        this.beforeClash = beforeClash;
     }
 
     /** The name a key loses to: {@code name-<last 12 hex of id>}, the name shortened to stay within 128 characters. */
@@ -60,10 +74,11 @@ final class NameClaims {
 
     private KeyDoc settle(KeyDoc doc, int depth) {
         String name = doc.key().name();
-        Optional<String> holder = name == null ? Optional.empty() : tx.keyIdByName(name);
+        Optional<String> holder = name == null ? Optional.empty() : holderOf.apply(name);
         if (holder.isEmpty() || holder.get().equals(doc.key().id())) {
             return doc;
         }
+        beforeClash.run();
         KeyDoc other = tx.doc(Docs.KEY, holder.get()).map(Docs::key).orElse(null);
         if (depth >= MAX_DEPTH) {
             String last = name + "-" + doc.key().id().replace("-", "");

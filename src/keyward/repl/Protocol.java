@@ -16,9 +16,12 @@ import keyward.store.ChangeRow;
  *                     ← {"answer":"domain_mismatch","empty"} | {"answer":"nothing_new"[,"waited":true]}
  *                     | {"answer":"refresh_required"} | {"answer":"changes","changes":[..]}
  *                       (every pull answer also carries "node": the supplier's node uuid)
- *   {"op":"snapshot","v":1,"after_kind","after_id","limit"} →
+ *   {"op":"snapshot","v":1,"after_kind","after_id","limit"[,"max_bytes"]} →
  *                     ← {"answer":"snapshot","domain","vector","docs":[..]}
  * </pre>
+ * A snapshot request with {@code max_bytes} gets pages of at most that many document bytes (at
+ * least one document), so a short page does not mean the end: that consumer reads until an empty
+ * page. Without it a page is cut by {@code limit} only, and a short page is the last.
  * A consumer repeats "pull" on the same connection until told "nothing_new", then asks with
  * {@code wait_ms}: the supplier holds the pull until it has changes or the wait ends, and says
  * {@code "waited": true} (a supplier that leaves it out cannot hold pulls: the consumer polls).

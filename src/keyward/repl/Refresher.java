@@ -1,6 +1,8 @@
 package keyward.repl;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,19 +10,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import keyward.log.Log;
+import keyward.store.KeyRecord;
 import keyward.store.Replica;
 import keyward.store.ReplicaTx;
 import keyward.store.Store;
 
 /**
- * A full refresh: reads every document of a supplier page by page, then in one transaction
- * replaces this node's keys, users, tokens and replication state with the copy and adopts the
- * supplier's domain. The copy is held in memory, bounded by {@link #MAX_BYTES}.
+ * A full refresh: streams every document of a supplier, page by page, into one transaction that
+ * first empties this node's keys, users, tokens and replication state; then adopts the supplier's
+ * domain. The copy replaces the local data whole or not at all: a failure or a stop mid-way rolls
+ * the transaction back and the next refresh starts over. One page is held in memory at a time,
+ * whatever the size of the copy; its keys and documents are written in batches. Progress lines
+ * (count and rate) are logged every few seconds.
  */
 final class Refresher {
 
-    static final long MAX_BYTES = 512L << 20;
-    private static final int PAGE = 200;
+    /** Documents asked for per page: the most a supplier gives. */
+    static final int PAGE = Protocol.MAX_DOCS;
+    /** Pages asked for on one connection: well under the supplier's limits of requests and of age per connection. */
+    static final int PAGES_PER_CONNECTION = 200;
 
     private final Replica replica;
     private final Store store;
@@ -41,83 +49,152 @@ final class Refresher {
     /** Replaces the local data with the supplier's; returns how many documents were copied. */
     synchronized int refresh(Target from) throws IOException {
         Log.warn("replication: replacing this node's data with a full copy from " + from.url());
-        List<ReplicaTx.DocRow> docs = new ArrayList<>();
-        Map<String, String> vector = null;
-        String domain = null;
-        long bytes = 0;
-        try (Link link = Link.open(from, from.tls(identity), timeoutMs)) {
-            String kind = "";
-            String id = "";
-            while (true) {
-                Map<String, Object> req = Protocol.message("op", "snapshot");
-                req.put("after_kind", kind);
-                req.put("after_id", id);
-                req.put("limit", (long) PAGE);
-                Map<String, Object> page = link.call(req);
-                if (!Protocol.SNAPSHOT.equals(Fields.str(page, "answer"))) {
-                    throw new ProtocolException("expected a snapshot page");
-                }
-                if (vector == null) {
-                    vector = Protocol.vector(page, "vector");
-                    domain = Fields.str(page, "domain");
-                }
-                List<Object> rows = Fields.list(page, "docs");
-                if (rows.size() > PAGE) {
-                    throw new ProtocolException("snapshot page over " + PAGE + " documents");
-                }
-                for (Object o : rows) {
-                    Map<String, Object> m = Fields.object(o, "document");
-                    byte[] doc = Fields.bytesOrNull(m, "doc");
-                    kind = Fields.str(m, "kind");
-                    id = Fields.str(m, "object");
-                    if (doc == null || !List.of(Docs.KEY, Docs.USER, Docs.TOKEN).contains(kind)) {
-                        throw new ProtocolException("snapshot document malformed");
+        try (Pages pages = new Pages(from)) {
+            Map<String, Object> first = pages.next();
+            Map<String, String> vector = Protocol.vector(first, "vector");
+            String domain = Fields.str(first, "domain");
+            Rate rate = new Rate("replication: refreshing from " + from.url(), "object");
+            Instant now = clock.instant();
+            int copied;
+            try {
+                copied = replica.replaceAll(vector, tx -> {
+                    int n = 0;
+                    for (List<ReplicaTx.DocRow> docs = pages.docs(first); !docs.isEmpty(); docs = pages.docs(pages.nextUnchecked())) {
+                        materialize(tx, docs, now);
+                        n += docs.size();
+                        rate.step(n);
                     }
-                    bytes += doc.length;
-                    if (bytes > MAX_BYTES) {
-                        throw new ProtocolException("snapshot over " + MAX_BYTES + " bytes");
-                    }
-                    docs.add(new ReplicaTx.DocRow(kind, id, doc));
-                }
-                if (rows.size() < PAGE) {
-                    break;
-                }
+                    return n;
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
             }
+            store.putMeta(Replicator.DOMAIN, domain.getBytes(StandardCharsets.UTF_8));
+            vector.values().forEach(hlc::observe);
+            Log.warn("replication: refreshed from " + from.url() + ": " + rate.done(copied) + ", domain " + domain);
+            return copied;
         }
-        Instant now = clock.instant();
-        replica.replaceAll(vector, tx -> {
-            for (ReplicaTx.DocRow d : docs) {
-                materialize(tx, d, now);
-            }
-            return null;
-        });
-        store.putMeta(Replicator.DOMAIN, domain.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        vector.values().forEach(hlc::observe);
-        Log.warn("replication: refreshed from " + from.url() + ": " + docs.size() + " objects, domain " + domain);
-        return docs.size();
     }
 
-    private static void materialize(ReplicaTx tx, ReplicaTx.DocRow d, Instant now) {
-        switch (d.kind()) {
-            case Docs.KEY -> {
-                KeyDoc k = Docs.key(d.doc());
-                tx.putKey(k.key());
-                tx.putDoc(Docs.KEY, k.key().id(), d.doc(), false, now);
+    /** The snapshot pages of one refresh, in order, over as many connections as the supplier needs. */
+    private final class Pages implements AutoCloseable {
+        private final Target from;
+        private Link link;
+        private int requests;
+        private String kind = "";
+        private String id = "";
+
+        Pages(Target from) {
+            this.from = from;
+        }
+
+        Map<String, Object> next() throws IOException {
+            if (link == null || requests == PAGES_PER_CONNECTION) {
+                reopen();
             }
-            case Docs.USER -> {
-                Docs.UserDoc u = Docs.user(d.doc());
-                if (u.user() != null) {
-                    tx.putUser(u.user());
+            Map<String, Object> req = Protocol.message("op", "snapshot");
+            req.put("after_kind", kind);
+            req.put("after_id", id);
+            req.put("limit", (long) PAGE);
+            req.put("max_bytes", Protocol.MAX_BATCH_BYTES);
+            Map<String, Object> page;
+            try {
+                requests++;
+                page = link.call(req);
+            } catch (IOException e) {
+                if (requests == 1) {
+                    throw e;
                 }
-                tx.putDoc(Docs.USER, u.name(), d.doc(), u.user() == null, now);
+                // the supplier closes a connection left idle past its timeout, as while a slow
+                // database here writes the last page: ask again, from the same position, on a new one
+                Log.debug("replication: snapshot connection to " + from.url() + " ended, reopening: " + e.getMessage());
+                reopen();
+                requests++;
+                page = link.call(req);
             }
-            default -> {
-                Docs.TokenDoc t = Docs.token(d.doc());
-                if (t.token() != null) {
-                    tx.putToken(t.token());
-                }
-                tx.putDoc(Docs.TOKEN, t.objectId(), d.doc(), t.token() == null, now);
+            if (!Protocol.SNAPSHOT.equals(Fields.str(page, "answer"))) {
+                throw new ProtocolException("expected a snapshot page");
+            }
+            return page;
+        }
+
+        /** {@link #next} inside the refresh transaction, where only unchecked exceptions pass. */
+        Map<String, Object> nextUnchecked() {
+            try {
+                return next();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
+
+        /** The page's documents, checked; moves the position past them. Empty: the copy is complete. */
+        List<ReplicaTx.DocRow> docs(Map<String, Object> page) {
+            List<Object> rows = Fields.list(page, "docs");
+            if (rows.size() > PAGE) {
+                throw new ProtocolException("snapshot page over " + PAGE + " documents");
+            }
+            List<ReplicaTx.DocRow> out = new ArrayList<>(rows.size());
+            for (Object o : rows) {
+                Map<String, Object> m = Fields.object(o, "document");
+                byte[] doc = Fields.bytesOrNull(m, "doc");
+                String k = Fields.str(m, "kind");
+                String i = Fields.str(m, "object");
+                if (doc == null || !List.of(Docs.KEY, Docs.USER, Docs.TOKEN).contains(k)) {
+                    throw new ProtocolException("snapshot document malformed");
+                }
+                kind = k;
+                id = i;
+                out.add(new ReplicaTx.DocRow(k, i, doc));
+            }
+            return out;
+        }
+
+        private void reopen() throws IOException {
+            close();
+            link = Link.open(from, from.tls(identity), timeoutMs);
+            requests = 0;
+        }
+
+        @Override
+        public void close() {
+            if (link != null) {
+                link.close();
+                link = null;
+            }
+        }
+    }
+
+    /** Writes one page: its keys and documents in batches, users and tokens one by one (they are few). */
+    private static void materialize(ReplicaTx tx, List<ReplicaTx.DocRow> docs, Instant now) {
+        List<KeyRecord> keys = new ArrayList<>();
+        List<ReplicaTx.DocWrite> writes = new ArrayList<>();
+        for (ReplicaTx.DocRow d : docs) {
+            switch (d.kind()) {
+                case Docs.KEY -> {
+                    KeyDoc k = Docs.key(d.doc());
+                    if (!k.key().id().equals(d.objectId())) {
+                        throw new ProtocolException("snapshot key document does not match its id");
+                    }
+                    keys.add(k.key());
+                    writes.add(new ReplicaTx.DocWrite(Docs.KEY, d.objectId(), d.doc(), false));
+                }
+                case Docs.USER -> {
+                    Docs.UserDoc u = Docs.user(d.doc());
+                    if (u.user() != null) {
+                        tx.putUser(u.user());
+                    }
+                    writes.add(new ReplicaTx.DocWrite(Docs.USER, u.name(), d.doc(), u.user() == null));
+                }
+                default -> {
+                    Docs.TokenDoc t = Docs.token(d.doc());
+                    if (t.token() != null) {
+                        tx.putToken(t.token());
+                    }
+                    writes.add(new ReplicaTx.DocWrite(Docs.TOKEN, t.objectId(), d.doc(), t.token() == null));
+                }
+            }
+        }
+        tx.insertKeys(keys);
+        tx.putDocs(writes, now);
     }
 }

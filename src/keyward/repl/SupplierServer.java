@@ -243,12 +243,20 @@ final class SupplierServer implements AutoCloseable {
         String afterKind = Fields.str(request, "after_kind");
         String afterId = Fields.str(request, "after_id");
         int limit = Protocol.limit(request, Protocol.MAX_DOCS);
+        // a consumer that sends max_bytes reads pages until an empty one; older ones stop at a short page
+        long maxBytes = request.containsKey("max_bytes")
+                ? Fields.integer(request, "max_bytes", 1, (int) Protocol.MAX_BATCH_BYTES) : Long.MAX_VALUE;
         Map<String, Object> m = Protocol.message("answer", Protocol.SNAPSHOT);
         m.put("domain", domain.get());
         replica.read("snapshotPage", tx -> {
             m.put("vector", new java.util.LinkedHashMap<String, Object>(tx.vector()));
             List<Object> docs = new java.util.ArrayList<>();
+            long bytes = 0;
             for (ReplicaTx.DocRow d : tx.docsAfter(afterKind, afterId, limit)) {
+                bytes += d.doc().length;
+                if (!docs.isEmpty() && bytes > maxBytes) {
+                    break;
+                }
                 docs.add(Map.of("kind", d.kind(), "object", d.objectId(), "doc", Fields.b64(d.doc())));
             }
             m.put("docs", docs);

@@ -1,9 +1,11 @@
 package keyward.store;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One transaction of a {@link Replica}, as replication sees it: raw reads and writes of keys,
@@ -21,6 +23,12 @@ public interface ReplicaTx {
     /** Stores the object's document; tombstones are trimmed with the changelog. */
     void putDoc(String kind, String objectId, byte[] doc, boolean tombstone, Instant at);
 
+    /** The documents of many objects of one kind, by object id; objects without one are left out. */
+    Map<String, byte[]> docs(String kind, Collection<String> objectIds);
+
+    /** Stores many documents at once, as {@link #putDoc} each; of an object named twice the last wins. */
+    void putDocs(List<DocWrite> docs, Instant at);
+
     /** Ids of every object of {@code kind} that has a document. */
     List<String> docIds(String kind);
 
@@ -33,6 +41,12 @@ public interface ReplicaTx {
     Optional<String> keyIdByName(String name);
 
     List<String> keyIds();
+
+    /** Which of {@code ids} are stored keys. */
+    Set<String> keysPresent(Collection<String> ids);
+
+    /** Inserts many keys at once; none may be stored yet nor hold a name another key holds. */
+    void insertKeys(List<KeyRecord> keys);
 
     /** Inserts the key, or replaces the stored one whatever its row version. */
     void putKey(KeyRecord key);
@@ -55,6 +69,9 @@ public interface ReplicaTx {
     /** Appends a changelog row and moves the vector entry of {@code origin} up to {@code changeId}. */
     void append(String changeId, String origin, String kind, String objectId, byte[] payload, Instant at);
 
+    /** Appends many changelog rows at once, as {@link #append} each (one vector move per origin). */
+    void appendAll(List<ChangeRow> rows, Instant at);
+
     /**
      * Locks the vector entry of {@code origin} until the transaction ends (creating it at "0") and
      * returns its change id: writers of one origin take change ids one at a time, so they commit
@@ -67,5 +84,9 @@ public interface ReplicaTx {
 
     /** One stored document. */
     record DocRow(String kind, String objectId, byte[] doc) {
+    }
+
+    /** One document to store: {@link #putDoc}'s arguments but the time. */
+    record DocWrite(String kind, String objectId, byte[] doc, boolean tombstone) {
     }
 }

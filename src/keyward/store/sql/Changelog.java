@@ -54,9 +54,18 @@ final class Changelog {
         if (!vector.isEmpty()) {
             where.append(" OR ").append("NOT (").append(db.dialect.in("origin", vector.size())).append(")");
         }
+        // When the vector names every origin here, nothing it lacks lies below its lowest change id:
+        // the scan in change-id order starts there instead of at the start of the changelog
+        // (a consumer far behind asks many times).
+        String lowest = vector.keySet().containsAll(vector(c, db, "change_id").keySet())
+                ? vector.values().stream().min(String::compareTo).orElse(null) : null;
         String sql = "SELECT change_id, origin, kind, object_id, payload FROM kw_changelog"
-                + (vector.isEmpty() ? "" : " WHERE " + where) + " ORDER BY change_id LIMIT " + limit;
+                + (vector.isEmpty() ? "" : " WHERE " + (lowest == null ? "" : "change_id > ? AND (") + where
+                + (lowest == null ? "" : ")")) + " ORDER BY change_id LIMIT " + limit;
         List<ChangeRow> out = new ArrayList<>();
+        if (lowest != null && !vector.isEmpty()) {
+            params.add(0, lowest);
+        }
         try (PreparedStatement ps = db.prepare(c, sql)) {
             for (int i = 0; i < params.size(); i++) {
                 ps.setString(i + 1, params.get(i));

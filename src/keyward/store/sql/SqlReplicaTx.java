@@ -6,10 +6,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
+import keyward.store.ChangeRow;
 import keyward.store.KeyRecord;
 import keyward.store.ReplicaTx;
 import keyward.store.TokenRecord;
@@ -30,6 +37,9 @@ final class SqlReplicaTx implements ReplicaTx {
             return (SQLException) getCause();
         }
     }
+
+    /** Most values bound in one IN list. */
+    static final int IN_CHUNK = 500;
 
     private interface Step<T> {
         T run() throws SQLException;
@@ -102,23 +112,124 @@ final class SqlReplicaTx implements ReplicaTx {
         return strings("SELECT object_id FROM kw_repl_objects WHERE kind = ?", kind);
     }
 
+    /**
+     * Two range reads on the primary key (the rest of {@code kind}, then the kinds after it), never
+     * one OR-ed condition: that one scans and sorts the whole table for every page.
+     */
     @Override
     public List<DocRow> docsAfter(String kind, String objectId, int limit) {
         return sql(() -> {
-            try (PreparedStatement ps = db.prepare(c, "SELECT kind, object_id, doc FROM kw_repl_objects"
-                    + " WHERE kind > ? OR (kind = ? AND object_id > ?) ORDER BY kind, object_id LIMIT " + limit)) {
-                ps.setString(1, kind);
-                ps.setString(2, kind);
-                ps.setString(3, objectId);
-                List<DocRow> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new DocRow(rs.getString(1), rs.getString(2), rs.getBytes(3)));
+            List<DocRow> out = new ArrayList<>();
+            docRows(out, "kind = ? AND object_id > ?", limit, kind, objectId);
+            if (out.size() < limit) {
+                docRows(out, "kind > ?", limit - out.size(), kind);
+            }
+            return out;
+        });
+    }
+
+    private void docRows(List<DocRow> out, String where, int limit, String... params) throws SQLException {
+        try (PreparedStatement ps = db.prepare(c, "SELECT kind, object_id, doc FROM kw_repl_objects WHERE " + where
+                + " ORDER BY kind, object_id LIMIT " + limit)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new DocRow(rs.getString(1), rs.getString(2), rs.getBytes(3)));
+                }
+            }
+        }
+    }
+
+    @Override
+    public Map<String, byte[]> docs(String kind, Collection<String> objectIds) {
+        Map<String, byte[]> out = new HashMap<>();
+        sql(() -> {
+            for (List<String> chunk : chunks(objectIds)) {
+                try (PreparedStatement ps = db.prepare(c, "SELECT object_id, doc FROM kw_repl_objects WHERE kind = ? AND "
+                        + db.dialect.in("object_id", chunk.size()))) {
+                    ps.setString(1, kind);
+                    db.dialect.bindIn(ps, 2, chunk);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.put(rs.getString(1), rs.getBytes(2));
+                        }
                     }
                 }
-                return out;
+            }
+            return null;
+        });
+        return out;
+    }
+
+    /** One batch; of an object named twice only the last document is written (a multi-row upsert takes a row once). */
+    @Override
+    public void putDocs(List<DocWrite> docs, Instant at) {
+        Map<String, DocWrite> last = new LinkedHashMap<>();
+        for (DocWrite d : docs) {
+            Limits.text("replication object id", d.objectId(), Limits.NAME, false);
+            Limits.bytes("replication document", d.doc(), Limits.BLOB, false);
+            last.remove(d.kind() + "/" + d.objectId());
+            last.put(d.kind() + "/" + d.objectId(), d);
+        }
+        if (last.isEmpty()) {
+            return;
+        }
+        String sql = db.dialect.upsert("kw_repl_objects", new String[] {"kind", "object_id"},
+                new String[] {"doc", "tombstone", "updated_at"});
+        sql(() -> {
+            try (PreparedStatement ps = db.prepare(c, sql)) {
+                for (DocWrite d : last.values()) {
+                    ps.setString(1, d.kind());
+                    ps.setString(2, d.objectId());
+                    ps.setBytes(3, d.doc());
+                    ps.setInt(4, d.tombstone() ? 1 : 0);
+                    ps.setLong(5, at.toEpochMilli());
+                    ps.addBatch();
+                }
+                return ps.executeBatch();
             }
         });
+    }
+
+    @Override
+    public Set<String> keysPresent(Collection<String> ids) {
+        Set<String> out = new HashSet<>();
+        sql(() -> {
+            for (List<String> chunk : chunks(ids)) {
+                try (PreparedStatement ps = db.prepare(c, "SELECT id FROM kw_keys WHERE " + db.dialect.in("id", chunk.size()))) {
+                    db.dialect.bindIn(ps, 1, chunk);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(rs.getString(1));
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+        return out;
+    }
+
+    @Override
+    public void insertKeys(List<KeyRecord> keys) {
+        sql(() -> {
+            if (!keys.isEmpty()) {
+                new KeyBatches(db).insert(c, keys);
+            }
+            return null;
+        });
+    }
+
+    /** Up to {@link #IN_CHUNK} values per IN list (SQLite binds at most 32,766 parameters). */
+    private static List<List<String>> chunks(Collection<String> values) {
+        List<String> all = new ArrayList<>(new LinkedHashSet<>(values));
+        List<List<String>> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += IN_CHUNK) {
+            out.add(all.subList(i, Math.min(all.size(), i + IN_CHUNK)));
+        }
+        return out;
     }
 
     @Override
@@ -225,6 +336,54 @@ final class SqlReplicaTx implements ReplicaTx {
                     ps.setString(1, origin);
                     ps.setString(2, changeId);
                     ps.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** One batch of changelog rows; then each origin's vector entry moves once, to its highest change id. */
+    @Override
+    public void appendAll(List<ChangeRow> rows, Instant at) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        Map<String, String> highest = new LinkedHashMap<>();
+        for (ChangeRow r : rows) {
+            Limits.bytes("change payload", r.payload(), Limits.BLOB, false);
+            highest.merge(r.origin(), r.changeId(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
+        }
+        sql(() -> {
+            try (PreparedStatement ps = db.prepare(c, "INSERT INTO kw_changelog (change_id, origin, kind, object_id,"
+                    + " payload, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                for (ChangeRow r : rows) {
+                    ps.setString(1, r.changeId());
+                    ps.setString(2, r.origin());
+                    ps.setString(3, r.kind());
+                    ps.setString(4, r.objectId());
+                    ps.setBytes(5, r.payload());
+                    ps.setLong(6, at.toEpochMilli());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            Map<String, String> vector = null;
+            for (Map.Entry<String, String> e : highest.entrySet()) {
+                try (PreparedStatement ps = db.prepare(c, "UPDATE kw_repl_vector SET change_id = ? WHERE origin = ? AND change_id < ?")) {
+                    ps.setString(1, e.getValue());
+                    ps.setString(2, e.getKey());
+                    ps.setString(3, e.getValue());
+                    if (ps.executeUpdate() > 0) {
+                        continue;
+                    }
+                }
+                vector = vector != null ? vector : vector();
+                if (!vector.containsKey(e.getKey())) {
+                    try (PreparedStatement ps = db.prepare(c, "INSERT INTO kw_repl_vector (origin, change_id) VALUES (?, ?)")) {
+                        ps.setString(1, e.getKey());
+                        ps.setString(2, e.getValue());
+                        ps.executeUpdate();
+                    }
                 }
             }
             return null;
