@@ -106,6 +106,8 @@ public final class HttpApi implements AutoCloseable {
         }
         try {
             server.createContext("/", this::dispatch);
+            WireServer open = server;
+            metrics.gauge("keyward_http_connections", "HTTP connections open.", open::connections);
             server.start();
         } catch (RuntimeException e) {
             server.stop(0);

@@ -194,6 +194,11 @@ public final class WireServer extends HttpsServer {
         }
     }
 
+    /** Connections open now. */
+    public int connections() {
+        return openCount.get();
+    }
+
     /** Forgets a connection that has ended. */
     void closed(Connection c) {
         if (open.remove(c)) {
