@@ -26,7 +26,8 @@ public record Config(
         Path mysqlUserCertFile, Path mysqlUserCertPasswordFile, int dbPoolSize, int dbTimeoutMs,
         String redisMasterPassword, Path redisMasterPasswordFile, String redisFindexLabel,
         Path kekFile, Path kekPassphraseFile, Path pepperFile, Path auditKeyFile, String nodeName,
-        int maxBodyBytes, int workerThreads, int requestTimeoutMs, int cacheTtlMs,
+        int maxBodyBytes, int workerThreads, int requestTimeoutMs, int headerTimeoutMs, int keepaliveTimeoutMs,
+        int maxConnections, int maxConnectionsPerClient, int cacheTtlMs,
         int pendingDaysDefault, int pendingDaysMin, List<String> createUsers, List<String> vaultKvMounts, boolean adminCanGrant, int jobsIntervalMs,
         Path tlsCertFile, Path tlsKeyFile, Path tlsP12File, Path tlsP12PasswordFile,
         Path clientsCaCertFile, int kmipPort, String kmipBind, int kmipMaxMessageBytes, String logLevel, int changelogRetentionDays, List<String> trustedProxies,
@@ -147,6 +148,10 @@ public record Config(
             case MAX_BODY_BYTES -> maxBodyBytes;
             case WORKER_THREADS -> workerThreads;
             case REQUEST_TIMEOUT_MS -> requestTimeoutMs;
+            case HEADER_TIMEOUT_MS -> headerTimeoutMs;
+            case KEEPALIVE_TIMEOUT_MS -> keepaliveTimeoutMs;
+            case MAX_CONNECTIONS -> maxConnections;
+            case MAX_CONNECTIONS_PER_CLIENT -> maxConnectionsPerClient;
             case CACHE_TTL_MS -> cacheTtlMs;
             case PENDING_DAYS_DEFAULT -> pendingDaysDefault;
             case PENDING_DAYS_MIN -> pendingDaysMin;

@@ -31,8 +31,12 @@ final class SettingHelp {
         TEXT.put(Setting.AUDIT_KEY_FILE, "audit signing key (default <data_dir>/audit.key)");
         TEXT.put(Setting.NODE_NAME, "this instance's name in the audit log (default: the host name)");
         TEXT.put(Setting.MAX_BODY_BYTES, "largest request body");
-        TEXT.put(Setting.WORKER_THREADS, "request threads; 0 = automatic");
+        TEXT.put(Setting.WORKER_THREADS, "connection threads kept ready; 0 = automatic");
         TEXT.put(Setting.REQUEST_TIMEOUT_MS, "time allowed to read a request and write its answer");
+        TEXT.put(Setting.HEADER_TIMEOUT_MS, "time allowed for the TLS handshake and a request's headers");
+        TEXT.put(Setting.KEEPALIVE_TIMEOUT_MS, "how long an idle connection stays open between requests");
+        TEXT.put(Setting.MAX_CONNECTIONS, "connections open at once (one thread each); more get 503");
+        TEXT.put(Setting.MAX_CONNECTIONS_PER_CLIENT, "connections open at once from one address; more get 503");
         TEXT.put(Setting.CACHE_TTL_MS, "how stale a cached key or token may be");
         TEXT.put(Setting.PENDING_DAYS_DEFAULT, "days before a deleted key is destroyed");
         TEXT.put(Setting.PENDING_DAYS_MIN, "smallest pending_days a caller may ask for");

@@ -1,10 +1,8 @@
 package keyward.http;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,9 +10,6 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -25,15 +20,20 @@ import keyward.core.ErrorCode;
 import keyward.core.KwException;
 import keyward.core.Names;
 import keyward.core.Principal;
+import keyward.http.wire.BadRequestBody;
+import keyward.http.wire.DeadlineExceeded;
+import keyward.http.wire.WireOptions;
+import keyward.http.wire.WireServer;
 import keyward.json.Json;
 import keyward.log.Log;
 
 /**
- * The HTTP(S) front end on {@code com.sun.net.httpserver}: one dispatcher that finds the route,
- * bounds and checks the body, authenticates, runs the route on a bounded worker pool, maps every
- * exception to the error body in one place, and records audit, metrics and a log line. Reading
- * each request and writing each answer must each end within {@code request_timeout_ms}
- * ({@link Deadlines}); a body's JSON is bounded by limits sized to {@code max_body_bytes}.
+ * The HTTP(S) front end on the {@code com.sun.net.httpserver} API, served by our own engine
+ * ({@link WireServer}: a thread per connection, strict parsing, deadlines and connection caps):
+ * one dispatcher that finds the route, bounds and checks the body, authenticates, runs the route,
+ * maps every exception to the error body in one place, and records audit, metrics and a log line.
+ * Reading each request and writing each answer must each end within {@code request_timeout_ms};
+ * a body's JSON is bounded by limits sized to {@code max_body_bytes}.
  */
 public final class HttpApi implements AutoCloseable {
     /** The status counted and logged for a request whose connection failed: nginx's "client closed request". */
@@ -51,9 +51,7 @@ public final class HttpApi implements AutoCloseable {
     private final Json.Limits jsonLimits;
     private volatile boolean draining;
     private volatile VaultFront vault;
-    private HttpServer server;
-    private ThreadPoolExecutor workers;
-    private Deadlines deadlines;
+    private WireServer server;
 
     public HttpApi(ApiOptions options, Core core, AuditTrail audit, Metrics metrics, Supplier<String> readiness) {
         this.options = options;
@@ -82,9 +80,10 @@ public final class HttpApi implements AutoCloseable {
     /** Listens; on failure nothing is left bound or running. */
     public void start() throws IOException {
         InetSocketAddress addr = new InetSocketAddress(options.bind(), options.port());
+        server = new WireServer(new WireOptions(options.maxConnections(), options.maxConnectionsPerClient(),
+                options.workerThreads(), options.headerTimeoutMs(), options.requestTimeoutMs(), options.keepAliveMs()));
         if (options.ssl() != null) {
-            HttpsServer https = HttpsServer.create();
-            https.setHttpsConfigurator(new HttpsConfigurator(options.ssl()) {
+            server.setHttpsConfigurator(new HttpsConfigurator(options.ssl()) {
                 @Override
                 public void configure(HttpsParameters params) {
                     SSLParameters p = options.ssl().getDefaultSSLParameters();
@@ -96,41 +95,41 @@ public final class HttpApi implements AutoCloseable {
                     params.setSSLParameters(p);
                 }
             });
-            server = https;
-        } else {
-            server = HttpServer.create();
         }
+        server.setErrorBody(this::engineError);
         try {
             server.bind(addr, 1024);
         } catch (java.net.BindException e) {
-            server.stop(0); // the unbound server has started its idle timer already
             server = null;
             throw new java.net.BindException("cannot listen on " + options.bind() + ":" + options.port() + ": "
                     + e.getMessage() + "; stop what uses that port or choose another (--port)");
         }
         try {
-            int threads = options.workerThreads();
-            workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(8192),
-                    r -> {
-                        Thread t = new Thread(r, "keyward-http-" + r.hashCode());
-                        t.setDaemon(true);
-                        return t;
-                    }, new ThreadPoolExecutor.CallerRunsPolicy());
-            deadlines = new Deadlines(options.requestTimeoutMs());
-            server.setExecutor(deadlines.guard(workers));
             server.createContext("/", this::dispatch);
+            WireServer open = server;
+            metrics.gauge("keyward_http_connections", "HTTP connections open.", open::connections);
             server.start();
         } catch (RuntimeException e) {
             server.stop(0);
-            if (workers != null) {
-                workers.shutdownNow();
-            }
-            if (deadlines != null) {
-                deadlines.close();
-            }
             server = null;
             throw e;
         }
+    }
+
+    /** The body of an answer the engine gives itself (a refused request head): Vault's shape on its routes. */
+    private byte[] engineError(String rawPath, int status, String message) {
+        VaultFront v = vault;
+        if (rawPath != null && v != null && v.wants(splitPath(rawPath))) {
+            return Json.writeBytes(java.util.Map.of("errors", List.of(message)));
+        }
+        String code = switch (status) {
+            case 404 -> ErrorCode.NOT_FOUND.code();
+            case 413 -> ErrorCode.TOO_LARGE.code();
+            case 500 -> ErrorCode.INTERNAL.code();
+            case 503 -> ErrorCode.UNAVAILABLE.code();
+            default -> ErrorCode.INVALID_REQUEST.code();
+        };
+        return Json.writeBytes(Reply.error(code, message));
     }
 
     public int port() {
@@ -152,13 +151,11 @@ public final class HttpApi implements AutoCloseable {
         int status = 500;
         boolean audited = false;
         Call call = null;
-        Deadlines.Watch watch = deadlines.watch(); // in the read phase, begun when a worker took the exchange up
         try {
             if (draining) {
                 ex.getResponseHeaders().set("Connection", "close");
                 Reply reply = errorReply(new KwException(ErrorCode.UNAVAILABLE, "the server is shutting down"), rid);
                 status = reply.status();
-                watch.arm();
                 write(ex, reply);
                 return;
             }
@@ -169,7 +166,7 @@ public final class HttpApi implements AutoCloseable {
             Reply reply = null;
             VaultFront v = vault;
             if (m == null && v != null && v.wants(path)) {
-                VaultFront.Result r = v.handle(ex, path, rid, remote, watch);
+                VaultFront.Result r = v.handle(ex, path, rid, remote);
                 reply = r.reply();
                 operation = r.operation();
                 user = r.user();
@@ -198,8 +195,6 @@ public final class HttpApi implements AutoCloseable {
                     body = readBody(ex);
                 } catch (KwException e) {
                     reply = errorReply(e, rid);
-                } finally {
-                    watch.pause(); // the route's own work is never cut off
                 }
                 if (reply == null) {
                     try {
@@ -224,24 +219,23 @@ public final class HttpApi implements AutoCloseable {
                 String key = call != null && call.auditKey != null ? call.auditKey : keyRef;
                 audit.record(user, operation, key, outcome, remote);
             }
-            watch.arm();
             write(ex, reply);
         } catch (IOException e) {
             // the client went away (499: not our failure, not a 5xx), or a phase outlived
-            // request_timeout_ms and we closed the connection (408)
-            status = watch.expired() ? 408 : CLIENT_CLOSED;
-            Log.warn("request " + rid + ": " + (watch.expired()
+            // request_timeout_ms and the engine closed the connection (408)
+            boolean expired = e instanceof DeadlineExceeded;
+            status = expired ? 408 : CLIENT_CLOSED;
+            Log.warn("request " + rid + ": " + (expired
                     ? "cut off: not read or answered within request_timeout_ms (" + options.requestTimeoutMs() + " ms)"
                     : "the connection failed: " + e));
         } catch (RuntimeException e) {
             status = 500;
             Log.error("request " + rid + ": unexpected failure while recording or answering", e);
-            answerInternalError(ex, watch, rid);
+            answerInternalError(ex, rid);
         } finally {
             try {
                 ex.close();
             } finally {
-                watch.pause();
                 inFlight.decrementAndGet();
             }
         }
@@ -255,12 +249,11 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** A plain 500 unless an answer has begun; failing that too is no news (the cause is logged). */
-    private static void answerInternalError(HttpExchange ex, Deadlines.Watch watch, String rid) {
+    private static void answerInternalError(HttpExchange ex, String rid) {
         if (ex.getResponseCode() != -1) {
             return;
         }
         try {
-            watch.arm();
             write(ex, errorReply(new KwException(ErrorCode.INTERNAL, "internal error (request " + rid + ")"), rid));
         } catch (IOException | RuntimeException ignored) {
             // the connection is gone or closed: the client sees that instead
@@ -315,8 +308,8 @@ public final class HttpApi implements AutoCloseable {
 
     /**
      * The request body, at most {@code max} bytes (our API and the Vault routes): a bad
-     * Content-Length is 400, a declared or actual body over {@code max} 413 (and the connection is
-     * closed, since the rest of the body is not read).
+     * Content-Length or a body that breaks the chunked framing is 400, a declared or actual body
+     * over {@code max} 413 (and the connection is closed, since the rest of the body is not read).
      */
     static byte[] readLimitedBody(HttpExchange ex, int max) throws IOException {
         String cl = ex.getRequestHeaders().getFirst("Content-Length");
@@ -328,7 +321,12 @@ public final class HttpApi implements AutoCloseable {
                 throw KwException.invalid("bad Content-Length header");
             }
         }
-        byte[] body = declared > max ? null : readBounded(ex.getRequestBody(), max, declared);
+        byte[] body;
+        try {
+            body = declared > max ? null : readBounded(ex.getRequestBody(), max, declared);
+        } catch (BadRequestBody e) {
+            throw KwException.invalid(e.getMessage());
+        }
         if (body == null) {
             ex.getResponseHeaders().set("Connection", "close");
             throw new KwException(ErrorCode.TOO_LARGE, "request body is larger than the limit of " + max + " bytes");
@@ -402,15 +400,14 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, lets in-flight requests finish for at most {@code graceMillis}, then stops
-     * the workers.
+     * Stops accepting, lets in-flight requests finish for at most {@code graceMillis}, then closes
+     * every connection.
      */
     public void stop(long graceMillis) {
         if (server == null) {
             return;
         }
-        // HttpServer.stop(n) may wait the full n seconds even when idle (JDK-8304065), so drain
-        // ourselves: refuse new requests with 503, wait for in-flight ones, then close at once.
+        // refuse new requests with 503, wait for in-flight ones, then close at once
         draining = true;
         long deadline = System.nanoTime() + graceMillis * 1_000_000L;
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
@@ -422,16 +419,6 @@ public final class HttpApi implements AutoCloseable {
             }
         }
         server.stop(0);
-        workers.shutdown();
-        try {
-            if (!workers.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
-                workers.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            workers.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
-        deadlines.close();
     }
 
     @Override

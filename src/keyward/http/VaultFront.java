@@ -47,7 +47,7 @@ final class VaultFront {
     }
 
     /** The answer; an IOException is the client's connection failing while its body was read. */
-    Result handle(HttpExchange ex, String[] path, String rid, String remote, Deadlines.Watch watch) throws IOException {
+    Result handle(HttpExchange ex, String[] path, String rid, String remote) throws IOException {
         List<String> segments = List.of(Arrays.copyOfRange(path, 1, path.length));
         boolean audited = VaultApi.needsToken(segments);
         String user = "-";
@@ -58,8 +58,6 @@ final class VaultFront {
         } catch (KwException e) {
             VaultReply r = VaultErrors.reply(e, rid, operation);
             return new Result(new Reply(r.status(), r.body(), null), operation, user, null, audited);
-        } finally {
-            watch.pause();  // the route's own work is never cut off
         }
         try {
             Map<String, List<String>> query = query(ex.getRequestURI());

@@ -81,7 +81,8 @@ public final class Node implements AutoCloseable {
                     : Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
             ApiOptions options = new ApiOptions(config.bind(), config.port(), config.maxBodyBytes(), threads,
                     config.requestTimeoutMs(), Tls.serverContext(config), config.clientsCaCertFile() != null,
-                    Version.version(), Version.git(), config.trustedProxies());
+                    Version.version(), Version.git(), config.trustedProxies(), config.maxConnections(),
+                    config.maxConnectionsPerClient(), config.headerTimeoutMs(), config.keepaliveTimeoutMs());
             keyward.audit.HeadFile heads = new keyward.audit.HeadFile(config.dataDir().resolve(keyward.audit.HeadFile.NAME));
             AuditLog audit = new AuditLog(store, secrets.auditKey(), nodeName, clock, heads);
             audit.start();
