@@ -227,7 +227,7 @@ public final class HttpApi implements AutoCloseable {
             status = expired ? 408 : CLIENT_CLOSED;
             Log.warn("request " + rid + ": " + (expired
                     ? "cut off: not read or answered within request_timeout_ms (" + options.requestTimeoutMs() + " ms)"
-                    : "the connection failed: " + e));
+                    : "the client's connection failed (" + (e.getMessage() == null ? "closed" : e.getMessage()) + ")"));
         } catch (RuntimeException e) {
             status = 500;
             Log.error("request " + rid + ": unexpected failure while recording or answering", e);

@@ -195,6 +195,17 @@ final class Cluster implements AutoCloseable {
         });
     }
 
+    /**
+     * Waits until node i holds a token of {@code user}, asking as the admin: polling with the
+     * user's own token would pile up failed logins and get this address refused (429).
+     */
+    void awaitTokenOf(int i, String user) {
+        await(user + "'s token on node " + i, () -> {
+            Http.Res r = admin(i).get("/v1/users/" + user + "/tokens");
+            return r.status() == 200 && !Http.asList(r.json().get("tokens")).isEmpty();
+        });
+    }
+
     static void await(String what, BooleanSupplier condition) {
         Poll.until(what, Duration.ofSeconds(20), condition);
     }

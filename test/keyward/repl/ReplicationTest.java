@@ -39,7 +39,8 @@ class ReplicationTest {
             String ct = encrypt(c.admin(0), a, "hello");
             assertEquals("hello", decrypt(c.admin(1), a, ct));
             String user = c.admin(1).post("/v1/users", Map.of("name", "carol")).str("token");
-            Cluster.await("user made on b authenticates on a", () -> c.admin(0).as(user).get("/v1/keys").status() == 200);
+            c.awaitTokenOf(0, "carol");
+            assertEquals(200, c.admin(0).as(user).get("/v1/keys").status(), "a user made on b authenticates on a");
             Cluster.await("identical", () -> Snapshot.of(c.nodes[0]).equals(Snapshot.of(c.nodes[1])));
             Map<String, Object> status = c.admin(0).get("/v1/replication/status").json();
             List<Object> partners = Http.asList(status.get("partners"));
@@ -54,8 +55,9 @@ class ReplicationTest {
             c.awaitJoined();
             String token = c.admin(0).post("/v1/users", Map.of("name", "erin")).str("token");
             String id = createKey(c.admin(0), "doomed");
-            Cluster.await("erin and the key on b", () -> c.admin(1).as(token).get("/v1/keys").status() == 200
-                    && c.admin(1).get("/v1/keys/" + id).status() == 200);
+            c.awaitTokenOf(1, "erin");
+            Cluster.await("the key on b", () -> c.admin(1).get("/v1/keys/" + id).status() == 200);
+            assertEquals(200, c.admin(1).as(token).get("/v1/keys").status(), "erin authenticates on b");
             Http.Res userGone = c.admin(1).delete("/v1/users/erin");
             assertEquals(204, userGone.status(), userGone.toString());
             Http.Res keyGone = c.admin(1).delete("/v1/keys/" + id + "?pending_days=0");

@@ -228,12 +228,14 @@ class MigrationsTest {
                 }
                 st.execute("INSERT INTO kw_schema_version VALUES (" + step.version() + ", 'old', 0)");
             }
+            c.setAutoCommit(false); // one transaction: 25,000 commits would each wait for the disk
             for (int i = 1; i <= 25_000; i++) { // positions past one 10,000-position bucket
                 st.addBatch("INSERT INTO kw_audit (node, seq, time_ms, user_name, operation, key_ref, outcome, hash)"
                         + " VALUES ('n1', " + i + ", 0, '" + (i % 3 == 0 ? "bob" : "alice") + "', 'encrypt', '"
                         + (i % 1000 == 0 ? "rare" : "common") + "', 'ok', x'00')");
             }
             st.executeBatch();
+            c.commit();
         }
     }
 
