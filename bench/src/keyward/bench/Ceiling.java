@@ -11,12 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import keyward.http.wire.WireOptions;
+import keyward.http.wire.WireServer;
 
 /**
  * The ceiling Keyward is measured against: a bare {@code com.sun.net.httpserver} handler on the
@@ -42,7 +41,7 @@ final class Ceiling {
     private Ceiling() {
     }
 
-    static void main(String[] args) throws IOException {
+    static void main(String[] args) throws IOException, InterruptedException {
         int port = 0;
         boolean aes = false;
         for (String a : args) {
@@ -55,21 +54,18 @@ final class Ceiling {
             }
         }
         RANDOM.nextBytes(KEY);
-        // no sun.net.httpserver.* timeouts: Keyward enforces request_timeout_ms itself (http.Deadlines),
-        // so the ceiling is the bare JDK server
+        // the ceiling is Keyward's own HTTP engine with its default limits, answering at once
         boolean seal = aes;
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         int threads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
-        ThreadPoolExecutor workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(8192), new ThreadPoolExecutor.CallerRunsPolicy());
-        server.setExecutor(workers);
+        HttpServer server = new WireServer(new WireOptions(1024, 256, threads, 10_000, 30_000, 30_000));
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
         server.createContext("/", ex -> handle(ex, seal));
         server.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.stop(0);
-            workers.shutdownNow();
         }));
         System.out.println("ceiling listening on " + server.getAddress().getPort() + (aes ? " (aes-gcm)" : ""));
+        Thread.currentThread().join(); // the engine's threads are daemons: serve until killed
     }
 
     private static void handle(HttpExchange ex, boolean seal) throws IOException {
