@@ -76,6 +76,9 @@ class SlowClientsTest {
                 }
                 long p99Alone = p99(alone);
                 long p99Beside = p99(beside);
+                System.out.println("slow clients (" + (atOnce == 0 ? "headers" : "bodies") + "): other clients' p99 "
+                        + p99Beside + " ms beside " + SLOW + " slow connections, " + p99Alone + " ms alone ("
+                        + beside.size() + " requests)");
                 assertTrue(p99Beside < p99Alone + 100, "p99 " + p99Beside + " ms beside " + SLOW + " slow clients, "
                         + p99Alone + " ms alone (" + beside.size() + " requests)");
             } finally {
