@@ -170,19 +170,16 @@ class BulkTransferTest {
     }
 
     /** Creates key {@code i}, retrying while the store says it is busy (the creators queue on one origin lock). */
-    private static void create(Core core, Principal admin, int i) throws InterruptedException {
-        for (int attempt = 1; ; attempt++) {
+    private static void create(Core core, Principal admin, int i) {
+        keyward.Poll.until("key " + i + " created while the store is busy", java.time.Duration.ofSeconds(30), () -> {
             try {
                 core.keys().create(admin, new KeyRequests.Create(null, "aes-256-gcm", List.of("grp-" + i / 10), Map.of(),
                         false, 0));
-                return;
+                return true;
             } catch (StoreUnavailableException e) {
-                if (attempt == 20) {
-                    throw e;
-                }
-                Thread.sleep(attempt);
+                return false;
             }
-        }
+        });
     }
 
     static int keyCount(Node node) {
