@@ -13,7 +13,6 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,21 +70,11 @@ final class KmipBench {
     private static final int SYMMETRIC_KEY = 0x02;
     private static final int AES = 0x03;
 
-    private final Map<String, String> opts = new LinkedHashMap<>();
-    private final List<String> command = new ArrayList<>();
+    private final Flags flags;
     private final Random random = new Random(42);
 
     private KmipBench(String[] args) {
-        List<String> all = Arrays.asList(args);
-        int dash = all.indexOf("--");
-        if (dash < 0) {
-            throw new IllegalArgumentException("kmip: the server command follows '--'");
-        }
-        for (String a : all.subList(0, dash)) {
-            int eq = a.indexOf('=');
-            opts.put(a.substring(2, eq < 0 ? a.length() : eq), eq < 0 ? "" : a.substring(eq + 1));
-        }
-        command.addAll(all.subList(dash + 1, all.size()));
+        this.flags = new Flags("kmip", args);
     }
 
     static void main(String[] args) throws Exception {
@@ -93,11 +82,7 @@ final class KmipBench {
     }
 
     private String opt(String name, String fallback) {
-        String v = opts.getOrDefault(name, fallback);
-        if (v == null) {
-            throw new IllegalArgumentException("kmip: --" + name + " is required");
-        }
-        return v;
+        return flags.get(name, fallback);
     }
 
     private void run() throws Exception {
@@ -113,7 +98,7 @@ final class KmipBench {
         try (ServerSocket probe = new ServerSocket(0)) {
             kmipPort = probe.getLocalPort();
         }
-        List<String> cmd = new ArrayList<>(command);
+        List<String> cmd = new ArrayList<>(flags.server);
         cmd.add("--kmip-port=" + kmipPort);
         try (ServerProcess server = ServerProcess.start(cmd, Path.of(opt("log", null)))) {
             long readyMs = server.awaitReady(60_000, () -> https(tls, server.port, "GET", "/ready", null, null).startsWith("HTTP/1.1 200"));

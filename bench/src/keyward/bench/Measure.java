@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,26 +37,10 @@ import keyward.json.Json;
  * the ceiling's rate over the same rounds.
  */
 final class Measure {
-    private final Map<String, String> opts = new LinkedHashMap<>();
-    private final List<String> command = new ArrayList<>();
-    private final List<String> pairedCeiling = new ArrayList<>();
+    private final Flags flags;
 
     private Measure(String[] args) {
-        List<String> all = Arrays.asList(args);
-        int dashes = all.indexOf("--");
-        if (dashes < 0) {
-            throw new IllegalArgumentException("Measure: the server command follows '--'");
-        }
-        for (String a : all.subList(0, dashes)) {
-            int eq = a.indexOf('=');
-            opts.put(eq < 0 ? a.substring(2) : a.substring(2, eq), eq < 0 ? "true" : a.substring(eq + 1));
-        }
-        List<String> rest = all.subList(dashes + 1, all.size());
-        int second = rest.indexOf("--");
-        command.addAll(second < 0 ? rest : rest.subList(0, second));
-        if (second >= 0) {
-            pairedCeiling.addAll(rest.subList(second + 1, rest.size()));
-        }
+        this.flags = new Flags("measure", args);
     }
 
     static void main(String[] args) throws Exception {
@@ -65,25 +48,21 @@ final class Measure {
     }
 
     private String opt(String name, String fallback) {
-        String v = opts.getOrDefault(name, fallback);
-        if (v == null) {
-            throw new IllegalArgumentException("Measure: --" + name + " is required");
-        }
-        return v;
+        return flags.get(name, fallback);
     }
 
     private void run() throws Exception {
         String label = opt("label", null);
         Path out = Path.of(opt("out", null));
-        boolean ceiling = opts.containsKey("ceiling");
+        boolean ceiling = flags.has("ceiling");
         int keys = Integer.parseInt(opt("keys", "0"));
         Duration warmup = Duration.ofMillis((long) (Double.parseDouble(opt("warmup", "2")) * 1000));
         Duration seconds = Duration.ofMillis((long) (Double.parseDouble(opt("seconds", "5")) * 1000));
         int connections = Integer.parseInt(opt("connections", "32"));
         Path log = Path.of(opt("log", null));
-        try (ServerProcess server = ServerProcess.start(command, log);
-             ServerProcess ceilingServer = pairedCeiling.isEmpty() ? null
-                     : ServerProcess.start(pairedCeiling, log.resolveSibling(log.getFileName() + ".ceiling"))) {
+        try (ServerProcess server = ServerProcess.start(flags.server, log);
+             ServerProcess ceilingServer = flags.second.isEmpty() ? null
+                     : ServerProcess.start(flags.second, log.resolveSibling(log.getFileName() + ".ceiling"))) {
             long readyMs = server.awaitReady(60_000);
             System.err.printf(Locale.ROOT, "%s: ready in %d ms (port %d)%n", label, readyMs, server.port);
             List<Scenarios.Scenario> scenarios = new ArrayList<>();

@@ -85,16 +85,20 @@ final class TlsLoad {
      */
     static Load.Result run(SSLContext tls, int port, List<byte[]> requests, Framing framing, int connections,
                            Duration warmup, Duration duration, Load.Window window) throws IOException, InterruptedException {
-        long start = System.nanoTime();
-        long from = start + warmup.toNanos();
-        long until = from + duration.toNanos();
-        List<Worker> workers = new ArrayList<>();
+        List<SSLSocket> sockets = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
             SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port);
             s.setTcpNoDelay(true);
             s.setSoTimeout(30_000);
             s.startHandshake();
-            workers.add(new Worker(s, requests, framing, i % requests.size(), from, until));
+            sockets.add(s);
+        }
+        // the clock starts once every connection is open: handshakes belong in no window
+        long from = System.nanoTime() + warmup.toNanos();
+        long until = from + duration.toNanos();
+        List<Worker> workers = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            workers.add(new Worker(sockets.get(i), requests, framing, i % requests.size(), from, until));
         }
         List<Thread> threads = new ArrayList<>();
         for (Worker w : workers) {
