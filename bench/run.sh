@@ -14,6 +14,8 @@
 #          PostgreSQL's) BENCH_BACKENDS ("sqlite postgresql mysql redis-findex")
 #          BENCH_SCENARIOS (comma-separated; default all on SQLite, encrypt-64B,create-key,locate-tag elsewhere)
 #          BENCH_REPL_SECONDS (6, 0 skips the replication lag run) BENCH_REPL_RATE (50)
+#          BENCH_KMIP (1; 0 skips the KMIP scenarios) BENCH_KMIP_SCENARIOS (comma-separated; default all of
+#          kmip-encrypt-64B,kmip-get,kmip-create,kmip-json-encrypt-64B,https-encrypt-64B)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 T0=$(date +%s)
@@ -144,6 +146,35 @@ for b in $BACKENDS; do
     *) echo "bench: unknown backend '$b'" >&2; exit 2 ;;
   esac
 done
+
+# ---- KMIP (docs/kmip.md): a SQLite server with HTTPS and the KMIP port, its client certificate made
+# here with openssl, loaded over persistent TLS connections (binary TTLV, JSON TTLV, and REST over the
+# same HTTPS for comparison); BENCH_KMIP=0 skips it
+if [ "${BENCH_KMIP:-1}" != 0 ]; then
+  echo "bench: KMIP over mutual TLS (SQLite, $CONNS connections)"
+  c=$WORK/kmip-certs d=$WORK/kmip
+  mkdir -p "$c"
+  (
+    cd "$c"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -days 2 \
+      -subj /CN=bench-ca -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > server.ext
+    printf 'extendedKeyUsage=clientAuth\n' > client.ext
+    for who in server:localhost:server.ext client:bench-kmip:client.ext; do
+      IFS=: read -r f cn ext <<< "$who"
+      openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$f.key" -out "$f.csr" -subj "/CN=$cn" 2>/dev/null
+      openssl x509 -req -in "$f.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -extfile "$ext" -out "$f.pem" 2>/dev/null
+    done
+    openssl pkcs12 -export -in client.pem -inkey client.key -out client.p12 -passout pass:bench
+  )
+  keyward init --data-dir "$d" --database-type=sqlite >/dev/null
+  keyward create-user bench-kmip --data-dir "$d" | tail -1 > "$c/token"
+  # shellcheck disable=SC2046
+  bench kmip --label=sqlite+tls --certs="$c" --token-file="$c/token" --log="$WORK/kmip.log" $(measure_flags) \
+    ${BENCH_KMIP_SCENARIOS:+--scenarios=$BENCH_KMIP_SCENARIOS} \
+    -- java "${SERVER_OPTS[@]}" -cp "$KW_CP:$LIBS" keyward.Main server --data-dir="$d" --database-type=sqlite \
+    --tls-cert-file="$c/server.pem" --tls-key-file="$c/server.key" --clients-ca-cert-file="$c/ca.pem"
+fi
 
 mkdir -p bench/results
 # replication lag: three SQLite nodes in one JVM over pinned mTLS (full mesh), single writes one at

@@ -128,19 +128,6 @@ public final class KekRotation {
 
     /** Versions (not destroyed) still wrapped under {@code kekId}: zero once a rotation away from it is done. */
     public static long countUnder(Store store, String kekId) {
-        long n = 0;
-        String after = null;
-        do {
-            KeyPage page = store.locate(KeyQuery.all(1000, after));
-            for (KeyRecord k : page.keys()) {
-                for (KeyVersion v : k.versions()) {
-                    if (!v.destroyed() && v.kekId().equals(kekId)) {
-                        n++;
-                    }
-                }
-            }
-            after = page.next();
-        } while (after != null);
-        return n;
+        return store.countVersionsUnder(kekId);
     }
 }

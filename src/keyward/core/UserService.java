@@ -69,15 +69,7 @@ public final class UserService {
                 cache.remove(cacheKey);
                 throw new KwException(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED);
             }
-            if (ttlNanos > 0) {
-                if (cache.size() > 100_000) {
-                    cache.clear();
-                }
-                cache.put(cacheKey, c);
-                if (revocations.get() != seen) {
-                    cache.remove(cacheKey);  // a revocation ran while we read: do not keep what we read
-                }
-            }
+            remember(cacheKey, c, seen);
         }
         if (c.expiresAt != null && !now().isBefore(c.expiresAt)) {
             throw new KwException(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED);
@@ -112,10 +104,41 @@ public final class UserService {
                 .orElse(null);
     }
 
-    /** Principal of a user by name, as for a client certificate whose CN names it. */
+    /**
+     * Principal of a user by name, as for a client certificate whose CN names it. Kept like a
+     * token's for {@code cache_ttl_ms} (a user deleted on this instance is refused at once, on
+     * another within that bound), so that a KMIP or HTTPS client sending many requests on one
+     * connection costs no store read per request.
+     */
     public Principal principalOf(String user) {
-        return store.findUser(user).map(u -> new Principal(u.name(), u.admin()))
-                .orElseThrow(() -> new KwException(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED));
+        String cacheKey = "cn:" + user;  // token keys are Base64: never a colon
+        long nanos = clock.nanos();
+        Cached c = cache.get(cacheKey);
+        if (c != null && nanos - c.loadedAt < ttlNanos) {
+            return c.principal;
+        }
+        long seen = revocations.get();
+        Principal p = store.findUser(user).map(u -> new Principal(u.name(), u.admin())).orElse(null);
+        if (p == null) {
+            cache.remove(cacheKey);
+            throw new KwException(ErrorCode.UNAUTHENTICATED, UNAUTHENTICATED);
+        }
+        remember(cacheKey, new Cached(p, null, nanos), seen);
+        return p;
+    }
+
+    /** Caches {@code c} unless a revocation ran since {@code seen} was read (then what was read may be stale). */
+    private void remember(String cacheKey, Cached c, long seen) {
+        if (ttlNanos <= 0) {
+            return;
+        }
+        if (cache.size() > 100_000) {
+            cache.clear();
+        }
+        cache.put(cacheKey, c);
+        if (revocations.get() != seen) {
+            cache.remove(cacheKey);
+        }
     }
 
     /** A new user and its first token; admins only. Throws forbidden, invalid_request or conflict. */

@@ -132,6 +132,7 @@ public final class KmipListener implements AutoCloseable {
     private void serve(SSLSocket s) {
         String remote = s.getInetAddress().getHostAddress();
         try (s) {
+            s.setTcpNoDelay(true); // an answer is one write: Nagle would hold it for the client's delayed ACK
             s.setSoTimeout(options.readTimeoutMs());
             s.startHandshake();
             String cn = commonName(s);

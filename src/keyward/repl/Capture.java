@@ -2,7 +2,10 @@ package keyward.repl;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import keyward.store.ChangeCapture;
+import keyward.store.ChangeRow;
 import keyward.store.KeyRecord;
 import keyward.store.ReplicaTx;
 import keyward.store.TokenRecord;
@@ -68,14 +71,38 @@ final class Capture implements ChangeCapture {
         tx.append(cid, hlc.node(), kind, id, doc, now);
     }
 
-    /** Gives every key, user and token written before capture was enabled its first document and change. */
+    /** Keys read, documented and appended per round of {@link #baseline}. */
+    private static final int BASELINE_PAGE = 1000;
+
+    /**
+     * Gives every key, user and token written before capture was enabled its first document and
+     * change. Keys go a page at a time (one read of a page of keys without a document, one batch
+     * of documents and one of changes), so a million keys cost a thousand rounds and one page of
+     * memory, and a start with every key documented costs one query; the caller's transaction
+     * holds the origin's vector lock throughout.
+     */
     void baseline(ReplicaTx tx) {
-        java.util.Set<String> keys = new java.util.HashSet<>(tx.docIds(Docs.KEY));
-        for (String id : tx.keyIds()) {
-            if (!keys.contains(id)) {
-                tx.key(id).ifPresent(k -> keyWritten(tx, k));
+        hlc.observe(tx.lockOrigin(hlc.node()));
+        String after = "";
+        List<KeyRecord> page;
+        do {
+            page = tx.keysWithoutDoc(after, BASELINE_PAGE);
+            if (page.isEmpty()) {
+                break;
             }
-        }
+            List<ReplicaTx.DocWrite> docs = new ArrayList<>();
+            List<ChangeRow> changes = new ArrayList<>();
+            for (KeyRecord k : page) {
+                String cid = hlc.next();
+                byte[] doc = Docs.key(Merge.local(null, k, cid));
+                docs.add(new ReplicaTx.DocWrite(Docs.KEY, k.id(), doc, false));
+                changes.add(new ChangeRow(cid, hlc.node(), Docs.KEY, k.id(), doc));
+            }
+            Instant now = clock.instant();
+            tx.putDocs(docs, now);
+            tx.appendAll(changes, now);
+            after = page.get(page.size() - 1).id();
+        } while (page.size() == BASELINE_PAGE);
         java.util.Set<String> users = new java.util.HashSet<>(tx.docIds(Docs.USER));
         for (UserRecord u : tx.users()) {
             if (!users.contains(u.name())) {

@@ -42,6 +42,12 @@ public interface ReplicaTx {
 
     List<String> keyIds();
 
+    /**
+     * Up to {@code limit} keys without a document of kind "key", in id order, the first one's id
+     * above {@code afterId} ("" for the start).
+     */
+    List<KeyRecord> keysWithoutDoc(String afterId, int limit);
+
     /** Which of {@code ids} are stored keys. */
     Set<String> keysPresent(Collection<String> ids);
 

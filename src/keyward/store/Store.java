@@ -80,6 +80,28 @@ public interface Store extends AutoCloseable {
     }
 
     /**
+     * How many key versions (not destroyed) are wrapped under {@code kekId}: zero once a KEK
+     * rotation away from it is done. This default reads every key a page at a time; the SQL stores
+     * count in the database.
+     */
+    default long countVersionsUnder(String kekId) {
+        long n = 0;
+        String after = null;
+        do {
+            KeyPage page = locate(KeyQuery.all(MAX_BULK_KEYS, after));
+            for (KeyRecord k : page.keys()) {
+                for (KeyVersion v : k.versions()) {
+                    if (!v.destroyed() && v.kekId().equals(kekId)) {
+                        n++;
+                    }
+                }
+            }
+            after = page.next();
+        } while (after != null);
+        return n;
+    }
+
+    /**
      * A compare-and-set of each key as {@link #updateKey} does, for bulk rewrites (KEK rotation): a
      * key whose stored rowVersion still equals its rowVersion is stored with rowVersion + 1; any
      * other (changed meanwhile, or gone) is left as it is and its id returned, to be read again.

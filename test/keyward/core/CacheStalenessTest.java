@@ -110,6 +110,26 @@ class CacheStalenessTest {
     }
 
     @Test
+    void certificateUserDeletedByAnotherInstance_isKnownUntilTheTtl_thenIsRefused() {
+        fixture(TTL_MS);
+        assertEquals(BOB, f.core.users().principalOf("bob"));
+        f.store.deleteUser("bob");
+        f.clock.advanceMillis(TTL_MS - 1);
+        assertEquals(BOB, f.core.users().principalOf("bob"), "the cached user, within the bound");
+        f.clock.advanceMillis(1);
+        assertEquals(ErrorCode.UNAUTHENTICATED, codeOf(() -> f.core.users().principalOf("bob")));
+        assertEquals(ErrorCode.UNAUTHENTICATED, codeOf(() -> f.core.users().principalOf("nobody")));
+    }
+
+    @Test
+    void certificateUserDeletedThroughThisInstance_isRefusedAtOnce() {
+        fixture(TTL_MS);
+        f.core.users().principalOf("bob");
+        f.core.users().deleteUser(CoreFixture.ADMIN, "bob");
+        assertEquals(ErrorCode.UNAUTHENTICATED, codeOf(() -> f.core.users().principalOf("bob")));
+    }
+
+    @Test
     void tokenRevokedThroughThisInstance_isRefusedAtOnce() {
         fixture(TTL_MS);
         UserService.IssuedToken t = f.core.users().createToken(ALICE, "alice", null);

@@ -59,6 +59,28 @@ public abstract class BulkKeyConformance extends KeyConformance {
     }
 
     @Test
+    void countVersionsUnder_countsLiveVersionsOfOneKek_acrossPages() {
+        assertEquals(0, store.countVersionsUnder("kek-1"), "an empty store");
+        insert(key(newId()));                                       // one version under kek-1
+        store.insertKey(fullKey(newId(), "full"));                  // kek-1 (destroyed), kek-2, kek-2
+        List<KeyRecord> many = new ArrayList<>();
+        for (int i = 0; i < Store.MAX_BULK_KEYS + 5; i++) {        // more than one page of the default scan
+            KeyRecord.Builder b = key(newId());
+            b.versions = List.of(version(1, "kek-1"), version(2, "kek-3"));
+            many.add(b.build());
+            if (many.size() == Store.MAX_BULK_KEYS) {
+                store.insertKeys(many);
+                many.clear();
+            }
+        }
+        store.insertKeys(many);
+        assertEquals(1 + Store.MAX_BULK_KEYS + 5, store.countVersionsUnder("kek-1"), "the destroyed version is not counted");
+        assertEquals(2, store.countVersionsUnder("kek-2"));
+        assertEquals(Store.MAX_BULK_KEYS + 5, store.countVersionsUnder("kek-3"));
+        assertEquals(0, store.countVersionsUnder("kek-none"));
+    }
+
+    @Test
     void insertKeys_emptyCall_doesNothing() {
         store.insertKeys(List.of());
         assertEquals(List.of(), store.updateKeys(List.of()));

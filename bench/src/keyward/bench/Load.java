@@ -266,7 +266,7 @@ final class Load {
         return true;
     }
 
-    private static int indexOf(byte[] hay, int length, byte[] needle) {
+    static int indexOf(byte[] hay, int length, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= length; i++) {
             for (int j = 0; j < needle.length; j++) {

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,26 +37,10 @@ import keyward.json.Json;
  * the ceiling's rate over the same rounds.
  */
 final class Measure {
-    private final Map<String, String> opts = new LinkedHashMap<>();
-    private final List<String> command = new ArrayList<>();
-    private final List<String> pairedCeiling = new ArrayList<>();
+    private final Flags flags;
 
     private Measure(String[] args) {
-        List<String> all = Arrays.asList(args);
-        int dashes = all.indexOf("--");
-        if (dashes < 0) {
-            throw new IllegalArgumentException("Measure: the server command follows '--'");
-        }
-        for (String a : all.subList(0, dashes)) {
-            int eq = a.indexOf('=');
-            opts.put(eq < 0 ? a.substring(2) : a.substring(2, eq), eq < 0 ? "true" : a.substring(eq + 1));
-        }
-        List<String> rest = all.subList(dashes + 1, all.size());
-        int second = rest.indexOf("--");
-        command.addAll(second < 0 ? rest : rest.subList(0, second));
-        if (second >= 0) {
-            pairedCeiling.addAll(rest.subList(second + 1, rest.size()));
-        }
+        this.flags = new Flags("measure", args);
     }
 
     static void main(String[] args) throws Exception {
@@ -65,25 +48,21 @@ final class Measure {
     }
 
     private String opt(String name, String fallback) {
-        String v = opts.getOrDefault(name, fallback);
-        if (v == null) {
-            throw new IllegalArgumentException("Measure: --" + name + " is required");
-        }
-        return v;
+        return flags.get(name, fallback);
     }
 
     private void run() throws Exception {
         String label = opt("label", null);
         Path out = Path.of(opt("out", null));
-        boolean ceiling = opts.containsKey("ceiling");
+        boolean ceiling = flags.has("ceiling");
         int keys = Integer.parseInt(opt("keys", "0"));
         Duration warmup = Duration.ofMillis((long) (Double.parseDouble(opt("warmup", "2")) * 1000));
         Duration seconds = Duration.ofMillis((long) (Double.parseDouble(opt("seconds", "5")) * 1000));
         int connections = Integer.parseInt(opt("connections", "32"));
         Path log = Path.of(opt("log", null));
-        try (ServerProcess server = ServerProcess.start(command, log);
-             ServerProcess ceilingServer = pairedCeiling.isEmpty() ? null
-                     : ServerProcess.start(pairedCeiling, log.resolveSibling(log.getFileName() + ".ceiling"))) {
+        try (ServerProcess server = ServerProcess.start(flags.server, log);
+             ServerProcess ceilingServer = flags.second.isEmpty() ? null
+                     : ServerProcess.start(flags.second, log.resolveSibling(log.getFileName() + ".ceiling"))) {
             long readyMs = server.awaitReady(60_000);
             System.err.printf(Locale.ROOT, "%s: ready in %d ms (port %d)%n", label, readyMs, server.port);
             List<Scenarios.Scenario> scenarios = new ArrayList<>();
@@ -229,25 +208,9 @@ final class Measure {
             }
         }
         Load.Result r = w.result();
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("kind", "scenario");
-        row.put("backend", label);
-        row.put("scenario", sc.name());
-        row.put("connections", (long) connections);
-        row.put("seconds", r.seconds());
-        row.put("requests", r.completed());
-        row.put("errors", r.errors());
-        row.put("requests_per_s", round(r.perSecond()));
-        row.put("items_per_request", (long) sc.itemsPerRequest());
-        row.put("items_per_s", round(r.perSecond() * sc.itemsPerRequest()));
-        row.put("p50_ms", r.latencies().quantileMillis(0.50));
-        row.put("p90_ms", r.latencies().quantileMillis(0.90));
-        row.put("p99_ms", r.latencies().quantileMillis(0.99));
-        row.put("max_ms", r.latencies().maxMillis());
-        row.put("peak_rss_mb", round(server.peakRssMb()));
+        Map<String, Object> row = scenarioRow(label, sc.name(), connections, sc.itemsPerRequest(), r, w.cpuMillis(),
+                server.peakRssMb());
         row.put("peak_rss_is_per_scenario", reset);
-        // the server's CPU time per request: steadier than throughput on a machine shared with others
-        row.put("server_cpu_us_per_request", r.completed() == 0 ? 0.0 : round(w.cpuMillis() * 1000.0 / r.completed()));
         if (ceiling != null) {
             Load.Result c = ceiling.result();
             row.put("paired_rounds", (long) paired.rounds());
@@ -259,24 +222,53 @@ final class Measure {
                     + " %d rounds alternating with %s)%n", "ceiling", sc.name(), c.perSecond(),
                     c.latencies().quantileMillis(0.5), c.latencies().quantileMillis(0.99), paired.rounds(), label);
         }
+        report(label, sc.name(), r);
+        return row;
+    }
+
+    /** The row of one measured scenario, as the report reads it. */
+    static Map<String, Object> scenarioRow(String label, String scenario, int connections, int itemsPerRequest,
+                                           Load.Result r, long cpuMillis, double peakRssMb) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("kind", "scenario");
+        row.put("backend", label);
+        row.put("scenario", scenario);
+        row.put("connections", (long) connections);
+        row.put("seconds", r.seconds());
+        row.put("requests", r.completed());
+        row.put("errors", r.errors());
+        row.put("requests_per_s", round(r.perSecond()));
+        row.put("items_per_request", (long) itemsPerRequest);
+        row.put("items_per_s", round(r.perSecond() * itemsPerRequest));
+        row.put("p50_ms", r.latencies().quantileMillis(0.50));
+        row.put("p90_ms", r.latencies().quantileMillis(0.90));
+        row.put("p99_ms", r.latencies().quantileMillis(0.99));
+        row.put("max_ms", r.latencies().maxMillis());
+        row.put("peak_rss_mb", round(peakRssMb));
+        // the server's CPU time per request: steadier than throughput on a machine shared with others
+        row.put("server_cpu_us_per_request", r.completed() == 0 ? 0.0 : round(cpuMillis * 1000.0 / r.completed()));
         row.put("latency_histogram", r.latencies().histogram());
         if (r.firstError() != null) {
             row.put("first_error", r.firstError());
         }
-        System.err.printf(Locale.ROOT, "  %-10s %-18s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d%n", label,
-                sc.name(), r.perSecond(), r.latencies().quantileMillis(0.5), r.latencies().quantileMillis(0.99),
+        return row;
+    }
+
+    /** One scenario's line on the console. */
+    static void report(String label, String scenario, Load.Result r) {
+        System.err.printf(Locale.ROOT, "  %-10s %-21s %9.0f req/s  p50 %6.2f ms  p99 %6.2f ms  errors %d%n", label,
+                scenario, r.perSecond(), r.latencies().quantileMillis(0.5), r.latencies().quantileMillis(0.99),
                 r.errors());
         if (r.firstError() != null) {
             System.err.println("    first error: " + r.firstError());
         }
-        return row;
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 10) / 10.0;
     }
 
-    private static void append(Path out, Map<String, Object> row) throws IOException {
+    static void append(Path out, Map<String, Object> row) throws IOException {
         Files.writeString(out, Json.write(row) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
     }

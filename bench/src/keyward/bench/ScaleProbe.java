@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,24 +35,14 @@ final class ScaleProbe {
     private static final int MAX_ANSWER = 1 << 20;
     private static final Json.Limits LIMITS = new Json.Limits(64, MAX_ANSWER, MAX_ANSWER);
 
-    private final Map<String, String> opts = new LinkedHashMap<>();
-    private final List<String> command = new ArrayList<>();
+    private final Flags flags;
     private final Map<String, String> figures = new LinkedHashMap<>();
     private final Random random = new Random(21);
     private ServerProcess server;
     private long cpuAtStart;
 
     private ScaleProbe(String[] args) {
-        List<String> all = Arrays.asList(args);
-        int dashes = all.indexOf("--");
-        if (dashes < 0) {
-            throw new IllegalArgumentException("ScaleProbe: the server command follows '--'");
-        }
-        for (String a : all.subList(0, dashes)) {
-            int eq = a.indexOf('=');
-            opts.put(eq < 0 ? a.substring(2) : a.substring(2, eq), eq < 0 ? "true" : a.substring(eq + 1));
-        }
-        command.addAll(all.subList(dashes + 1, all.size()));
+        this.flags = new Flags("scale-probe", args);
     }
 
     static void main(String[] args) throws Exception {
@@ -61,11 +50,7 @@ final class ScaleProbe {
     }
 
     private String opt(String name, String fallback) {
-        String v = opts.getOrDefault(name, fallback);
-        if (v == null) {
-            throw new IllegalArgumentException("ScaleProbe: --" + name + " is required");
-        }
-        return v;
+        return flags.get(name, fallback);
     }
 
     private void run() throws Exception {
@@ -73,7 +58,7 @@ final class ScaleProbe {
         int keys = Integer.parseInt(opt("keys", null));
         int requests = Integer.parseInt(opt("requests", "2000"));
         String token = Files.readString(Path.of(opt("data-dir", null), "admin.token")).trim();
-        try (ServerProcess server = ServerProcess.start(command, Path.of(opt("log", null)))) {
+        try (ServerProcess server = ServerProcess.start(flags.server, Path.of(opt("log", null)))) {
             long readyMs = server.awaitReady(120_000);
             figure("ready_ms", Long.toString(readyMs));
             // the CPU time the start took: on a busy shared machine the wall time above is mostly waiting for a core

@@ -39,15 +39,25 @@ final class ServerProcess implements AutoCloseable {
         return new ServerProcess(port, pb.start(), t0);
     }
 
+    /** Whether the server answers yet; an IOException counts as not yet. */
+    interface ReadyCheck {
+        boolean ready() throws IOException;
+    }
+
     /** Polls GET /ready every 5 ms until it answers 200; milliseconds from process start to then. */
     long awaitReady(long timeoutMillis) throws IOException, InterruptedException {
+        return awaitReady(timeoutMillis, () -> Http.send(port, "GET", "/ready", null, null, 1000).status() == 200);
+    }
+
+    /** Polls {@code check} every 5 ms until it is true; milliseconds from process start to then. */
+    long awaitReady(long timeoutMillis, ReadyCheck check) throws IOException, InterruptedException {
         long deadline = startedNanos + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IOException("the server exited with status " + process.exitValue() + " before it was ready");
             }
             try {
-                if (Http.send(port, "GET", "/ready", null, null, 1000).status() == 200) {
+                if (check.ready()) {
                     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
                 }
             } catch (IOException notYet) {

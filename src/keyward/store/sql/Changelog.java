@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,50 +41,49 @@ final class Changelog {
 
     /**
      * Changes not covered by {@code vector}, in change-id order: at most {@code limit} rows and,
-     * past the first, no more than {@code maxBytes} of payload.
+     * past the first, no more than {@code maxBytes} of payload. One index range read per origin
+     * this changelog holds changes of (every origin appended here has its row in kw_repl_vector),
+     * each starting at that origin's entry in {@code vector}, merged by change id: a consumer far
+     * behind costs {@code limit} rows per origin per call wherever it is, never a scan from the
+     * lowest entry of its vector (its own old changes) up to where it is.
      */
     static List<ChangeRow> after(Connection c, Jdbc db, Map<String, String> vector, int limit, long maxBytes)
             throws SQLException {
-        StringBuilder where = new StringBuilder();
-        List<String> params = new ArrayList<>();
-        for (Map.Entry<String, String> e : vector.entrySet()) {
-            where.append(where.length() == 0 ? "" : " OR ").append("(origin = ? AND change_id > ?)");
-            params.add(e.getKey());
-            params.add(e.getValue());
-        }
-        if (!vector.isEmpty()) {
-            where.append(" OR ").append("NOT (").append(db.dialect.in("origin", vector.size())).append(")");
-        }
-        // When the vector names every origin here, nothing it lacks lies below its lowest change id:
-        // the scan in change-id order starts there instead of at the start of the changelog
-        // (a consumer far behind asks many times).
-        String lowest = vector.keySet().containsAll(vector(c, db, "change_id").keySet())
-                ? vector.values().stream().min(String::compareTo).orElse(null) : null;
-        String sql = "SELECT change_id, origin, kind, object_id, payload FROM kw_changelog"
-                + (vector.isEmpty() ? "" : " WHERE " + (lowest == null ? "" : "change_id > ? AND (") + where
-                + (lowest == null ? "" : ")")) + " ORDER BY change_id LIMIT " + limit;
-        List<ChangeRow> out = new ArrayList<>();
-        if (lowest != null && !vector.isEmpty()) {
-            params.add(0, lowest);
-        }
-        try (PreparedStatement ps = db.prepare(c, sql)) {
-            for (int i = 0; i < params.size(); i++) {
-                ps.setString(i + 1, params.get(i));
+        List<String> origins = new ArrayList<>();
+        try (PreparedStatement ps = db.prepare(c, "SELECT origin FROM kw_repl_vector");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                origins.add(rs.getString(1));
             }
-            if (!vector.isEmpty()) {
-                db.dialect.bindIn(ps, params.size() + 1, new ArrayList<>(vector.keySet()));
-            }
-            long bytes = 0;
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    byte[] payload = rs.getBytes(5);
-                    bytes += payload.length;
-                    if (!out.isEmpty() && bytes > maxBytes) {
-                        break;
+        }
+        List<ChangeRow> all = new ArrayList<>();
+        for (String origin : origins) {
+            try (PreparedStatement ps = db.prepare(c, "SELECT change_id, origin, kind, object_id, payload FROM kw_changelog"
+                    + " WHERE origin = ? AND change_id > ? ORDER BY change_id LIMIT " + limit)) {
+                ps.setString(1, origin);
+                ps.setString(2, vector.getOrDefault(origin, ""));
+                long bytes = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        byte[] payload = rs.getBytes(5);
+                        bytes += payload.length;
+                        all.add(new ChangeRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), payload));
+                        if (bytes > maxBytes) {
+                            break; // the merge below keeps no more than this of one origin
+                        }
                     }
-                    out.add(new ChangeRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), payload));
                 }
             }
+        }
+        all.sort(Comparator.comparing(ChangeRow::changeId));
+        List<ChangeRow> out = new ArrayList<>();
+        long bytes = 0;
+        for (ChangeRow r : all) {
+            bytes += r.payload().length;
+            if (out.size() == limit || !out.isEmpty() && bytes > maxBytes) {
+                break;
+            }
+            out.add(r);
         }
         return out;
     }

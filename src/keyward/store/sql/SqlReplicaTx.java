@@ -244,6 +244,13 @@ final class SqlReplicaTx implements ReplicaTx {
     }
 
     @Override
+    public List<KeyRecord> keysWithoutDoc(String afterId, int limit) {
+        return sql(() -> keyReads.complete(c, keyReads.rows(c, "SELECT " + KeyReads.COLUMNS + " FROM kw_keys k WHERE k.id > ?"
+                + " AND NOT EXISTS (SELECT 1 FROM kw_repl_objects o WHERE o.kind = 'key' AND o.object_id = k.id)"
+                + " ORDER BY k.id LIMIT " + limit, List.of(afterId), limit)));
+    }
+
+    @Override
     public List<String> keyIds() {
         return strings("SELECT id FROM kw_keys ORDER BY id", null);
     }

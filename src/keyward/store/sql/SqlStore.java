@@ -358,6 +358,20 @@ public final class SqlStore implements Store {
         return keys.stream().map(KeyRecord::id).filter(id -> !written.contains(id)).toList();
     }
 
+    @Override
+    public long countVersionsUnder(String kekId) {
+        return db.read("countVersionsUnder", c -> {
+            try (PreparedStatement ps = db.prepare(c,
+                    "SELECT COUNT(*) FROM kw_key_versions WHERE kek_id = ? AND wrapped IS NOT NULL")) {
+                ps.setString(1, kekId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
     private static void keysWritten(ChangeCapture cc, ReplicaTx tx, List<KeyRecord> stored) {
         for (KeyRecord k : stored) {
             cc.keyWritten(tx, k);

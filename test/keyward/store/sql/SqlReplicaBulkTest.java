@@ -120,6 +120,40 @@ class SqlReplicaBulkTest {
         assertEquals(List.of(id(3, a)), after.stream().map(ChangeRow::changeId).toList());
         assertFalse(r.changesAfter(Map.of(a, id(1, a)), 10, Long.MAX_VALUE).isEmpty(),
                 "an origin the vector lacks is sent whole");
+
+        // a consumer far behind one origin, with its own old change in its vector: the changes come
+        // in change-id order across origins, each origin's a prefix of what it lacks, within the limits
+        String c = "00000000-0000-0000-0000-00000000000c";
+        List<ChangeRow> more = new ArrayList<>();
+        for (int n = 10; n < 40; n++) {
+            String origin = n % 3 == 0 ? c : n % 3 == 1 ? a : b;
+            more.add(change(id(n, origin), origin));
+        }
+        r.write("append more", tx -> {
+            tx.appendAll(more, at);
+            return null;
+        });
+        Map<String, String> behind = Map.of(a, id(1, a), b, id(22, b), c, id(0, c));
+        List<String> expected = new ArrayList<>();
+        for (ChangeRow row : concat(rows, more)) {
+            if (row.changeId().compareTo(behind.get(row.origin())) > 0) {
+                expected.add(row.changeId());
+            }
+        }
+        expected.sort(String::compareTo);
+        assertEquals(expected.subList(0, 12), r.changesAfter(behind, 12, Long.MAX_VALUE).stream()
+                .map(ChangeRow::changeId).toList(), "the first 12 changes the vector lacks, in order");
+        int payload = more.get(0).payload().length;
+        assertEquals(expected.subList(0, 3), r.changesAfter(behind, 12, 3L * payload).stream()
+                .map(ChangeRow::changeId).toList(), "no more than maxBytes of payload");
+        assertEquals(expected.subList(0, 1), r.changesAfter(behind, 12, 1).stream()
+                .map(ChangeRow::changeId).toList(), "the first change even when it alone is above maxBytes");
+    }
+
+    private static List<ChangeRow> concat(List<ChangeRow> x, List<ChangeRow> y) {
+        List<ChangeRow> out = new ArrayList<>(x);
+        out.addAll(y);
+        return out;
     }
 
     /** A change id as {@code keyward.repl.Hlc} makes them: 16 hex digits, a dot, the origin. */
