@@ -82,9 +82,12 @@ with connect("alice") as c:
                                  enums.QueryFunction.QUERY_SERVER_INFORMATION])
     ops = set(r.operations)
     check("query operations", {enums.Operation.CREATE, enums.Operation.GET, enums.Operation.ENCRYPT,
-                                enums.Operation.LOCATE, enums.Operation.DESTROY} <= ops
-          and enums.Operation.REGISTER not in ops)
-    check("query objects", list(r.object_types) == [enums.ObjectType.SYMMETRIC_KEY])
+                                enums.Operation.LOCATE, enums.Operation.DESTROY, enums.Operation.REGISTER,
+                                enums.Operation.CREATE_KEY_PAIR, enums.Operation.REKEY} <= ops
+          and enums.Operation.ARCHIVE not in ops)
+    check("query objects", list(r.object_types) == [
+        enums.ObjectType.SYMMETRIC_KEY, enums.ObjectType.PUBLIC_KEY, enums.ObjectType.PRIVATE_KEY,
+        enums.ObjectType.SECRET_DATA, enums.ObjectType.OPAQUE_OBJECT])
     check("query vendor", r.vendor_identification == "Keyward")
 
     # a batch of three items in one request message
@@ -98,9 +101,14 @@ with connect("alice") as c:
           and all(x.result_status.value == enums.ResultStatus.SUCCESS for x in results))
 
     # an operation not served is answered, and the connection stays usable
-    fails("register is not served", enums.ResultReason.OPERATION_NOT_SUPPORTED,
-          lambda: c.register(__import__("kmip.pie.objects", fromlist=["SecretData"]).SecretData(
-              b"secret", enums.SecretDataType.PASSWORD)))
+    from kmip.core import primitives
+    from kmip.core.messages import messages, payloads
+    archive = messages.RequestBatchItem(
+        operation=primitives.Enumeration(enums.Operation, enums.Operation.ARCHIVE, tag=enums.Tags.OPERATION),
+        request_payload=payloads.ArchiveRequestPayload(unique_identifier="0190aaaa-bbbb-7ccc-8ddd-eeeeffff0000"))
+    answer = p._send_and_receive_message(p._build_request_message(None, [archive])).batch_items[0]
+    check("archive is not served -> " + str(answer.result_reason.value),
+          answer.result_reason.value == enums.ResultReason.OPERATION_NOT_SUPPORTED)
 
     # 50 requests on this one connection
     uid = c.create(enums.CryptographicAlgorithm.AES, 128, name=rest_name + "-kmip")
