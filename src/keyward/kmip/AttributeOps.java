@@ -280,8 +280,10 @@ final class AttributeOps {
                 }
                 tags.add(a.value().asText());
             }
-            case SET -> throw new KmipException(Reason.INVALID_FIELD, "Object Group may have several values; use"
-                    + " AddAttribute, ModifyAttribute and DeleteAttribute");
+            case SET -> {
+                tags.clear(); // SetAttribute sets the attribute: this group becomes the only one
+                tags.add(a.value().asText());
+            }
             case MODIFY -> {
                 int i = current != null ? tags.indexOf(current.value().asText()) : Math.max(a.index(), 0);
                 if (i < 0 || i >= tags.size()) {

@@ -147,7 +147,7 @@ class KmipObjectsTest {
         assertEquals(Enums.ACTIVE, attributes(old).required(Tags.STATE).asInt(), "the old key stays as it was");
         assertEquals(made, alice.get("/v1/keys/rekeyed").str("id"), "the name moved to the new key");
         assertEquals(List.of("payments"), alice.get("/v1/keys/" + made).json().get("tags"));
-        assertEquals(null, alice.get("/v1/keys/" + old).json().get("name"));
+        assertFalse(alice.get("/v1/keys/" + old).json().get("name") instanceof String, "the old key has no name now");
 
         String offset = uid(ok(201, Msg.item(Op.REKEY, Msg.uid(made), Ttlv.integer(Tags.OFFSET, 600))));
         assertEquals(Enums.PRE_ACTIVE, attributes(offset).required(Tags.STATE).asInt());

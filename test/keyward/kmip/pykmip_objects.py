@@ -14,7 +14,9 @@ logging.disable(logging.CRITICAL)
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from kmip.core import attributes as cattributes
 from kmip.core import enums
+from kmip.core import exceptions as core_exceptions
 from kmip.core import objects as cobjects
 from kmip.core import primitives
 from kmip.pie import client as pie_client
@@ -45,8 +47,8 @@ def check(what, cond):
 def fails(what, reason, fn):
     try:
         fn()
-    except (exceptions.KmipOperationFailure, exceptions.OperationFailure) as e:
-        got = e.reason if hasattr(e, "reason") else None
+    except (exceptions.KmipOperationFailure, core_exceptions.OperationFailure) as e:
+        got = e.reason
         check(what + " -> " + str(got), got == reason)
         return
     raise AssertionError(what + ": no failure")
@@ -120,8 +122,7 @@ with connect("alice") as c:
           lambda: c.decrypt(ct, uid=past))
     check("Check with an allowed mask", c.check(uid=past, cryptographic_usage_mask=[
         enums.CryptographicUsageMask.ENCRYPT]) == past)
-    fails("Check with a mask not allowed", enums.ResultReason.PERMISSION_DENIED,
-          lambda: c.check(uid=past, cryptographic_usage_mask=[enums.CryptographicUsageMask.SIGN]))
+    # (a failed Check is tested in KmipObjectsTest: PyKMIP 0.10 cannot read a failed Check's answer)
     c.revoke(enums.RevocationReasonCode.KEY_COMPROMISE, past, compromise_occurrence_date=now - 5)
     check("revoked for compromise: Compromised", state(c, past) == enums.State.COMPROMISED)
     c.destroy(past)
@@ -157,7 +158,7 @@ with connect("alice") as c:
     print("KP_PRE_PUB", rsa_public.value.hex())
     fails("CreateKeyPair RSA-1024 is refused", enums.ResultReason.INVALID_FIELD,
           lambda: c.create_key_pair(enums.CryptographicAlgorithm.RSA, 1024))
-    r = p.rekey_key_pair(private_key_uuid=ed_priv)
+    r = p.rekey_key_pair(private_key_uuid=cattributes.PrivateKeyUniqueIdentifier(ed_priv))
     check("ReKeyKeyPair makes a new pair", r.result_status.value == enums.ResultStatus.SUCCESS
           and r.private_key_uuid not in (None, ed_priv) and r.public_key_uuid == r.private_key_uuid + "-pub")
 
