@@ -87,7 +87,7 @@ with connect("alice") as c:
           and enums.Operation.ARCHIVE not in ops)
     check("query objects", list(r.object_types) == [
         enums.ObjectType.SYMMETRIC_KEY, enums.ObjectType.PUBLIC_KEY, enums.ObjectType.PRIVATE_KEY,
-        enums.ObjectType.SECRET_DATA, enums.ObjectType.OPAQUE_OBJECT])
+        enums.ObjectType.SECRET_DATA, enums.ObjectType.OPAQUE_DATA])
     check("query vendor", r.vendor_identification == "Keyward")
 
     # a batch of three items in one request message
@@ -106,9 +106,11 @@ with connect("alice") as c:
     archive = messages.RequestBatchItem(
         operation=primitives.Enumeration(enums.Operation, enums.Operation.ARCHIVE, tag=enums.Tags.OPERATION),
         request_payload=payloads.ArchiveRequestPayload(unique_identifier="0190aaaa-bbbb-7ccc-8ddd-eeeeffff0000"))
-    answer = p._send_and_receive_message(p._build_request_message(None, [archive])).batch_items[0]
-    check("archive is not served -> " + str(answer.result_reason.value),
-          answer.result_reason.value == enums.ResultReason.OPERATION_NOT_SUPPORTED)
+    # PyKMIP 0.10 decodes no answer to Archive, so the answer's bytes are searched for the Result Reason
+    p._send_message(p._build_request_message(None, [archive]))
+    raw = bytes(p._receive_message().buffer)
+    check("archive is not served -> Operation Not Supported",
+          b"\x42\x00\x7e\x05\x00\x00\x00\x04\x00\x00\x00\x05" in raw)
 
     # 50 requests on this one connection
     uid = c.create(enums.CryptographicAlgorithm.AES, 128, name=rest_name + "-kmip")
