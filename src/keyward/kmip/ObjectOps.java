@@ -320,6 +320,11 @@ final class ObjectOps {
                     + " is not extractable (Keyward: not exportable); its material never leaves the server");
         }
         byte[] material = core.crypto().export(p, k.id(), null, null).bytes();
+        if (type == Enums.PRIVATE_KEY && java.util.Arrays.equals(material, k.primary().publicKey())) {
+            // a public key imported over REST: Keyward exports its public key, and there is no Private Key
+            throw new KmipException(Reason.ITEM_NOT_FOUND, "object " + o.uid() + " holds only a public key; its"
+                    + " Unique Identifier is " + k.id() + KeyObjects.PUBLIC_SUFFIX);
+        }
         try {
             return switch (type) {
                 case Enums.SYMMETRIC_KEY -> answer(o, Tags.SYMMETRIC_KEY, keyBlock(format(asked, Enums.RAW, Enums.RAW),

@@ -91,6 +91,12 @@ class PyKmipObjectsTest {
                 .json().get("id");
         String aes = (String) k.call("POST", "/v1/keys", k.alice, Map.of("name", "rest-aes192", "algorithm",
                 "aes-192-gcm", "exportable", true)).json().get("id");
+        java.security.KeyPairGenerator gen = java.security.KeyPairGenerator.getInstance("Ed25519");
+        byte[] spkiOnly = gen.generateKeyPair().getPublic().getEncoded();
+        KmipNode.Res imported = k.call("POST", "/v1/keys/import", k.alice, Map.of("algorithm", "ed25519", "material",
+                Base64.getEncoder().encodeToString(spkiOnly), "exportable", true));
+        assertEquals(201, imported.status(), imported.body());
+        String publicOnly = (String) imported.json().get("id");
         try (SSLSocket s = k.connect("alice")) {
             Ttlv r = KmipNode.roundTrip(s, Msg.request(200, true,
                     Msg.item(Op.LOCATE, Ttlv.structure(Tags.ATTRIBUTES, List.of(KeyObjects.name(Tags.NAME, "rest-ec")))),
@@ -98,7 +104,9 @@ class PyKmipObjectsTest {
                             Ttlv.enumeration(Tags.CRYPTOGRAPHIC_ALGORITHM, Enums.EC),
                             Ttlv.integer(Tags.CRYPTOGRAPHIC_LENGTH, 384)))),
                     Msg.item(Op.GET, Msg.uid(ec + "-pub")),
-                    Msg.item(Op.GET, Msg.uid(aes))));
+                    Msg.item(Op.GET, Msg.uid(aes)),
+                    Msg.item(Op.GET, Msg.uid(publicOnly)),
+                    Msg.item(Op.GET, Msg.uid(publicOnly + "-pub"))));
             List<Ttlv> items = Msg.items(r);
             assertEquals(List.of(ec), uids(items.get(0)));
             assertTrue(uids(items.get(1)).containsAll(List.of(ec, ec + "-pub")), uids(items.get(1)).toString());
@@ -109,6 +117,10 @@ class PyKmipObjectsTest {
             byte[] key = Msg.payload(items.get(3)).required(Tags.SYMMETRIC_KEY).required(Tags.KEY_BLOCK)
                     .required(Tags.KEY_VALUE).required(Tags.KEY_MATERIAL).asBytes();
             assertEquals(24, key.length, "an AES-192 key made over REST");
+            assertEquals(Reason.ITEM_NOT_FOUND.code, Msg.reason(items.get(4)), "a public key imported alone has no"
+                    + " Private Key");
+            assertArrayEquals(spkiOnly, Msg.payload(items.get(5)).required(Tags.PUBLIC_KEY).required(Tags.KEY_BLOCK)
+                    .required(Tags.KEY_VALUE).required(Tags.KEY_MATERIAL).asBytes());
         }
     }
 
