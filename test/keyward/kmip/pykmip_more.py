@@ -14,31 +14,13 @@ import logging
 logging.disable(logging.CRITICAL)
 
 from kmip.core import enums
-from kmip.pie import client as pie_client
-from kmip.pie import exceptions
+from pykmip_common import check, client, fails
 
 port, d, rest_name, rest_id = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
 
 
 def connect(who, version=enums.KMIPVersion.KMIP_1_2):
-    return pie_client.ProxyKmipClient(
-        hostname="127.0.0.1", port=port, cert=d + "/" + who + ".pem", key=d + "/" + who + ".key",
-        ca=d + "/ca.pem", config_file="/dev/null", kmip_version=version)
-
-
-def check(what, cond):
-    if not cond:
-        raise AssertionError(what)
-    print("ok", what)
-
-
-def fails(what, reason, fn):
-    try:
-        fn()
-    except exceptions.KmipOperationFailure as e:
-        check(what + " -> " + str(e.reason), e.reason == reason)
-        return
-    raise AssertionError(what + ": no failure")
+    return client(port, d, who, version)
 
 
 def refused(what, context):

@@ -16,42 +16,18 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from kmip.core import attributes as cattributes
 from kmip.core import enums
-from kmip.core import exceptions as core_exceptions
 from kmip.core import objects as cobjects
 from kmip.core import primitives
-from kmip.pie import client as pie_client
-from kmip.pie import exceptions
 from kmip.pie import objects as pobjects
+from pykmip_common import VERSIONS, check, client, fails
 
 port, d, version, prefix = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-VERSIONS = {
-    "1.0": enums.KMIPVersion.KMIP_1_0, "1.1": enums.KMIPVersion.KMIP_1_1, "1.2": enums.KMIPVersion.KMIP_1_2,
-    "1.3": enums.KMIPVersion.KMIP_1_3, "1.4": enums.KMIPVersion.KMIP_1_4, "2.0": enums.KMIPVersion.KMIP_2_0,
-}
 V2 = version == "2.0"
 WRONG_STATE = enums.ResultReason.WRONG_KEY_LIFECYCLE_STATE if V2 else enums.ResultReason.ILLEGAL_OPERATION
 
 
 def connect(who):
-    return pie_client.ProxyKmipClient(
-        hostname="127.0.0.1", port=port, cert=d + "/" + who + ".pem", key=d + "/" + who + ".key",
-        ca=d + "/ca.pem", config_file="/dev/null", kmip_version=VERSIONS[version])
-
-
-def check(what, cond):
-    if not cond:
-        raise AssertionError(what)
-    print("ok", what)
-
-
-def fails(what, reason, fn):
-    try:
-        fn()
-    except (exceptions.KmipOperationFailure, core_exceptions.OperationFailure) as e:
-        got = e.reason
-        check(what + " -> " + str(got), got == reason)
-        return
-    raise AssertionError(what + ": no failure")
+    return client(port, d, who, VERSIONS[version])
 
 
 def attrs(c, uid, names):
