@@ -46,19 +46,27 @@ class PyKmipTest {
 
     @Test
     void pykmip_keyLifecycle_inEveryProtocolVersion_sixClientsAtOnce() throws Exception {
+        inEveryVersion("pykmip_basic.py", "life");
+    }
+
+    /** Runs {@code script} once per protocol version PyKMIP speaks, all at once; their outputs, each ending ALL OK. */
+    private static List<String> inEveryVersion(String script, String prefix) throws Exception {
         List<String> versions = List.of("1.0", "1.1", "1.2", "1.3", "1.4", "2.0");
         List<Process> running = new ArrayList<>();
         List<Path> outputs = new ArrayList<>();
         for (String v : versions) {
-            Path out = dir.resolve("basic-" + v + ".out");
+            Path out = dir.resolve(prefix + "-" + v + ".out");
             outputs.add(out);
-            running.add(python(out, "pykmip_basic.py", String.valueOf(k.kmipPort()), dir.toString(), v,
-                    "life-" + v.replace('.', '-')));
+            running.add(python(out, script, String.valueOf(k.kmipPort()), dir.toString(), v,
+                    prefix + "-" + v.replace('.', '-')));
         }
+        List<String> results = new ArrayList<>();
         for (int i = 0; i < running.size(); i++) {
             String output = finish(running.get(i), outputs.get(i));
             assertTrue(output.endsWith("ALL OK\n"), "KMIP " + versions.get(i) + ":\n" + output);
+            results.add(output);
         }
+        return results;
     }
 
     @Test
@@ -101,21 +109,7 @@ class PyKmipTest {
 
     @Test
     void pykmip_objectsAndLifecycle_inEveryProtocolVersion_andTheKeyPairOverRest() throws Exception {
-        List<String> versions = List.of("1.0", "1.1", "1.2", "1.3", "1.4", "2.0");
-        List<Process> running = new ArrayList<>();
-        List<Path> outputs = new ArrayList<>();
-        for (String v : versions) {
-            Path out = dir.resolve("objects-" + v + ".out");
-            outputs.add(out);
-            running.add(python(out, "pykmip_objects.py", String.valueOf(k.kmipPort()), dir.toString(), v,
-                    "obj-" + v.replace('.', '-')));
-        }
-        List<String> results = new ArrayList<>();
-        for (int i = 0; i < running.size(); i++) {
-            String output = finish(running.get(i), outputs.get(i));
-            assertTrue(output.endsWith("ALL OK\n"), "KMIP " + versions.get(i) + ":\n" + output);
-            results.add(output);
-        }
+        List<String> results = inEveryVersion("pykmip_objects.py", "obj");
 
         // the Pre-Active RSA pair PyKMIP made: one Keyward key, its public key the one KMIP gave
         String pair = field(results.get(4), "KP_PRE ");
