@@ -393,7 +393,8 @@ final class KeyObjects {
 
     static int dataType(KeyRecord k, int fallback) {
         try {
-            return Integer.parseInt(k.attributes().getOrDefault(DATA_TYPE_ATTRIBUTE, Integer.toString(fallback)));
+            return Integer.parseUnsignedInt(k.attributes().getOrDefault(DATA_TYPE_ATTRIBUTE,
+                    Integer.toUnsignedString(fallback)));
         } catch (NumberFormatException e) {
             return fallback;
         }

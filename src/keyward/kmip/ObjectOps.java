@@ -200,7 +200,7 @@ final class ObjectOps {
                 requireFormat(block, Enums.OPAQUE, Enums.RAW);
                 material = keyMaterial(block);
                 algorithm = "secret";
-                extra.put(KeyObjects.DATA_TYPE_ATTRIBUTE, Integer.toString(secret.required(Tags.SECRET_DATA_TYPE).asInt()));
+                extra.put(KeyObjects.DATA_TYPE_ATTRIBUTE, Integer.toUnsignedString(secret.required(Tags.SECRET_DATA_TYPE).asInt()));
             }
             case Enums.OPAQUE_OBJECT -> {
                 Ttlv opaque = payload.required(Tags.OPAQUE_OBJECT);
