@@ -9,11 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import keyward.Http;
-import keyward.TestNode;
-import keyward.core.AuditTrail;
 import keyward.core.Principal;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,25 +17,7 @@ import org.junit.jupiter.api.Test;
  * their answers, KMIP names that are no Keyward names, key pairs' shared lifecycle, ReKeyKeyPair's
  * links and the Compromise Occurrence Date, message by message through {@link Kmip} on a real node.
  */
-class KmipRegisterAndAttributesTest {
-    static TestNode node;
-    static Kmip kmip;
-    static Http aliceRest;
-    static final Principal ALICE = new Principal("alice", false);
-    static final Principal BOB = new Principal("bob", false);
-
-    @BeforeAll
-    static void start() throws Exception {
-        node = TestNode.start();
-        aliceRest = node.http(node.newUser("alice"));
-        node.newUser("bob");
-        kmip = new Kmip(node.node.core(), AuditTrail.NONE);
-    }
-
-    @AfterAll
-    static void stop() {
-        node.close();
-    }
+class KmipRegisterAndAttributesTest extends KmipDirect {
 
     static Ttlv one(Principal p, int version, Ttlv item) {
         return Msg.items(kmip.handle(p, Msg.request(version, true, item), "test")).get(0);
