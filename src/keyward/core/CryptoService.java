@@ -307,10 +307,13 @@ public final class CryptoService {
         return Rand.bytes(bytes);
     }
 
-    /** The key for {@code op}: the caller holds the permission it needs, the key is active and supports it. */
+    /**
+     * The key for {@code op}: the caller holds the permission it needs, the key is active (and not
+     * Pre-Active, {@link Activation}) and supports it.
+     */
     private KeyRecord usable(Principal p, String ref, Operation op) {
         KeyRecord k = access.resolve(p, ref, Grants.needed(op));
-        KeyStates.requireActive(k.state(), ref);
+        KeyStates.requireUsable(k, ref, access.now());
         requireSupport(k, op, ref);
         return k;
     }

@@ -138,6 +138,31 @@ public final class KeyService {
     private static final int LOCATE_ROUNDS = 8;
 
     public KeyRecord patch(Principal p, String ref, KeyRequests.Patch r) {
+        checkPatch(r);
+        return access.mutate(p, ref, Permission.UPDATE, k -> {
+            requireNotDestroyed(k, ref);
+            return patched(k, r);
+        });
+    }
+
+    /**
+     * A patch computed from the key's fresh record, written with compare-and-set (needs "update"):
+     * for a protocol front end (KMIP) that edits one attribute of several. {@code edit} sees a
+     * fresh copy on each attempt and may throw to refuse; null leaves the key unchanged.
+     */
+    public KeyRecord edit(Principal p, String ref, java.util.function.Function<KeyRecord, KeyRequests.Patch> edit) {
+        return access.mutate(p, ref, Permission.UPDATE, k -> {
+            requireNotDestroyed(k, ref);
+            KeyRequests.Patch r = edit.apply(k);
+            if (r == null) {
+                return k;
+            }
+            checkPatch(r);
+            return patched(k, r);
+        });
+    }
+
+    private void checkPatch(KeyRequests.Patch r) {
         if (r.name() != null) {
             Names.checkKeyName("name", r.name());
         }
@@ -147,35 +172,52 @@ public final class KeyService {
         if (r.attributes() != null) {
             Names.checkAttributes(r.attributes());
         }
+    }
+
+    private KeyRecord patched(KeyRecord k, KeyRequests.Patch r) {
         Long period = r.autoRotatePeriod() == null ? null : checkPeriod(r.autoRotatePeriod());
+        KeyRecord.Builder b = k.toBuilder();
+        if (r.name() != null) {
+            b.name = r.name();
+        }
+        if (r.tags() != null) {
+            b.tags = List.copyOf(new java.util.LinkedHashSet<>(r.tags()));
+        }
+        if (r.attributes() != null) {
+            b.attributes = r.attributes();
+        }
+        if (r.minDecryptionVersion() != null) {
+            int min = r.minDecryptionVersion();
+            if (min < 1 || min > k.primaryVersion()) {
+                throw KwException.invalid("field 'min_decryption_version' must be 1.." + k.primaryVersion());
+            }
+            b.minDecryptionVersion = min;
+        }
+        if (period != null) {
+            b.autoRotatePeriod = period;
+        }
+        if (r.exportable() != null) {
+            if (r.exportable() && !k.exportable()) {
+                throw KwException.invalid("field 'exportable' can only be switched off, never on again");
+            }
+            b.exportable = r.exportable();
+        }
+        b.updatedAt = access.now();
+        return b.build();
+    }
+
+    /**
+     * Takes the name off a key (needs "update"), so that another key may carry it: KMIP's ReKey
+     * hands the name of the old key to its replacement.
+     */
+    public KeyRecord clearName(Principal p, String ref) {
         return access.mutate(p, ref, Permission.UPDATE, k -> {
             requireNotDestroyed(k, ref);
+            if (k.name() == null) {
+                return k;
+            }
             KeyRecord.Builder b = k.toBuilder();
-            if (r.name() != null) {
-                b.name = r.name();
-            }
-            if (r.tags() != null) {
-                b.tags = List.copyOf(new java.util.LinkedHashSet<>(r.tags()));
-            }
-            if (r.attributes() != null) {
-                b.attributes = r.attributes();
-            }
-            if (r.minDecryptionVersion() != null) {
-                int min = r.minDecryptionVersion();
-                if (min < 1 || min > k.primaryVersion()) {
-                    throw KwException.invalid("field 'min_decryption_version' must be 1.." + k.primaryVersion());
-                }
-                b.minDecryptionVersion = min;
-            }
-            if (period != null) {
-                b.autoRotatePeriod = period;
-            }
-            if (r.exportable() != null) {
-                if (r.exportable() && !k.exportable()) {
-                    throw KwException.invalid("field 'exportable' can only be switched off, never on again");
-                }
-                b.exportable = r.exportable();
-            }
+            b.name = null;
             b.updatedAt = access.now();
             return b.build();
         });
@@ -417,7 +459,7 @@ public final class KeyService {
 
     private static Algorithm parseAlgorithm(String id) {
         return Algorithm.parse(id).orElseThrow(() -> KwException.invalid(
-                "field 'algorithm' must be one of aes-128-gcm, aes-256-gcm, chacha20-poly1305, hmac-sha256,"
+                "field 'algorithm' must be one of aes-128-gcm, aes-192-gcm, aes-256-gcm, chacha20-poly1305, hmac-sha256,"
                         + " hmac-sha384, hmac-sha512, rsa-2048, rsa-3072, rsa-4096, ec-p256, ec-p384, ec-p521,"
                         + " ed25519, secret"));
     }

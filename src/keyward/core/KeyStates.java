@@ -1,5 +1,7 @@
 package keyward.core;
 
+import java.time.Instant;
+import keyward.store.KeyRecord;
 import keyward.store.KeyState;
 
 /** What each key state allows (api.md); the states and their merge order are {@link KeyState}. */
@@ -12,6 +14,16 @@ final class KeyStates {
     static void requireActive(KeyState state, String ref) {
         if (state != KeyState.ACTIVE) {
             throw KwException.invalidState(describe(state, ref));
+        }
+    }
+
+    /** As {@link #requireActive}, and not Pre-Active (waiting for its KMIP activation, {@link Activation}). */
+    static void requireUsable(KeyRecord k, String ref, Instant now) {
+        requireActive(k.state(), ref);
+        if (Activation.preActive(k, now)) {
+            throw KwException.invalidState("key '" + ref + "' is pre-active: it may not be used until it is activated"
+                    + " (KMIP Activate" + Activation.date(k).map(d -> ", or its activation date " + d).orElse("")
+                    + "); reading, exporting and decrypting work already");
         }
     }
 

@@ -23,6 +23,7 @@ import static keyward.crypto.Operation.VERIFY;
  */
 public enum Algorithm {
     AES_128_GCM("aes-128-gcm", Family.AEAD, 16, null),
+    AES_192_GCM("aes-192-gcm", Family.AEAD, 24, null),
     AES_256_GCM("aes-256-gcm", Family.AEAD, 32, null),
     CHACHA20_POLY1305("chacha20-poly1305", Family.AEAD, 32, null),
     HMAC_SHA256("hmac-sha256", Family.HMAC, 32, Hash.SHA256),
@@ -92,6 +93,11 @@ public enum Algorithm {
         if (!supports(op)) {
             throw new UnsupportedByAlgorithmException(op.id() + " is not supported by " + id + " keys");
         }
+    }
+
+    /** Key bytes for AEAD, HMAC and secret (the generated size); bits for RSA, EC and Ed25519. */
+    public int size() {
+        return size;
     }
 
     /** True for RSA, EC and Ed25519: the key has a public half. */

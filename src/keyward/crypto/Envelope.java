@@ -15,7 +15,7 @@ import javax.crypto.spec.PSource;
  * see or choose a nonce: each AEAD encryption draws a fresh random 96-bit one.
  *
  * <pre>
- * AEAD (aes-128-gcm, aes-256-gcm, chacha20-poly1305):
+ * AEAD (aes-128-gcm, aes-192-gcm, aes-256-gcm, chacha20-poly1305):
  *   0      1            5              17                          end
  *   +------+------------+--------------+-------------+-------------+
  *   | 0x01 | kid (BE32) | nonce (12 B) | ciphertext  | tag (16 B)  |

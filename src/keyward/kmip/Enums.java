@@ -10,8 +10,31 @@ import java.util.Map;
 final class Enums {
     // Object Type
     static final int SYMMETRIC_KEY = 0x02;
+    static final int PUBLIC_KEY = 0x03;
+    static final int PRIVATE_KEY = 0x04;
+    static final int SECRET_DATA = 0x07;
+    static final int OPAQUE_OBJECT = 0x08;
     // Cryptographic Algorithm
     static final int AES = 0x03;
+    static final int RSA = 0x04;
+    static final int ECDSA = 0x06;
+    static final int HMAC_SHA256 = 0x09;
+    static final int HMAC_SHA384 = 0x0A;
+    static final int HMAC_SHA512 = 0x0B;
+    static final int EC = 0x1A;
+    static final int ED25519 = 0x37;
+    // Recommended Curve
+    static final int P_256 = 0x07;
+    static final int P_384 = 0x0A;
+    static final int P_521 = 0x0D;
+    // Secret Data Type
+    static final int SECRET_PASSWORD = 1;
+    static final int SECRET_SEED = 2;
+    // Link Type
+    static final int PUBLIC_KEY_LINK = 0x102;
+    static final int PRIVATE_KEY_LINK = 0x103;
+    static final int REPLACEMENT_OBJECT_LINK = 0x106;
+    static final int REPLACED_OBJECT_LINK = 0x107;
     // State
     static final int PRE_ACTIVE = 1;
     static final int ACTIVE = 2;
@@ -24,6 +47,10 @@ final class Enums {
     static final int OPERATION_FAILED = 1;
     // Key Format Type
     static final int RAW = 1;
+    static final int OPAQUE = 2;
+    static final int PKCS1 = 3;
+    static final int PKCS8 = 4;
+    static final int X509 = 5;
     static final int TRANSPARENT_SYMMETRIC_KEY = 7;
     // Name Type
     static final int UNINTERPRETED_TEXT_STRING = 1;
@@ -39,8 +66,12 @@ final class Enums {
     // Batch Error Continuation Option
     static final int CONTINUE = 1;
     // Cryptographic Usage Mask bits
+    static final int USAGE_SIGN = 0x01;
+    static final int USAGE_VERIFY = 0x02;
     static final int USAGE_ENCRYPT = 0x04;
     static final int USAGE_DECRYPT = 0x08;
+    static final int USAGE_MAC_GENERATE = 0x80;
+    static final int USAGE_MAC_VERIFY = 0x100;
 
     private static final Map<Integer, Map<Integer, String>> NAMES = new HashMap<>();
     private static final Map<Integer, Map<String, Integer>> CODES = new HashMap<>();
@@ -57,6 +88,13 @@ final class Enums {
                 "HMACSHA224", "HMACSHA256", "HMACSHA384", "HMACSHA512", "HMACMD5", "DH", "ECDH", "ECMQV",
                 "Blowfish", "Camellia", "CAST5", "IDEA", "MARS", "RC2", "RC4", "RC5", "SKIPJACK", "Twofish", "EC",
                 "OneTimePad", "ChaCha20", "Poly1305", "ChaCha20Poly1305");
+        put(Tags.CRYPTOGRAPHIC_ALGORITHM, ED25519, "Ed25519");
+        table(Tags.RECOMMENDED_CURVE, "P_192", "K_163", "B_163", "P_224", "K_233", "B_233", "P_256", "K_283", "B_283",
+                "P_384", "K_409", "B_409", "P_521");
+        table(Tags.SECRET_DATA_TYPE, "Password", "Seed");
+        table(Tags.LINK_TYPE, 0x101, "CertificateLink", "PublicKeyLink", "PrivateKeyLink", "DerivationBaseObjectLink",
+                "DerivedKeyLink", "ReplacementObjectLink", "ReplacedObjectLink", "ParentLink", "ChildLink",
+                "PreviousLink", "NextLink");
         table(Tags.STATE, "PreActive", "Active", "Deactivated", "Compromised", "Destroyed", "DestroyedCompromised");
         table(Tags.NAME_TYPE, "UninterpretedTextString", "URI");
         table(Tags.KEY_FORMAT_TYPE, "Raw", "Opaque", "PKCS1", "PKCS8", "X509", "ECPrivateKey",

@@ -5,20 +5,20 @@ import java.util.Optional;
 /** The KMIP operations by enumeration value; {@link #served} marks what this server answers. */
 enum Op {
     CREATE(0x01, "Create", true),
-    CREATE_KEY_PAIR(0x02, "CreateKeyPair", false),
-    REGISTER(0x03, "Register", false),
-    REKEY(0x04, "ReKey", false),
+    CREATE_KEY_PAIR(0x02, "CreateKeyPair", true),
+    REGISTER(0x03, "Register", true),
+    REKEY(0x04, "ReKey", true),
     DERIVE_KEY(0x05, "DeriveKey", false),
     CERTIFY(0x06, "Certify", false),
     RECERTIFY(0x07, "ReCertify", false),
     LOCATE(0x08, "Locate", true),
-    CHECK(0x09, "Check", false),
+    CHECK(0x09, "Check", true),
     GET(0x0A, "Get", true),
     GET_ATTRIBUTES(0x0B, "GetAttributes", true),
-    GET_ATTRIBUTE_LIST(0x0C, "GetAttributeList", false),
-    ADD_ATTRIBUTE(0x0D, "AddAttribute", false),
-    MODIFY_ATTRIBUTE(0x0E, "ModifyAttribute", false),
-    DELETE_ATTRIBUTE(0x0F, "DeleteAttribute", false),
+    GET_ATTRIBUTE_LIST(0x0C, "GetAttributeList", true),
+    ADD_ATTRIBUTE(0x0D, "AddAttribute", true),
+    MODIFY_ATTRIBUTE(0x0E, "ModifyAttribute", true),
+    DELETE_ATTRIBUTE(0x0F, "DeleteAttribute", true),
     OBTAIN_LEASE(0x10, "ObtainLease", false),
     GET_USAGE_ALLOCATION(0x11, "GetUsageAllocation", false),
     ACTIVATE(0x12, "Activate", true),
@@ -32,7 +32,7 @@ enum Op {
     POLL(0x1A, "Poll", false),
     NOTIFY(0x1B, "Notify", false),
     PUT(0x1C, "Put", false),
-    REKEY_KEY_PAIR(0x1D, "ReKeyKeyPair", false),
+    REKEY_KEY_PAIR(0x1D, "ReKeyKeyPair", true),
     DISCOVER_VERSIONS(0x1E, "DiscoverVersions", true),
     ENCRYPT(0x1F, "Encrypt", true),
     DECRYPT(0x20, "Decrypt", true),
@@ -52,7 +52,7 @@ enum Op {
     LOGOUT(0x2E, "Logout", false),
     DELEGATED_LOGIN(0x2F, "DelegatedLogin", false),
     ADJUST_ATTRIBUTE(0x30, "AdjustAttribute", false),
-    SET_ATTRIBUTE(0x31, "SetAttribute", false);
+    SET_ATTRIBUTE(0x31, "SetAttribute", true);
 
     final int code;
     final String jsonName;

@@ -19,8 +19,11 @@ final class Tags {
     static final int BATCH_ITEM = 0x42000F;
     static final int BATCH_ORDER_OPTION = 0x420010;
     static final int BLOCK_CIPHER_MODE = 0x420011;
+    static final int COMMON_TEMPLATE_ATTRIBUTE = 0x42001F;
+    static final int COMPROMISE_DATE = 0x420020;
     static final int COMPROMISE_OCCURRENCE_DATE = 0x420021;
     static final int CRYPTOGRAPHIC_ALGORITHM = 0x420028;
+    static final int CRYPTOGRAPHIC_DOMAIN_PARAMETERS = 0x420029;
     static final int CRYPTOGRAPHIC_LENGTH = 0x42002A;
     static final int CRYPTOGRAPHIC_PARAMETERS = 0x42002B;
     static final int CRYPTOGRAPHIC_USAGE_MASK = 0x42002C;
@@ -32,20 +35,37 @@ final class Tags {
     static final int KEY_FORMAT_TYPE = 0x420042;
     static final int KEY_MATERIAL = 0x420043;
     static final int KEY_VALUE = 0x420045;
+    static final int KEY_WRAPPING_DATA = 0x420046;
     static final int KEY_WRAPPING_SPECIFICATION = 0x420047;
     static final int LAST_CHANGE_DATE = 0x420048;
+    static final int LEASE_TIME = 0x420049;
+    static final int LINK = 0x42004A;
+    static final int LINK_TYPE = 0x42004B;
+    static final int LINKED_OBJECT_IDENTIFIER = 0x42004C;
     static final int MAXIMUM_ITEMS = 0x42004F;
     static final int MAXIMUM_RESPONSE_SIZE = 0x420050;
     static final int NAME = 0x420053;
     static final int NAME_TYPE = 0x420054;
     static final int NAME_VALUE = 0x420055;
+    static final int OBJECT_GROUP = 0x420056;
     static final int OBJECT_TYPE = 0x420057;
+    static final int OFFSET = 0x420058;
+    static final int OPAQUE_DATA_TYPE = 0x420059;
+    static final int OPAQUE_DATA_VALUE = 0x42005A;
+    static final int OPAQUE_OBJECT = 0x42005B;
     static final int OPERATION = 0x42005C;
     static final int PADDING_METHOD = 0x42005F;
+    static final int PRIVATE_KEY = 0x420064;
+    static final int PRIVATE_KEY_TEMPLATE_ATTRIBUTE = 0x420065;
+    static final int PRIVATE_KEY_UNIQUE_IDENTIFIER = 0x420066;
     static final int PROTOCOL_VERSION = 0x420069;
     static final int PROTOCOL_VERSION_MAJOR = 0x42006A;
     static final int PROTOCOL_VERSION_MINOR = 0x42006B;
+    static final int PUBLIC_KEY = 0x42006D;
+    static final int PUBLIC_KEY_TEMPLATE_ATTRIBUTE = 0x42006E;
+    static final int PUBLIC_KEY_UNIQUE_IDENTIFIER = 0x42006F;
     static final int QUERY_FUNCTION = 0x420074;
+    static final int RECOMMENDED_CURVE = 0x420075;
     static final int REQUEST_HEADER = 0x420077;
     static final int REQUEST_MESSAGE = 0x420078;
     static final int REQUEST_PAYLOAD = 0x420079;
@@ -58,6 +78,8 @@ final class Tags {
     static final int REVOCATION_MESSAGE = 0x420080;
     static final int REVOCATION_REASON = 0x420081;
     static final int REVOCATION_REASON_CODE = 0x420082;
+    static final int SECRET_DATA = 0x420085;
+    static final int SECRET_DATA_TYPE = 0x420086;
     static final int SERVER_INFORMATION = 0x420088;
     static final int STATE = 0x42008D;
     static final int STORAGE_STATUS_MASK = 0x42008E;
@@ -66,6 +88,7 @@ final class Tags {
     static final int TIME_STAMP = 0x420092;
     static final int UNIQUE_BATCH_ITEM_ID = 0x420093;
     static final int UNIQUE_IDENTIFIER = 0x420094;
+    static final int USAGE_LIMITS_COUNT = 0x420096;
     static final int VENDOR_IDENTIFICATION = 0x42009D;
     static final int DATA = 0x4200C2;
     static final int RANDOM_IV = 0x4200C5;
@@ -77,7 +100,12 @@ final class Tags {
     static final int SENSITIVE = 0x420120;
     static final int EXTRACTABLE = 0x420122;
     static final int ATTRIBUTES = 0x420125;
+    static final int COMMON_ATTRIBUTES = 0x420126;
+    static final int PRIVATE_KEY_ATTRIBUTES = 0x420127;
+    static final int PUBLIC_KEY_ATTRIBUTES = 0x420128;
     static final int ATTRIBUTE_REFERENCE = 0x42013B;
+    static final int CURRENT_ATTRIBUTE = 0x42013C;
+    static final int NEW_ATTRIBUTE = 0x42013D;
     static final int PROTECTION_STORAGE_MASKS = 0x42015F;
 
     private static final Map<Integer, String> NAMES = new HashMap<>();
@@ -98,6 +126,9 @@ final class Tags {
         put(AE_TAG, "AuthenticatedEncryptionTag");
         put(IV_COUNTER_NONCE, "IVCounterNonce");
         put(TEMPLATE_ATTRIBUTE, "TemplateAttribute");
+        put(COMMON_TEMPLATE_ATTRIBUTE, "CommonTemplateAttribute");
+        put(PRIVATE_KEY_TEMPLATE_ATTRIBUTE, "PrivateKeyTemplateAttribute");
+        put(PUBLIC_KEY_TEMPLATE_ATTRIBUTE, "PublicKeyTemplateAttribute");
         put(RANDOM_IV, "RandomIV");
     }
 

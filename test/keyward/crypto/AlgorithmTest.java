@@ -48,7 +48,7 @@ class AlgorithmTest {
         Set<Operation> hmac = EnumSet.of(Operation.MAC, Operation.MAC_VERIFY, Operation.EXPORT);
         for (Algorithm a : Algorithm.values()) {
             Set<Operation> want = switch (a) {
-                case AES_128_GCM, AES_256_GCM, CHACHA20_POLY1305 -> aead;
+                case AES_128_GCM, AES_192_GCM, AES_256_GCM, CHACHA20_POLY1305 -> aead;
                 case RSA_2048, RSA_3072, RSA_4096 -> rsa;
                 case EC_P256, EC_P384, EC_P521, ED25519 -> signer;
                 case HMAC_SHA256, HMAC_SHA384, HMAC_SHA512 -> hmac;

@@ -1,6 +1,7 @@
 package keyward.kmip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,9 +91,89 @@ class KeyObjectsTest {
         KeyObjects.Given g = KeyObjects.given(v1);
         assertEquals(192, g.known().get(Tags.CRYPTOGRAPHIC_LENGTH).asInt());
         assertEquals(Tags.CRYPTOGRAPHIC_LENGTH, g.known().get(Tags.CRYPTOGRAPHIC_LENGTH).tag());
-        assertEquals(List.of("x-application"), g.unknown());
+        assertEquals(List.of(), g.unknown());
+        assertEquals(Map.of("x-application", "db"), g.custom(), "a 1.x custom attribute is the Keyward attribute of its name");
         Ttlv v1Attribute = KeyObjects.v1Attribute(Ttlv.enumeration(Tags.STATE, Enums.ACTIVE));
         assertEquals("State", v1Attribute.required(Tags.ATTRIBUTE_NAME).asText());
         assertEquals(Enums.ACTIVE, v1Attribute.required(Tags.ATTRIBUTE_VALUE).asInt());
+    }
+
+    @Test
+    void uniqueIdentifiers_nameAKey_orItsPublicHalf() {
+        String id = "01890000-0000-7000-8000-00000000000A";
+        assertEquals(new KeyObjects.Ref(id.toLowerCase(java.util.Locale.ROOT), false), KeyObjects.parseUid(id).orElseThrow());
+        assertEquals(new KeyObjects.Ref(id.toLowerCase(java.util.Locale.ROOT), true),
+                KeyObjects.parseUid(id + "-pub").orElseThrow());
+        assertTrue(KeyObjects.parseUid("rest-name").isEmpty());
+        assertTrue(KeyObjects.parseUid(id + "-pub-pub").isEmpty());
+        assertTrue(KeyObjects.parseUid("-pub").isEmpty());
+        KeyRecord pair = key("ec-p256", KeyState.ACTIVE, null, Map.of());
+        assertEquals(pair.id() + "-pub", new KeyObjects.Obj(pair, true).uid());
+        assertEquals(pair.id(), new KeyObjects.Obj(pair, false).uid());
+    }
+
+    @Test
+    void everyServedAlgorithm_hasItsObjectTypeAlgorithmLengthAndDefaultMask() {
+        record Expect(String algorithm, boolean pub, int type, int kmipAlgorithm, int bits, int mask) {
+        }
+        for (Expect e : List.of(
+                new Expect("aes-192-gcm", false, Enums.SYMMETRIC_KEY, Enums.AES, 192, Enums.USAGE_ENCRYPT | Enums.USAGE_DECRYPT),
+                new Expect("hmac-sha384", false, Enums.SYMMETRIC_KEY, Enums.HMAC_SHA384, 384,
+                        Enums.USAGE_MAC_GENERATE | Enums.USAGE_MAC_VERIFY),
+                new Expect("rsa-3072", false, Enums.PRIVATE_KEY, Enums.RSA, 3072, Enums.USAGE_SIGN | Enums.USAGE_DECRYPT),
+                new Expect("rsa-3072", true, Enums.PUBLIC_KEY, Enums.RSA, 3072, Enums.USAGE_VERIFY | Enums.USAGE_ENCRYPT),
+                new Expect("ec-p521", false, Enums.PRIVATE_KEY, Enums.EC, 521, Enums.USAGE_SIGN),
+                new Expect("ed25519", true, Enums.PUBLIC_KEY, Enums.ED25519, 256, Enums.USAGE_VERIFY),
+                new Expect("secret", false, Enums.SECRET_DATA, 0, 0, 0))) {
+            KeyRecord k = key(e.algorithm(), KeyState.ACTIVE, null, Map.of());
+            assertEquals(e.type(), KeyObjects.objectType(k, e.pub()), e.toString());
+            assertEquals(e.kmipAlgorithm(), KeyObjects.kmipAlgorithm(k), e.toString());
+            assertEquals(e.bits(), KeyObjects.bits(k), e.toString());
+            assertEquals(e.mask(), KeyObjects.usageMask(k, e.pub()), e.toString());
+        }
+        KeyRecord opaque = key("secret", KeyState.ACTIVE, null, Map.of(KeyObjects.TYPE_ATTRIBUTE, KeyObjects.OPAQUE));
+        assertEquals(Enums.OPAQUE_OBJECT, KeyObjects.objectType(opaque, false));
+        KmipException chacha = assertThrows(KmipException.class,
+                () -> KeyObjects.objectType(key("chacha20-poly1305", KeyState.ACTIVE, null, Map.of()), false));
+        assertEquals(Reason.FEATURE_NOT_SUPPORTED, chacha.reason());
+        KmipException publicOnly = assertThrows(KmipException.class, () -> KeyObjects.objectType(key("rsa-2048",
+                KeyState.ACTIVE, null, Map.of(KeyObjects.TYPE_ATTRIBUTE, KeyObjects.PUBLIC_ONLY)), false));
+        assertEquals(Reason.ITEM_NOT_FOUND, publicOnly.reason());
+    }
+
+    @Test
+    void activationDate_andEachHalfsMark_decideTheState() {
+        Instant now = Instant.ofEpochSecond(1_900_000_000L);
+        Map<String, String> a = new HashMap<>(Map.of(KeyObjects.STATE_ATTRIBUTE, KeyObjects.PRE_ACTIVE,
+                keyward.core.Activation.DATE_ATTRIBUTE, Long.toString(now.getEpochSecond() + 1)));
+        KeyRecord pair = key("ed25519", KeyState.ACTIVE, null, a);
+        assertEquals(Enums.PRE_ACTIVE, KeyObjects.state(pair, false, now));
+        assertEquals(Enums.ACTIVE, KeyObjects.state(pair, false, now.plusSeconds(1)), "the date has come");
+        assertEquals(Enums.ACTIVE, KeyObjects.state(pair, true, now), "the public half has no mark");
+        a.put(KeyObjects.PUBLIC_STATE_ATTRIBUTE, KeyObjects.PRE_ACTIVE);
+        assertEquals(Enums.PRE_ACTIVE, KeyObjects.state(key("ed25519", KeyState.ACTIVE, null, a), true, now));
+        a.put(keyward.core.Activation.DATE_ATTRIBUTE, "not a date");
+        assertEquals(Enums.PRE_ACTIVE, KeyObjects.state(key("ed25519", KeyState.ACTIVE, null, a), false,
+                now.plusSeconds(3600)), "an unreadable date: Activate only");
+        assertEquals(Enums.DEACTIVATED, KeyObjects.state(key("ed25519", KeyState.DEACTIVATED, null, a), false, now));
+    }
+
+    @Test
+    void customAttributes_mapBothWays() {
+        assertEquals("x-team", CustomAttributes.keywardName("x", "team"));
+        assertEquals("acme:owner", CustomAttributes.keywardName("acme", "owner"));
+        Ttlv v = CustomAttributes.vendorAttribute("acme:owner", "carol");
+        assertEquals("acme", v.required(Tags.VENDOR_IDENTIFICATION).asText());
+        assertEquals("owner", v.required(Tags.ATTRIBUTE_NAME).asText());
+        assertFalse(CustomAttributes.inV1(v));
+        Ttlv x = CustomAttributes.vendorAttribute("x-team", "pay");
+        assertEquals("x", x.required(Tags.VENDOR_IDENTIFICATION).asText());
+        assertEquals("x-team", CustomAttributes.toV1(x).required(Tags.ATTRIBUTE_NAME).asText());
+        assertTrue(CustomAttributes.isCustom("x-team") && CustomAttributes.isCustom("acme:owner"));
+        assertFalse(CustomAttributes.isCustom("kmip_state") || CustomAttributes.isCustom("team")
+                || CustomAttributes.isCustom("kmip_x:y"));
+        KmipException e = assertThrows(KmipException.class, () -> CustomAttributes.text(Ttlv.integer(0, 5), "x-n"));
+        assertEquals(Reason.INVALID_FIELD, e.reason());
+        assertThrows(KmipException.class, () -> CustomAttributes.keywardName("a:b", "c"));
     }
 }

@@ -99,11 +99,11 @@ class KmipJsonTest {
         String missing = "01890000-0000-7000-8000-000000000000";
         Ttlv r = post(alice, "/kmip/2_1", Msg.request(201, true,
                 Msg.item(Op.GET, Msg.uid(missing)),
-                Msg.item(Op.REGISTER),
+                Msg.item(Op.ARCHIVE, Msg.uid(missing)),
                 Ttlv.structure(Tags.BATCH_ITEM, List.of(Ttlv.enumeration(Tags.OPERATION, 0x99))),
                 Msg.item(Op.CREATE, Ttlv.enumeration(Tags.OBJECT_TYPE, Enums.SYMMETRIC_KEY),
                         Ttlv.structure(Tags.ATTRIBUTES, List.of(Ttlv.enumeration(Tags.CRYPTOGRAPHIC_ALGORITHM, Enums.AES),
-                                Ttlv.integer(Tags.CRYPTOGRAPHIC_LENGTH, 192)))),
+                                Ttlv.integer(Tags.CRYPTOGRAPHIC_LENGTH, 64)))),
                 Msg.item(Op.DECRYPT, Msg.uid("not-an-id"), Ttlv.bytes(Tags.DATA, new byte[8])),
                 Msg.item(Op.LOCATE, Ttlv.structure(Tags.ATTRIBUTES, List.of(Ttlv.text(Tags.VENDOR_IDENTIFICATION, "x"))))));
         List<Integer> reasons = Msg.items(r).stream().map(Msg::reason).toList();

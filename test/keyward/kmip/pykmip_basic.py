@@ -10,35 +10,13 @@ import logging
 logging.disable(logging.CRITICAL)
 
 from kmip.core import enums
-from kmip.pie import client as pie_client
-from kmip.pie import exceptions
+from pykmip_common import VERSIONS, check, client, fails
 
 port, d, version, name = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
-VERSIONS = {
-    "1.0": enums.KMIPVersion.KMIP_1_0, "1.1": enums.KMIPVersion.KMIP_1_1, "1.2": enums.KMIPVersion.KMIP_1_2,
-    "1.3": enums.KMIPVersion.KMIP_1_3, "1.4": enums.KMIPVersion.KMIP_1_4, "2.0": enums.KMIPVersion.KMIP_2_0,
-}
 
 
 def connect(who):
-    return pie_client.ProxyKmipClient(
-        hostname="127.0.0.1", port=port, cert=d + "/" + who + ".pem", key=d + "/" + who + ".key",
-        ca=d + "/ca.pem", config_file="/dev/null", kmip_version=VERSIONS[version])
-
-
-def check(what, cond):
-    if not cond:
-        raise AssertionError(what)
-    print("ok", what)
-
-
-def fails(what, reason, fn):
-    try:
-        fn()
-    except exceptions.KmipOperationFailure as e:
-        check(what + " -> " + str(e.reason), e.reason == reason)
-        return
-    raise AssertionError(what + ": no failure")
+    return client(port, d, who, VERSIONS[version])
 
 
 with connect("alice") as c:
