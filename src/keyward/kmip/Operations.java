@@ -27,9 +27,11 @@ final class Operations {
     private static final int LOCATE_PAGES = 16;
 
     private final Core core;
+    private final CryptoOps crypto;
 
     Operations(Core core) {
         this.core = core;
+        this.crypto = new CryptoOps(core);
     }
 
     /** What the items of one request message share: its version and the ID Placeholder. */
@@ -59,6 +61,11 @@ final class Operations {
             case LOCATE -> locate(p, payload);
             case ENCRYPT -> encrypt(p, payload, b);
             case DECRYPT -> decrypt(p, payload, b);
+            case SIGN -> crypto.sign(p, payload, b);
+            case SIGNATURE_VERIFY -> crypto.signatureVerify(p, payload, b);
+            case MAC -> crypto.mac(p, payload, b);
+            case MAC_VERIFY -> crypto.macVerify(p, payload, b);
+            case DERIVE_KEY -> crypto.deriveKey(p, payload, b);
             default -> throw new KmipException(Reason.OPERATION_NOT_SUPPORTED, "operation " + op.jsonName + " is not served");
         };
     }
@@ -136,15 +143,15 @@ final class Operations {
     }
 
     private List<Ttlv> get(Principal p, Ttlv payload, Batch b) {
+        if (payload.first(Tags.KEY_WRAPPING_SPECIFICATION).isPresent()) {
+            return crypto.getWrapped(p, payload, b);
+        }
         KeyRecord k = key(p, payload, b, Permission.EXPORT);
         int bits = KeyObjects.requireAes(k);
         int format = payload.first(Tags.KEY_FORMAT_TYPE).map(Ttlv::asInt).orElse(Enums.RAW);
         if (format != Enums.RAW) {
             throw new KmipException(Reason.KEY_FORMAT_TYPE_NOT_SUPPORTED, "Key Format Type "
                     + Enums.name(Tags.KEY_FORMAT_TYPE, format) + " is not served; ask for Raw");
-        }
-        if (payload.first(Tags.KEY_WRAPPING_SPECIFICATION).isPresent()) {
-            throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "Get with key wrapping is not served yet");
         }
         if (!k.exportable()) {
             throw new KmipException(Reason.PERMISSION_DENIED, "object " + k.id()
@@ -298,6 +305,9 @@ final class Operations {
     }
 
     private List<Ttlv> encrypt(Principal p, Ttlv payload, Batch b) {
+        if (CryptoOps.raw(payload)) {
+            return crypto.encrypt(p, payload, b);
+        }
         KeyRecord k = usable(p, payload, b, Enums.USAGE_ENCRYPT, Permission.ENCRYPT, "Encrypt");
         if (payload.first(Tags.IV_COUNTER_NONCE).isPresent()) {
             throw new KmipException(Reason.INVALID_FIELD, "Keyward makes a fresh nonce for every encryption and keeps it"
@@ -311,6 +321,9 @@ final class Operations {
     }
 
     private List<Ttlv> decrypt(Principal p, Ttlv payload, Batch b) {
+        if (CryptoOps.raw(payload)) {
+            return crypto.decrypt(p, payload, b);
+        }
         KeyRecord k = usable(p, payload, b, Enums.USAGE_DECRYPT, Permission.DECRYPT, "Decrypt");
         if (payload.first(Tags.AE_TAG).isPresent() || payload.first(Tags.IV_COUNTER_NONCE).isPresent()) {
             throw new KmipException(Reason.INVALID_FIELD, "a Keyward ciphertext carries its own nonce and tag;"
@@ -381,7 +394,7 @@ final class Operations {
         return List.of(Ttlv.text(Tags.UNIQUE_IDENTIFIER, k.id()));
     }
 
-    private static KmipException wrongState(KeyRecord k, int state, String what) {
+    static KmipException wrongState(KeyRecord k, int state, String what) {
         return new KmipException(Reason.WRONG_KEY_LIFECYCLE_STATE, "object " + k.id() + " is "
                 + Enums.name(Tags.STATE, state) + "; " + what);
     }
