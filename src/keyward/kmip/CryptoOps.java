@@ -2,15 +2,12 @@ package keyward.kmip;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import keyward.core.Ciphertexts;
 import keyward.core.Core;
 import keyward.core.KwException;
 import keyward.core.Principal;
 import keyward.core.RawCrypto;
-import keyward.crypto.Kdf;
-import keyward.crypto.KeyWrap;
 import keyward.crypto.RawCiphers;
 import keyward.crypto.UnsupportedByAlgorithmException;
 import keyward.store.KeyRecord;
@@ -18,11 +15,11 @@ import keyward.store.Permission;
 
 /**
  * KMIP's cryptographic operations beyond Keyward's envelope: Encrypt and Decrypt in raw modes
- * (AES-GCM, -CBC, -CTR with the client's or a fresh IV, RSA-OAEP), Sign and SignatureVerify, MAC
- * and MACVerify, DeriveKey (PBKDF2, HKDF), and Get with key wrapping (RFC 3394/5649). The
- * cryptography runs in the core ({@link RawCrypto} and {@code CryptoService}), with the same
- * rights, key states and audit as REST; here are the KMIP fields, the usage masks and the result
- * reasons. docs/kmip.md has the rules. Thread-safe.
+ * (AES-GCM, -CBC, -CTR with the client's or a fresh IV, RSA-OAEP), Sign and SignatureVerify, and
+ * MAC and MACVerify; with the KMIP constants, the key lookup (either UID of a key pair), the usage
+ * masks and the error mapping that {@link WrapAndDerive} shares. The cryptography runs in the
+ * core ({@link RawCrypto} and {@code CryptoService}), with the same rights, key states and audit
+ * as REST. docs/kmip.md has the rules. Thread-safe.
  */
 final class CryptoOps {
     // Cryptographic Usage Mask bits
@@ -114,14 +111,14 @@ final class CryptoOps {
         return t.type() == Ttlv.Type.TEXT_STRING ? t.asText() : "";
     }
 
-    private static Optional<Integer> intOf(Ttlv structure, int tag) {
+    static Optional<Integer> intOf(Ttlv structure, int tag) {
         return structure.first(tag).map(Ttlv::asInt);
     }
 
     // ---------------------------------------------------------------- Encrypt, Decrypt
 
     List<Ttlv> encrypt(Principal p, Ttlv payload, Operations.Batch b) {
-        Target t = target(p, payload, b, Permission.ENCRYPT);
+        Target t = target(core, p, payload, b, Permission.ENCRYPT);
         requireRsaOrAes(t, "Encrypt");
         requireUsable(t.key, Enums.USAGE_ENCRYPT, "Encrypt");
         Ttlv params = payload.first(Tags.CRYPTOGRAPHIC_PARAMETERS).orElse(Ttlv.structure(Tags.CRYPTOGRAPHIC_PARAMETERS, List.of()));
@@ -159,7 +156,7 @@ final class CryptoOps {
     }
 
     List<Ttlv> decrypt(Principal p, Ttlv payload, Operations.Batch b) {
-        Target t = target(p, payload, b, Permission.DECRYPT);
+        Target t = target(core, p, payload, b, Permission.DECRYPT);
         requireRsaOrAes(t, "Decrypt");
         requireUsable(t.key, Enums.USAGE_DECRYPT, "Decrypt");
         Ttlv params = payload.first(Tags.CRYPTOGRAPHIC_PARAMETERS).orElse(Ttlv.structure(Tags.CRYPTOGRAPHIC_PARAMETERS, List.of()));
@@ -296,7 +293,7 @@ final class CryptoOps {
         };
     }
 
-    private static String hashName(int h) {
+    static String hashName(int h) {
         return switch (h) {
             case SHA_1 -> "SHA-1";
             case SHA_224 -> "SHA-224";
@@ -310,7 +307,7 @@ final class CryptoOps {
     // ---------------------------------------------------------------- Sign, SignatureVerify
 
     List<Ttlv> sign(Principal p, Ttlv payload, Operations.Batch b) {
-        Target t = target(p, payload, b, Permission.SIGN);
+        Target t = target(core, p, payload, b, Permission.SIGN);
         if (t.publicUid) {
             throw new KmipException(Reason.INVALID_FIELD, "a Public Key cannot sign; use the Private Key " + t.key.id());
         }
@@ -323,7 +320,7 @@ final class CryptoOps {
     }
 
     List<Ttlv> signatureVerify(Principal p, Ttlv payload, Operations.Batch b) {
-        Target t = target(p, payload, b, Permission.VERIFY);
+        Target t = target(core, p, payload, b, Permission.VERIFY);
         String scheme = scheme(t.key, payload.first(Tags.CRYPTOGRAPHIC_PARAMETERS));
         requireUsable(t.key, USAGE_VERIFY, "Signature Verify");
         Signed in = signedData(payload);
@@ -434,7 +431,7 @@ final class CryptoOps {
     // ---------------------------------------------------------------- MAC, MACVerify
 
     List<Ttlv> mac(Principal p, Ttlv payload, Operations.Batch b) {
-        Target t = target(p, payload, b, Permission.MAC);
+        Target t = target(core, p, payload, b, Permission.MAC);
         String hash = macHash(t.key, payload);
         requireUsable(t.key, USAGE_MAC_GENERATE, "MAC Generate");
         byte[] data = payload.required(Tags.DATA).asBytes();
@@ -443,7 +440,7 @@ final class CryptoOps {
     }
 
     List<Ttlv> macVerify(Principal p, Ttlv payload, Operations.Batch b) {
-        Target t = target(p, payload, b, Permission.VERIFY);
+        Target t = target(core, p, payload, b, Permission.VERIFY);
         String hash = macHash(t.key, payload);
         requireUsable(t.key, USAGE_MAC_VERIFY, "MAC Verify");
         byte[] data = payload.required(Tags.DATA).asBytes();
@@ -474,215 +471,13 @@ final class CryptoOps {
         };
     }
 
-    // ---------------------------------------------------------------- DeriveKey
-
-    List<Ttlv> deriveKey(Principal p, Ttlv payload, Operations.Batch b) {
-        int type = payload.required(Tags.OBJECT_TYPE).asInt();
-        if (type != Enums.SYMMETRIC_KEY) {
-            throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "DeriveKey makes Symmetric Keys only, not "
-                    + Enums.name(Tags.OBJECT_TYPE, type));
-        }
-        List<Ttlv> bases = payload.all(Tags.UNIQUE_IDENTIFIER);
-        if (bases.size() > 1) {
-            throw new KmipException(Reason.INVALID_FIELD, "PBKDF2 and HKDF derive from one object; " + bases.size()
-                    + " Unique Identifiers are given");
-        }
-        Target base = target(p, payload, b, Permission.EXPORT);
-        if (base.publicUid) {
-            throw new KmipException(Reason.INVALID_FIELD, "keys are not derived from a Public Key");
-        }
-        requireUsable(base.key, USAGE_DERIVE_KEY, "Derive Key");
-        int method = payload.required(Tags.DERIVATION_METHOD).asInt();
-        if (method != PBKDF2 && method != HKDF) {
-            throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "Derivation Method " + String.format("0x%08X", method)
-                    + " is not served; use PBKDF2 or HKDF");
-        }
-        Ttlv dp = payload.required(Tags.DERIVATION_PARAMETERS);
-        if (dp.first(Tags.INITIALIZATION_VECTOR).isPresent()) {
-            throw new KmipException(Reason.INVALID_FIELD, "PBKDF2 and HKDF take no Initialization Vector");
-        }
-        int h = dp.first(Tags.CRYPTOGRAPHIC_PARAMETERS).flatMap(c -> intOf(c, Tags.HASHING_ALGORITHM)).orElse(SHA_256);
-        Kdf.Prf prf = switch (h) {
-            case SHA_1 -> Kdf.Prf.SHA1;
-            case SHA_256 -> Kdf.Prf.SHA256;
-            case SHA_384 -> Kdf.Prf.SHA384;
-            case SHA_512 -> Kdf.Prf.SHA512;
-            default -> throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "Hashing Algorithm " + hashName(h)
-                    + " is not served for key derivation; use SHA-1 (PBKDF2 only), SHA-256, SHA-384 or SHA-512");
-        };
-        byte[] salt = dp.first(Tags.SALT).map(Ttlv::asBytes).orElse(null);
-        RawCrypto.Derivation d;
-        if (method == PBKDF2) {
-            if (salt == null) {
-                throw new KmipException(Reason.INVALID_FIELD, "PBKDF2 needs a Salt");
-            }
-            int iterations = dp.required(Tags.ITERATION_COUNT).asInt();
-            if (iterations < 1 || iterations > Kdf.MAX_ITERATIONS) {
-                throw new KmipException(Reason.INVALID_FIELD, "Iteration Count must be 1 to " + Kdf.MAX_ITERATIONS);
-            }
-            if (dp.first(Tags.DERIVATION_DATA).isPresent()) {
-                throw new KmipException(Reason.INVALID_FIELD, "PBKDF2 takes no Derivation Data (the base object is the password)");
-            }
-            d = new RawCrypto.Derivation(true, prf, salt, null, iterations);
-        } else {
-            if (prf == Kdf.Prf.SHA1) {
-                throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "HKDF with SHA-1 is not served; use SHA-256, -384 or -512");
-            }
-            if (dp.first(Tags.ITERATION_COUNT).isPresent()) {
-                throw new KmipException(Reason.INVALID_FIELD, "HKDF takes no Iteration Count");
-            }
-            byte[] info = dp.first(Tags.DERIVATION_DATA).map(Ttlv::asBytes).orElse(new byte[0]);
-            d = new RawCrypto.Derivation(false, prf, salt, info, 0);
-        }
-        KeyObjects.Given given = KeyObjects.given(payload);
-        Map<Integer, Ttlv> a = given.known();
-        int alg = Optional.ofNullable(a.get(Tags.CRYPTOGRAPHIC_ALGORITHM)).map(Ttlv::asInt).orElseThrow(() ->
-                new KmipException(Reason.INVALID_FIELD, "attribute Cryptographic Algorithm of the new key is missing"));
-        int bits = Optional.ofNullable(a.get(Tags.CRYPTOGRAPHIC_LENGTH)).map(Ttlv::asInt).orElseThrow(() ->
-                new KmipException(Reason.INVALID_FIELD, "attribute Cryptographic Length of the new key is missing"));
-        String algorithm = derivedAlgorithm(alg, bits);
-        int usage = a.containsKey(Tags.CRYPTOGRAPHIC_USAGE_MASK) ? a.get(Tags.CRYPTOGRAPHIC_USAGE_MASK).asInt()
-                : algorithm.startsWith("hmac-") ? USAGE_MAC_GENERATE | USAGE_MAC_VERIFY : KeyObjects.DEFAULT_USAGE;
-        String name = a.containsKey(Tags.NAME) ? a.get(Tags.NAME).required(Tags.NAME_VALUE).asText() : null;
-        boolean extractable = !a.containsKey(Tags.EXTRACTABLE) || a.get(Tags.EXTRACTABLE).asBoolean();
-        if (a.containsKey(Tags.SENSITIVE) && a.get(Tags.SENSITIVE).asBoolean()) {
-            extractable = false;
-        }
-        RawCrypto.NewKey n = new RawCrypto.NewKey(name, algorithm, KeyObjects.createAttributes(usage), extractable);
-        KeyRecord made = call(() -> core.raw().derive(p, base.key.id(), d, bits / 8, n));
-        b.placeholder = made.id();
-        b.auditKey = made.id();
-        return List.of(Ttlv.text(Tags.UNIQUE_IDENTIFIER, made.id()));
-    }
-
-    private static String derivedAlgorithm(int alg, int bits) {
-        String hmac = switch (alg) {
-            case HMAC_SHA256 -> "hmac-sha256";
-            case HMAC_SHA384 -> "hmac-sha384";
-            case HMAC_SHA512 -> "hmac-sha512";
-            default -> null;
-        };
-        if (hmac != null) {
-            if (bits < 128 || bits > 8192 || bits % 8 != 0) {
-                throw new KmipException(Reason.INVALID_FIELD, "an HMAC key is 128 to 8192 bits, whole bytes; not " + bits);
-            }
-            return hmac;
-        }
-        if (alg != Enums.AES) {
-            throw new KmipException(Reason.INVALID_FIELD, "DeriveKey makes AES or HMAC-SHA256/384/512 keys, not "
-                    + Enums.name(Tags.CRYPTOGRAPHIC_ALGORITHM, alg));
-        }
-        return switch (bits) {
-            case 128 -> "aes-128-gcm";
-            case 256 -> "aes-256-gcm";
-            default -> throw new KmipException(Reason.INVALID_FIELD, "Cryptographic Length " + bits
-                    + " is not served for a derived AES key; use 128 or 256");
-        };
-    }
-
-    // ---------------------------------------------------------------- Get, wrapped
-
-    /** Get with a Key Wrapping Specification: the key's material wrapped under another AES key. */
-    List<Ttlv> getWrapped(Principal p, Ttlv payload, Operations.Batch b) {
-        Target t = target(p, payload, b, Permission.EXPORT);
-        KeyRecord k = t.key;
-        int state = KeyObjects.state(k);
-        if (state == Enums.DESTROYED || state == Enums.DESTROYED_COMPROMISED) {
-            throw Operations.wrongState(k, state, "a destroyed object has no key material");
-        }
-        int alg;
-        int bits;
-        if (k.algorithm().startsWith("aes-")) {
-            alg = Enums.AES;
-            bits = KeyObjects.requireAes(k);
-        } else if (k.algorithm().startsWith("hmac-")) {
-            alg = switch (k.algorithm()) {
-                case "hmac-sha384" -> HMAC_SHA384;
-                case "hmac-sha512" -> HMAC_SHA512;
-                default -> HMAC_SHA256;
-            };
-            bits = 0; // filled in from the material's length below
-        } else {
-            throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "object " + k.id() + " is a Keyward " + k.algorithm()
-                    + " key; Get with key wrapping serves symmetric (AES, HMAC) keys so far");
-        }
-        int format = payload.first(Tags.KEY_FORMAT_TYPE).map(Ttlv::asInt).orElse(Enums.RAW);
-        if (format != Enums.RAW) {
-            throw new KmipException(Reason.KEY_FORMAT_TYPE_NOT_SUPPORTED, "Key Format Type "
-                    + Enums.name(Tags.KEY_FORMAT_TYPE, format) + " is not served; ask for Raw");
-        }
-        Ttlv spec = payload.required(Tags.KEY_WRAPPING_SPECIFICATION);
-        int method = spec.required(Tags.WRAPPING_METHOD).asInt();
-        if (method != WRAP_ENCRYPT) {
-            throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "Wrapping Method " + String.format("0x%08X", method)
-                    + " is not served; use Encrypt");
-        }
-        if (spec.first(Tags.MAC_SIGNATURE_KEY_INFORMATION).isPresent() || spec.first(Tags.ATTRIBUTE_NAME).isPresent()) {
-            throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "MAC/Signature Key Information and wrapped"
-                    + " Attribute Names are not served; wrap with Encryption Key Information alone");
-        }
-        int encoding = spec.first(Tags.ENCODING_OPTION).map(Ttlv::asInt).orElse(NO_ENCODING);
-        if (encoding != NO_ENCODING) {
-            throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "Encoding Option TTLV Encoding is not served;"
-                    + " ask for No Encoding (the key material alone is wrapped)");
-        }
-        Ttlv info = spec.required(Tags.ENCRYPTION_KEY_INFORMATION);
-        String wrapUid = info.required(Tags.UNIQUE_IDENTIFIER).asText();
-        Optional<Ttlv> wrapParams = info.first(Tags.CRYPTOGRAPHIC_PARAMETERS);
-        int mode = wrapParams.flatMap(c -> intOf(c, Tags.BLOCK_CIPHER_MODE)).orElse(NIST_KEY_WRAP);
-        KeyWrap.Method wm = switch (mode) {
-            case NIST_KEY_WRAP -> KeyWrap.Method.KW;
-            case AES_KEY_WRAP_PADDING -> KeyWrap.Method.KWP;
-            default -> throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "Block Cipher Mode "
-                    + Enums.name(Tags.BLOCK_CIPHER_MODE, mode) + " does not wrap keys here; use NISTKeyWrap (RFC 3394)"
-                    + " or AESKeyWrapPadding (RFC 5649)");
-        };
-        wrapParams.flatMap(c -> intOf(c, Tags.PADDING_METHOD)).filter(x -> x != PAD_NONE).ifPresent(x -> {
-            throw new KmipException(Reason.INVALID_FIELD, "AES key wrap takes no Padding Method");
-        });
-        if (!k.exportable()) {
-            throw new KmipException(Reason.PERMISSION_DENIED, "object " + k.id() + " is not extractable (Keyward: not"
-                    + " exportable); its key material never leaves the server, wrapped or not");
-        }
-        String wrapId = PublicKeyUids.keyId(wrapUid);
-        if (wrapId == null || PublicKeyUids.isPublic(wrapUid)) {
-            throw new KmipException(Reason.ITEM_NOT_FOUND, "no AES key has the Unique Identifier given in the"
-                    + " Encryption Key Information");
-        }
-        KeyRecord w = core.keys().getFor(p, wrapId, Permission.ENCRYPT);
-        if (!w.algorithm().startsWith("aes-")) {
-            throw new KmipException(Reason.INVALID_FIELD, "the wrapping key " + w.id() + " is a Keyward " + w.algorithm()
-                    + " key; wrap with an AES key");
-        }
-        requireUsable(w, USAGE_WRAP_KEY, "Wrap Key");
-        int[] length = {bits};
-        byte[] wrapped = call(() -> core.raw().exportWrapped(p, k.id(), w.id(), wm, raw -> {
-            length[0] = raw.length * 8;
-            return raw.clone();
-        }));
-        List<Ttlv> eki = new ArrayList<>(List.of(Ttlv.text(Tags.UNIQUE_IDENTIFIER, w.id())));
-        eki.add(Ttlv.structure(Tags.CRYPTOGRAPHIC_PARAMETERS, List.of(Ttlv.enumeration(Tags.BLOCK_CIPHER_MODE, mode))));
-        Ttlv wrappingData = Ttlv.structure(Tags.KEY_WRAPPING_DATA, List.of(
-                Ttlv.enumeration(Tags.WRAPPING_METHOD, WRAP_ENCRYPT),
-                Ttlv.structure(Tags.ENCRYPTION_KEY_INFORMATION, eki),
-                Ttlv.enumeration(Tags.ENCODING_OPTION, NO_ENCODING)));
-        Ttlv block = Ttlv.structure(Tags.KEY_BLOCK, List.of(
-                Ttlv.enumeration(Tags.KEY_FORMAT_TYPE, Enums.RAW),
-                Ttlv.structure(Tags.KEY_VALUE, List.of(Ttlv.bytes(Tags.KEY_MATERIAL, wrapped))),
-                Ttlv.enumeration(Tags.CRYPTOGRAPHIC_ALGORITHM, alg),
-                Ttlv.integer(Tags.CRYPTOGRAPHIC_LENGTH, length[0]),
-                wrappingData));
-        return List.of(Ttlv.enumeration(Tags.OBJECT_TYPE, Enums.SYMMETRIC_KEY), Ttlv.text(Tags.UNIQUE_IDENTIFIER, k.id()),
-                Ttlv.structure(Tags.SYMMETRIC_KEY, List.of(block)));
-    }
-
     // ---------------------------------------------------------------- shared
 
     /** The key a payload names, and whether it was named by its Public Key's UID. */
-    private record Target(KeyRecord key, String uid, boolean publicUid) {
+    record Target(KeyRecord key, String uid, boolean publicUid) {
     }
 
-    private Target target(Principal p, Ttlv payload, Operations.Batch b, Permission right) {
+    static Target target(Core core, Principal p, Ttlv payload, Operations.Batch b, Permission right) {
         String uid = payload.first(Tags.UNIQUE_IDENTIFIER).map(Ttlv::asText).orElse(b.placeholder);
         if (uid == null) {
             throw new KmipException(Reason.INVALID_FIELD, "Unique Identifier is missing and no earlier item of the"
@@ -703,7 +498,7 @@ final class CryptoOps {
     }
 
     /** The key is not Pre-Active or destroyed, and its usage mask (or its algorithm's, if it has none) allows {@code usage}. */
-    private static void requireUsable(KeyRecord k, int usage, String operation) {
+    static void requireUsable(KeyRecord k, int usage, String operation) {
         int state = KeyObjects.state(k);
         if (state == Enums.PRE_ACTIVE) {
             throw Operations.wrongState(k, state, "activate it first");
@@ -749,7 +544,7 @@ final class CryptoOps {
      * Runs a core call, turning the crypto barrier's input errors into Invalid Field and a
      * ciphertext or wrapped value that does not open into Cryptographic Failure.
      */
-    private static <T> T call(java.util.function.Supplier<T> f) {
+    static <T> T call(java.util.function.Supplier<T> f) {
         try {
             return f.get();
         } catch (UnsupportedByAlgorithmException e) {

@@ -28,10 +28,12 @@ final class Operations {
 
     private final Core core;
     private final CryptoOps crypto;
+    private final WrapAndDerive wrapAndDerive;
 
     Operations(Core core) {
         this.core = core;
         this.crypto = new CryptoOps(core);
+        this.wrapAndDerive = new WrapAndDerive(core);
     }
 
     /** What the items of one request message share: its version and the ID Placeholder. */
@@ -65,7 +67,7 @@ final class Operations {
             case SIGNATURE_VERIFY -> crypto.signatureVerify(p, payload, b);
             case MAC -> crypto.mac(p, payload, b);
             case MAC_VERIFY -> crypto.macVerify(p, payload, b);
-            case DERIVE_KEY -> crypto.deriveKey(p, payload, b);
+            case DERIVE_KEY -> wrapAndDerive.deriveKey(p, payload, b);
             default -> throw new KmipException(Reason.OPERATION_NOT_SUPPORTED, "operation " + op.jsonName + " is not served");
         };
     }
@@ -144,7 +146,7 @@ final class Operations {
 
     private List<Ttlv> get(Principal p, Ttlv payload, Batch b) {
         if (payload.first(Tags.KEY_WRAPPING_SPECIFICATION).isPresent()) {
-            return crypto.getWrapped(p, payload, b);
+            return wrapAndDerive.getWrapped(p, payload, b);
         }
         KeyRecord k = key(p, payload, b, Permission.EXPORT);
         int bits = KeyObjects.requireAes(k);

@@ -10,7 +10,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,11 +56,11 @@ class PyKmipCryptoTest {
         for (String v : versions) {
             Path out = dir.resolve("crypto-" + v + ".out");
             outputs.add(out);
-            running.add(python(out, String.valueOf(k.kmipPort()), dir.toString(), v, rsa, ec, ed,
-                    (String) hmac.json().get("id"), HexFormat.of().formatHex(hmacKey)));
+            running.add(PyKmipTest.python(out, "pykmip_crypto.py", String.valueOf(k.kmipPort()), dir.toString(), v,
+                    rsa, ec, ed, (String) hmac.json().get("id"), HexFormat.of().formatHex(hmacKey)));
         }
         for (int i = 0; i < running.size(); i++) {
-            String output = finish(running.get(i), outputs.get(i));
+            String output = PyKmipTest.finish(running.get(i), outputs.get(i));
             assertTrue(output.endsWith("ALL OK\n"), "KMIP " + versions.get(i) + ":\n" + output);
             if (versions.get(i).equals("1.4") || versions.get(i).equals("2.0")) {
                 assertTrue(output.contains("ok gcm bad tag -> Cryptographic Failure"), output);
@@ -78,24 +77,5 @@ class PyKmipCryptoTest {
         assertEquals(200, pub.status(), pub.body());
         Files.writeString(dir.resolve(pem), (String) pub.json().get("public_key"));
         return id;
-    }
-
-    private static Process python(Path out, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3",
-                Path.of(PyKmipCryptoTest.class.getResource("pykmip_crypto.py").toURI()).toString()));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-    }
-
-    private static String finish(Process p, Path out) throws Exception {
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            p.waitFor(5, TimeUnit.SECONDS);
-            throw new AssertionError("PyKMIP timed out:\n" + Files.readString(out));
-        }
-        String output = Files.readString(out);
-        assertEquals(0, p.exitValue(), output);
-        return output;
     }
 }

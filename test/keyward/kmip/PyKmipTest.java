@@ -99,7 +99,7 @@ class PyKmipTest {
                 .orElseThrow(() -> new AssertionError(prefix + "missing in:\n" + output)).substring(prefix.length());
     }
 
-    private static Process python(Path out, String script, String... args) throws Exception {
+    static Process python(Path out, String script, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3",
                 Path.of(PyKmipTest.class.getResource(script).toURI()).toString()));
         cmd.addAll(List.of(args));
@@ -107,7 +107,7 @@ class PyKmipTest {
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     }
 
-    private static String finish(Process p, Path out) throws Exception {
+    static String finish(Process p, Path out) throws Exception {
         if (!p.waitFor(180, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             p.waitFor(5, TimeUnit.SECONDS);
