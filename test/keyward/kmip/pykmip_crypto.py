@@ -28,39 +28,19 @@ from kmip.core import attributes as cattrs
 from kmip.core import objects as cobjects
 from kmip.core.messages import messages, payloads
 from kmip.core.messages.contents import Operation
-from kmip.pie import client as pie_client
-from kmip.pie import exceptions
+
+import pykmip_common
+from pykmip_common import VERSIONS, check, fails
 
 port, d, version = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 rsa_id, ec_id, ed_id, hmac_id, hmac_key = sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7], bytes.fromhex(sys.argv[8])
-VERSIONS = {
-    "1.0": enums.KMIPVersion.KMIP_1_0, "1.1": enums.KMIPVersion.KMIP_1_1, "1.2": enums.KMIPVersion.KMIP_1_2,
-    "1.3": enums.KMIPVersion.KMIP_1_3, "1.4": enums.KMIPVersion.KMIP_1_4, "2.0": enums.KMIPVersion.KMIP_2_0,
-}
 V = VERSIONS[version]
 E = enums
 U = enums.CryptographicUsageMask
 
 
 def connect(who):
-    return pie_client.ProxyKmipClient(
-        hostname="127.0.0.1", port=port, cert=d + "/" + who + ".pem", key=d + "/" + who + ".key",
-        ca=d + "/ca.pem", config_file="/dev/null", kmip_version=V)
-
-
-def check(what, cond):
-    if not cond:
-        raise AssertionError(what)
-    print("ok", what)
-
-
-def fails(what, reason, fn):
-    try:
-        fn()
-    except exceptions.KmipOperationFailure as e:
-        check(what + " -> " + str(e.reason), e.reason == reason)
-        return
-    raise AssertionError(what + ": no failure")
+    return pykmip_common.connect(port, d, who, V)
 
 
 def public(name):
