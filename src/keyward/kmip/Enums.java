@@ -73,9 +73,10 @@ final class Enums {
                 "Superseded", "CessationOfOperation", "PrivilegeWithdrawn");
         table(Tags.BATCH_ERROR_CONTINUATION_OPTION, "Continue", "Stop", "Undo");
         // the cryptographic operations (CryptoOps)
-        table(Tags.HASHING_ALGORITHM, "MD2", "MD4", "MD5", "SHA1", "SHA224", "SHA256", "SHA384", "SHA512",
-                "RIPEMD160", "Tiger", "Whirlpool", "SHA512224", "SHA512256", "SHA3224", "SHA3256", "SHA3384",
-                "SHA3512");
+        String[] hashes = {"MD2", "MD4", "MD5", "SHA1", "SHA224", "SHA256", "SHA384", "SHA512", "RIPEMD160", "Tiger",
+            "Whirlpool", "SHA512224", "SHA512256", "SHA3224", "SHA3256", "SHA3384", "SHA3512"};
+        table(Tags.HASHING_ALGORITHM, hashes);
+        table(Tags.MASK_GENERATOR_HASHING_ALGORITHM, hashes);
         table(Tags.DIGITAL_SIGNATURE_ALGORITHM, "MD2WithRSAEncryption", "MD5WithRSAEncryption",
                 "SHA1WithRSAEncryption", "SHA224WithRSAEncryption", "SHA256WithRSAEncryption",
                 "SHA384WithRSAEncryption", "SHA512WithRSAEncryption", "RSASSAPSS", "DSAWithSHA1", "DSAWithSHA224",
