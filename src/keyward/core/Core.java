@@ -12,6 +12,7 @@ import keyward.time.Clock;
 public final class Core {
     private final KeyService keys;
     private final CryptoService crypto;
+    private final RawCrypto raw;
     private final UserService users;
     private final Jobs jobs;
     private final WrappingKey wrappingKey;
@@ -30,6 +31,7 @@ public final class Core {
         this.wrappingKey = new WrappingKey(store, kek);
         this.keys = new KeyService(access, settings, wrappingKey);
         this.crypto = new CryptoService(access);
+        this.raw = new RawCrypto(access, keys);
         this.users = new UserService(store, pepper, clock, settings.cacheTtlMillis());
         this.jobs = new Jobs(access, keys, kek);
     }
@@ -40,6 +42,11 @@ public final class Core {
 
     public CryptoService crypto() {
         return crypto;
+    }
+
+    /** Raw cipher modes, key wrapping and derivation, for protocols that ask for them (KMIP). */
+    public RawCrypto raw() {
+        return raw;
     }
 
     public UserService users() {

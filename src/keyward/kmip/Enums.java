@@ -110,6 +110,22 @@ final class Enums {
         table(Tags.REVOCATION_REASON_CODE, "Unspecified", "KeyCompromise", "CACompromise", "AffiliationChanged",
                 "Superseded", "CessationOfOperation", "PrivilegeWithdrawn");
         table(Tags.BATCH_ERROR_CONTINUATION_OPTION, "Continue", "Stop", "Undo");
+        // the cryptographic operations (CryptoOps)
+        String[] hashes = {"MD2", "MD4", "MD5", "SHA1", "SHA224", "SHA256", "SHA384", "SHA512", "RIPEMD160", "Tiger",
+            "Whirlpool", "SHA512224", "SHA512256", "SHA3224", "SHA3256", "SHA3384", "SHA3512"};
+        table(Tags.HASHING_ALGORITHM, hashes);
+        table(Tags.MASK_GENERATOR_HASHING_ALGORITHM, hashes);
+        table(Tags.DIGITAL_SIGNATURE_ALGORITHM, "MD2WithRSAEncryption", "MD5WithRSAEncryption",
+                "SHA1WithRSAEncryption", "SHA224WithRSAEncryption", "SHA256WithRSAEncryption",
+                "SHA384WithRSAEncryption", "SHA512WithRSAEncryption", "RSASSAPSS", "DSAWithSHA1", "DSAWithSHA224",
+                "DSAWithSHA256", "ECDSAWithSHA1", "ECDSAWithSHA224", "ECDSAWithSHA256", "ECDSAWithSHA384",
+                "ECDSAWithSHA512");
+        table(Tags.DERIVATION_METHOD, "PBKDF2", "HASH", "HMAC", "ENCRYPT", "NIST800108C", "NIST800108F",
+                "NIST800108DPI", "AsymmetricKey", "AWSSignatureVersion4", "HKDF");
+        table(Tags.WRAPPING_METHOD, "Encrypt", "MACSign", "EncryptThenMACSign", "MACSignThenEncrypt", "TR31");
+        table(Tags.ENCODING_OPTION, "NoEncoding", "TTLVEncoding");
+        table(Tags.VALIDITY_INDICATOR, "Valid", "Invalid", "Unknown");
+        table(Tags.MASK_GENERATOR, "MGF1");
     }
 
     private Enums() {

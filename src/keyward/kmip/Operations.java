@@ -22,11 +22,15 @@ final class Operations {
     private final Core core;
     private final ObjectOps objects;
     private final AttributeOps attributes;
+    private final CryptoOps crypto;
+    private final WrapAndDerive wrapAndDerive;
 
     Operations(Core core) {
         this.core = core;
         this.objects = new ObjectOps(core);
         this.attributes = new AttributeOps(core, objects);
+        this.crypto = new CryptoOps(core);
+        this.wrapAndDerive = new WrapAndDerive(core);
     }
 
     /** What the items of one request message share: its version and the ID Placeholder. */
@@ -50,7 +54,8 @@ final class Operations {
             case CREATE -> objects.create(p, payload, b);
             case CREATE_KEY_PAIR -> objects.createKeyPair(p, payload, b);
             case REGISTER -> objects.register(p, payload, b);
-            case GET -> objects.get(p, payload, b);
+            case GET -> payload.first(Tags.KEY_WRAPPING_SPECIFICATION).isPresent()
+                    ? wrapAndDerive.getWrapped(p, payload, b) : objects.get(p, payload, b);
             case ACTIVATE -> objects.activate(p, payload, b);
             case REVOKE -> objects.revoke(p, payload, b);
             case DESTROY -> objects.destroy(p, payload, b);
@@ -66,6 +71,11 @@ final class Operations {
             case SET_ATTRIBUTE -> attributes.set(p, payload, b);
             case ENCRYPT -> encrypt(p, payload, b);
             case DECRYPT -> decrypt(p, payload, b);
+            case SIGN -> crypto.sign(p, payload, b);
+            case SIGNATURE_VERIFY -> crypto.signatureVerify(p, payload, b);
+            case MAC -> crypto.mac(p, payload, b);
+            case MAC_VERIFY -> crypto.macVerify(p, payload, b);
+            case DERIVE_KEY -> wrapAndDerive.deriveKey(p, payload, b);
             default -> throw new KmipException(Reason.OPERATION_NOT_SUPPORTED, "operation " + op.jsonName + " is not served");
         };
     }
@@ -114,6 +124,9 @@ final class Operations {
     }
 
     private List<Ttlv> encrypt(Principal p, Ttlv payload, Batch b) {
+        if (CryptoOps.raw(payload)) {
+            return crypto.encrypt(p, payload, b);
+        }
         KeyRecord k = usable(p, payload, b, Enums.USAGE_ENCRYPT, Permission.ENCRYPT, "Encrypt");
         if (payload.first(Tags.IV_COUNTER_NONCE).isPresent()) {
             throw new KmipException(Reason.INVALID_FIELD, "Keyward makes a fresh nonce for every encryption and keeps it"
@@ -127,6 +140,9 @@ final class Operations {
     }
 
     private List<Ttlv> decrypt(Principal p, Ttlv payload, Batch b) {
+        if (CryptoOps.raw(payload)) {
+            return crypto.decrypt(p, payload, b);
+        }
         KeyRecord k = usable(p, payload, b, Enums.USAGE_DECRYPT, Permission.DECRYPT, "Decrypt");
         if (payload.first(Tags.AE_TAG).isPresent() || payload.first(Tags.IV_COUNTER_NONCE).isPresent()) {
             throw new KmipException(Reason.INVALID_FIELD, "a Keyward ciphertext carries its own nonce and tag;"

@@ -108,6 +108,31 @@ final class Tags {
     static final int NEW_ATTRIBUTE = 0x42013D;
     static final int PROTECTION_STORAGE_MASKS = 0x42015F;
 
+    // the cryptographic operations (CryptoOps)
+    static final int DERIVATION_DATA = 0x420030;
+    static final int DERIVATION_METHOD = 0x420031;
+    static final int DERIVATION_PARAMETERS = 0x420032;
+    static final int ENCRYPTION_KEY_INFORMATION = 0x420036;
+    static final int HASHING_ALGORITHM = 0x420038;
+    static final int INITIALIZATION_VECTOR = 0x42003A;
+    static final int ITERATION_COUNT = 0x42003C;
+    static final int MAC_SIGNATURE_KEY_INFORMATION = 0x42004E;
+    static final int SALT = 0x420084;
+    static final int VALIDITY_INDICATOR = 0x42009B;
+    static final int WRAPPING_METHOD = 0x42009E;
+    static final int ENCODING_OPTION = 0x4200A3;
+    static final int DIGITAL_SIGNATURE_ALGORITHM = 0x4200AE;
+    static final int SIGNATURE_DATA = 0x4200C3;
+    static final int MAC_DATA = 0x4200C6;
+    static final int IV_LENGTH = 0x4200CD;
+    static final int FIXED_FIELD_LENGTH = 0x4200CF;
+    static final int COUNTER_LENGTH = 0x4200D0;
+    static final int INITIAL_COUNTER_VALUE = 0x4200D1;
+    static final int INVOCATION_FIELD_LENGTH = 0x4200D2;
+    static final int MASK_GENERATOR = 0x420101;
+    static final int MASK_GENERATOR_HASHING_ALGORITHM = 0x420102;
+    static final int DIGESTED_DATA = 0x420107;
+
     private static final Map<Integer, String> NAMES = new HashMap<>();
     private static final Map<String, Integer> CODES = new HashMap<>();
 
@@ -130,6 +155,9 @@ final class Tags {
         put(PRIVATE_KEY_TEMPLATE_ATTRIBUTE, "PrivateKeyTemplateAttribute");
         put(PUBLIC_KEY_TEMPLATE_ATTRIBUTE, "PublicKeyTemplateAttribute");
         put(RANDOM_IV, "RandomIV");
+        put(MAC_SIGNATURE_KEY_INFORMATION, "MACSignatureKeyInformation");
+        put(MAC_DATA, "MACData");
+        put(IV_LENGTH, "IVLength");
     }
 
     private Tags() {

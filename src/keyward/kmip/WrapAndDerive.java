@@ -1,0 +1,253 @@
+package keyward.kmip;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import keyward.core.Core;
+import keyward.core.Principal;
+import keyward.core.RawCrypto;
+import keyward.crypto.Kdf;
+import keyward.crypto.KeyWrap;
+import keyward.store.KeyRecord;
+import keyward.store.Permission;
+
+import static keyward.kmip.CryptoOps.AES_KEY_WRAP_PADDING;
+import static keyward.kmip.CryptoOps.HKDF;
+import static keyward.kmip.CryptoOps.HMAC_SHA256;
+import static keyward.kmip.CryptoOps.HMAC_SHA384;
+import static keyward.kmip.CryptoOps.HMAC_SHA512;
+import static keyward.kmip.CryptoOps.NIST_KEY_WRAP;
+import static keyward.kmip.CryptoOps.NO_ENCODING;
+import static keyward.kmip.CryptoOps.PAD_NONE;
+import static keyward.kmip.CryptoOps.PBKDF2;
+import static keyward.kmip.CryptoOps.SHA_1;
+import static keyward.kmip.CryptoOps.SHA_256;
+import static keyward.kmip.CryptoOps.SHA_384;
+import static keyward.kmip.CryptoOps.SHA_512;
+import static keyward.kmip.CryptoOps.USAGE_DERIVE_KEY;
+import static keyward.kmip.CryptoOps.USAGE_MAC_GENERATE;
+import static keyward.kmip.CryptoOps.USAGE_MAC_VERIFY;
+import static keyward.kmip.CryptoOps.USAGE_WRAP_KEY;
+import static keyward.kmip.CryptoOps.WRAP_ENCRYPT;
+import static keyward.kmip.CryptoOps.call;
+import static keyward.kmip.CryptoOps.hashName;
+import static keyward.kmip.CryptoOps.intOf;
+import static keyward.kmip.CryptoOps.requireUsable;
+
+/**
+ * The KMIP operations that make key material leave a key in another form: DeriveKey (PBKDF2,
+ * HKDF) into a new Keyward key, and Get with a Key Wrapping Specification (RFC 3394/5649 under
+ * another AES key). The cryptography runs in the core ({@link RawCrypto}); here are the KMIP
+ * fields, the usage masks and the result reasons, shared with {@link CryptoOps}. docs/kmip.md has
+ * the rules. Thread-safe.
+ */
+final class WrapAndDerive {
+    private final Core core;
+
+    WrapAndDerive(Core core) {
+        this.core = core;
+    }
+
+    // ---------------------------------------------------------------- DeriveKey
+
+    List<Ttlv> deriveKey(Principal p, Ttlv payload, Operations.Batch b) {
+        int type = payload.required(Tags.OBJECT_TYPE).asInt();
+        if (type != Enums.SYMMETRIC_KEY) {
+            throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "DeriveKey makes Symmetric Keys only, not "
+                    + Enums.name(Tags.OBJECT_TYPE, type));
+        }
+        List<Ttlv> bases = payload.all(Tags.UNIQUE_IDENTIFIER);
+        if (bases.size() > 1) {
+            throw new KmipException(Reason.INVALID_FIELD, "PBKDF2 and HKDF derive from one object; " + bases.size()
+                    + " Unique Identifiers are given");
+        }
+        CryptoOps.Target base = CryptoOps.target(core, p, payload, b, Permission.EXPORT);
+        if (base.publicUid()) {
+            throw new KmipException(Reason.INVALID_FIELD, "keys are not derived from a Public Key");
+        }
+        requireUsable(core, base.key(), false, USAGE_DERIVE_KEY, "Derive Key");
+        int method = payload.required(Tags.DERIVATION_METHOD).asInt();
+        if (method != PBKDF2 && method != HKDF) {
+            throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "Derivation Method " + String.format("0x%08X", method)
+                    + " is not served; use PBKDF2 or HKDF");
+        }
+        Ttlv dp = payload.required(Tags.DERIVATION_PARAMETERS);
+        if (dp.first(Tags.INITIALIZATION_VECTOR).isPresent()) {
+            throw new KmipException(Reason.INVALID_FIELD, "PBKDF2 and HKDF take no Initialization Vector");
+        }
+        int h = dp.first(Tags.CRYPTOGRAPHIC_PARAMETERS).flatMap(c -> intOf(c, Tags.HASHING_ALGORITHM)).orElse(SHA_256);
+        Kdf.Prf prf = switch (h) {
+            case SHA_1 -> Kdf.Prf.SHA1;
+            case SHA_256 -> Kdf.Prf.SHA256;
+            case SHA_384 -> Kdf.Prf.SHA384;
+            case SHA_512 -> Kdf.Prf.SHA512;
+            default -> throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "Hashing Algorithm " + hashName(h)
+                    + " is not served for key derivation; use SHA-1 (PBKDF2 only), SHA-256, SHA-384 or SHA-512");
+        };
+        byte[] salt = dp.first(Tags.SALT).map(Ttlv::asBytes).orElse(null);
+        RawCrypto.Derivation d;
+        if (method == PBKDF2) {
+            if (salt == null) {
+                throw new KmipException(Reason.INVALID_FIELD, "PBKDF2 needs a Salt");
+            }
+            int iterations = dp.required(Tags.ITERATION_COUNT).asInt();
+            if (iterations < 1 || iterations > Kdf.MAX_ITERATIONS) {
+                throw new KmipException(Reason.INVALID_FIELD, "Iteration Count must be 1 to " + Kdf.MAX_ITERATIONS);
+            }
+            if (dp.first(Tags.DERIVATION_DATA).isPresent()) {
+                throw new KmipException(Reason.INVALID_FIELD, "PBKDF2 takes no Derivation Data (the base object is the password)");
+            }
+            d = new RawCrypto.Derivation(true, prf, salt, null, iterations);
+        } else {
+            if (prf == Kdf.Prf.SHA1) {
+                throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "HKDF with SHA-1 is not served; use SHA-256, -384 or -512");
+            }
+            if (dp.first(Tags.ITERATION_COUNT).isPresent()) {
+                throw new KmipException(Reason.INVALID_FIELD, "HKDF takes no Iteration Count");
+            }
+            byte[] info = dp.first(Tags.DERIVATION_DATA).map(Ttlv::asBytes).orElse(new byte[0]);
+            d = new RawCrypto.Derivation(false, prf, salt, info, 0);
+        }
+        KeyObjects.Given given = KeyObjects.given(payload);
+        Map<Integer, Ttlv> a = given.known();
+        int alg = Optional.ofNullable(a.get(Tags.CRYPTOGRAPHIC_ALGORITHM)).map(Ttlv::asInt).orElseThrow(() ->
+                new KmipException(Reason.INVALID_FIELD, "attribute Cryptographic Algorithm of the new key is missing"));
+        int bits = Optional.ofNullable(a.get(Tags.CRYPTOGRAPHIC_LENGTH)).map(Ttlv::asInt).orElseThrow(() ->
+                new KmipException(Reason.INVALID_FIELD, "attribute Cryptographic Length of the new key is missing"));
+        String algorithm = derivedAlgorithm(alg, bits);
+        int usage = a.containsKey(Tags.CRYPTOGRAPHIC_USAGE_MASK) ? a.get(Tags.CRYPTOGRAPHIC_USAGE_MASK).asInt()
+                : algorithm.startsWith("hmac-") ? USAGE_MAC_GENERATE | USAGE_MAC_VERIFY : KeyObjects.DEFAULT_USAGE;
+        String name = a.containsKey(Tags.NAME) ? a.get(Tags.NAME).required(Tags.NAME_VALUE).asText() : null;
+        boolean extractable = !a.containsKey(Tags.EXTRACTABLE) || a.get(Tags.EXTRACTABLE).asBoolean();
+        if (a.containsKey(Tags.SENSITIVE) && a.get(Tags.SENSITIVE).asBoolean()) {
+            extractable = false;
+        }
+        RawCrypto.NewKey n = new RawCrypto.NewKey(name, algorithm, KeyObjects.createAttributes(usage), extractable);
+        KeyRecord made = call(() -> core.raw().derive(p, base.key().id(), d, bits / 8, n));
+        b.placeholder = made.id();
+        b.auditKey = made.id();
+        return List.of(Ttlv.text(Tags.UNIQUE_IDENTIFIER, made.id()));
+    }
+
+    private static String derivedAlgorithm(int alg, int bits) {
+        String hmac = switch (alg) {
+            case HMAC_SHA256 -> "hmac-sha256";
+            case HMAC_SHA384 -> "hmac-sha384";
+            case HMAC_SHA512 -> "hmac-sha512";
+            default -> null;
+        };
+        if (hmac != null) {
+            if (bits < 128 || bits > 8192 || bits % 8 != 0) {
+                throw new KmipException(Reason.INVALID_FIELD, "an HMAC key is 128 to 8192 bits, whole bytes; not " + bits);
+            }
+            return hmac;
+        }
+        if (alg != Enums.AES) {
+            throw new KmipException(Reason.INVALID_FIELD, "DeriveKey makes AES or HMAC-SHA256/384/512 keys, not "
+                    + Enums.name(Tags.CRYPTOGRAPHIC_ALGORITHM, alg));
+        }
+        return switch (bits) {
+            case 128 -> "aes-128-gcm";
+            case 256 -> "aes-256-gcm";
+            default -> throw new KmipException(Reason.INVALID_FIELD, "Cryptographic Length " + bits
+                    + " is not served for a derived AES key; use 128 or 256");
+        };
+    }
+
+    // ---------------------------------------------------------------- Get, wrapped
+
+    /** Get with a Key Wrapping Specification: the key's material wrapped under another AES key. */
+    List<Ttlv> getWrapped(Principal p, Ttlv payload, Operations.Batch b) {
+        CryptoOps.Target t = CryptoOps.target(core, p, payload, b, Permission.EXPORT);
+        KeyRecord k = t.key();
+        int state = KeyObjects.state(k);
+        if (state == Enums.DESTROYED || state == Enums.DESTROYED_COMPROMISED) {
+            throw Operations.wrongState(k, state, "a destroyed object has no key material");
+        }
+        int alg;
+        int bits;
+        if (k.algorithm().startsWith("aes-")) {
+            alg = Enums.AES;
+            bits = KeyObjects.requireAes(k);
+        } else if (k.algorithm().startsWith("hmac-")) {
+            alg = switch (k.algorithm()) {
+                case "hmac-sha384" -> HMAC_SHA384;
+                case "hmac-sha512" -> HMAC_SHA512;
+                default -> HMAC_SHA256;
+            };
+            bits = 0; // filled in from the material's length below
+        } else {
+            throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "object " + k.id() + " is a Keyward " + k.algorithm()
+                    + " key; Get with key wrapping serves symmetric (AES, HMAC) keys so far");
+        }
+        int format = payload.first(Tags.KEY_FORMAT_TYPE).map(Ttlv::asInt).orElse(Enums.RAW);
+        if (format != Enums.RAW) {
+            throw new KmipException(Reason.KEY_FORMAT_TYPE_NOT_SUPPORTED, "Key Format Type "
+                    + Enums.name(Tags.KEY_FORMAT_TYPE, format) + " is not served; ask for Raw");
+        }
+        Ttlv spec = payload.required(Tags.KEY_WRAPPING_SPECIFICATION);
+        int method = spec.required(Tags.WRAPPING_METHOD).asInt();
+        if (method != WRAP_ENCRYPT) {
+            throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "Wrapping Method " + String.format("0x%08X", method)
+                    + " is not served; use Encrypt");
+        }
+        if (spec.first(Tags.MAC_SIGNATURE_KEY_INFORMATION).isPresent() || spec.first(Tags.ATTRIBUTE_NAME).isPresent()) {
+            throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "MAC/Signature Key Information and wrapped"
+                    + " Attribute Names are not served; wrap with Encryption Key Information alone");
+        }
+        int encoding = spec.first(Tags.ENCODING_OPTION).map(Ttlv::asInt).orElse(NO_ENCODING);
+        if (encoding != NO_ENCODING) {
+            throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "Encoding Option TTLV Encoding is not served;"
+                    + " ask for No Encoding (the key material alone is wrapped)");
+        }
+        Ttlv info = spec.required(Tags.ENCRYPTION_KEY_INFORMATION);
+        String wrapUid = info.required(Tags.UNIQUE_IDENTIFIER).asText();
+        Optional<Ttlv> wrapParams = info.first(Tags.CRYPTOGRAPHIC_PARAMETERS);
+        int mode = wrapParams.flatMap(c -> intOf(c, Tags.BLOCK_CIPHER_MODE)).orElse(NIST_KEY_WRAP);
+        KeyWrap.Method wm = switch (mode) {
+            case NIST_KEY_WRAP -> KeyWrap.Method.KW;
+            case AES_KEY_WRAP_PADDING -> KeyWrap.Method.KWP;
+            default -> throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "Block Cipher Mode "
+                    + Enums.name(Tags.BLOCK_CIPHER_MODE, mode) + " does not wrap keys here; use NISTKeyWrap (RFC 3394)"
+                    + " or AESKeyWrapPadding (RFC 5649)");
+        };
+        wrapParams.flatMap(c -> intOf(c, Tags.PADDING_METHOD)).filter(x -> x != PAD_NONE).ifPresent(x -> {
+            throw new KmipException(Reason.INVALID_FIELD, "AES key wrap takes no Padding Method");
+        });
+        if (!k.exportable()) {
+            throw new KmipException(Reason.PERMISSION_DENIED, "object " + k.id() + " is not extractable (Keyward: not"
+                    + " exportable); its key material never leaves the server, wrapped or not");
+        }
+        String wrapId = KeyObjects.parseUid(wrapUid).filter(r -> !r.publicHalf()).map(KeyObjects.Ref::keyId).orElse(null);
+        if (wrapId == null) {
+            throw new KmipException(Reason.ITEM_NOT_FOUND, "no AES key has the Unique Identifier given in the"
+                    + " Encryption Key Information");
+        }
+        KeyRecord w = core.keys().getFor(p, wrapId, Permission.ENCRYPT);
+        if (!w.algorithm().startsWith("aes-")) {
+            throw new KmipException(Reason.INVALID_FIELD, "the wrapping key " + w.id() + " is a Keyward " + w.algorithm()
+                    + " key; wrap with an AES key");
+        }
+        requireUsable(core, w, false, USAGE_WRAP_KEY, "Wrap Key");
+        int[] length = {bits};
+        byte[] wrapped = call(() -> core.raw().exportWrapped(p, k.id(), w.id(), wm, raw -> {
+            length[0] = raw.length * 8;
+            return raw.clone();
+        }));
+        List<Ttlv> eki = new ArrayList<>(List.of(Ttlv.text(Tags.UNIQUE_IDENTIFIER, w.id())));
+        eki.add(Ttlv.structure(Tags.CRYPTOGRAPHIC_PARAMETERS, List.of(Ttlv.enumeration(Tags.BLOCK_CIPHER_MODE, mode))));
+        Ttlv wrappingData = Ttlv.structure(Tags.KEY_WRAPPING_DATA, List.of(
+                Ttlv.enumeration(Tags.WRAPPING_METHOD, WRAP_ENCRYPT),
+                Ttlv.structure(Tags.ENCRYPTION_KEY_INFORMATION, eki),
+                Ttlv.enumeration(Tags.ENCODING_OPTION, NO_ENCODING)));
+        Ttlv block = Ttlv.structure(Tags.KEY_BLOCK, List.of(
+                Ttlv.enumeration(Tags.KEY_FORMAT_TYPE, Enums.RAW),
+                Ttlv.structure(Tags.KEY_VALUE, List.of(Ttlv.bytes(Tags.KEY_MATERIAL, wrapped))),
+                Ttlv.enumeration(Tags.CRYPTOGRAPHIC_ALGORITHM, alg),
+                Ttlv.integer(Tags.CRYPTOGRAPHIC_LENGTH, length[0]),
+                wrappingData));
+        return List.of(Ttlv.enumeration(Tags.OBJECT_TYPE, Enums.SYMMETRIC_KEY), Ttlv.text(Tags.UNIQUE_IDENTIFIER, k.id()),
+                Ttlv.structure(Tags.SYMMETRIC_KEY, List.of(block)));
+    }
+}
