@@ -25,7 +25,9 @@ import keyward.Poll;
  *
  * <p>Every answer is counted by status in the current <i>phase</i>: {@link #phase} starts one (a
  * fault injected, the fault healed), and the phase measures the seconds from its start until the
- * first success of a request sent after it, on any instance and on every instance. An answer is a
+ * first success of a request sent after it, on any instance and on every instance, and the outage:
+ * the seconds from its start until every instance that failed in it served again (its first
+ * success after its last error). An answer is a
  * <i>violation</i> when it is an error other than 503, a 503 without {@code Retry-After}, a request
  * that failed at the HTTP level, or a request slower than the bound (the database timeout and some
  * slack): a database cluster losing a node may only make clients wait that long and retry.
@@ -58,6 +60,8 @@ public final class MixedLoad implements AutoCloseable {
         final Map<Integer, Long> firstSuccessByInstance = new ConcurrentHashMap<>();
         final AtomicInteger requests = new AtomicInteger();
         final AtomicLong slowestMillis = new AtomicLong();
+        /** Per instance: {end of its last error, end of its first success after that (-1: none yet), successes since}. */
+        private final Map<Integer, long[]> streaks = new ConcurrentHashMap<>();
 
         Phase(String label, long startNanos) {
             this.label = label;
@@ -101,6 +105,45 @@ public final class MixedLoad implements AutoCloseable {
 
         public long slowestMillis() {
             return slowestMillis.get();
+        }
+
+        synchronized void answered(int instance, boolean ok, long endNanos) {
+            long[] st = streaks.computeIfAbsent(instance, i -> new long[] {-1, -1, 0});
+            if (!ok) {
+                st[0] = Math.max(st[0], endNanos);
+                st[1] = -1;
+                st[2] = 0;
+            } else {
+                if (st[1] < 0 && st[0] >= 0) {
+                    st[1] = endNanos;
+                }
+                st[2]++;
+            }
+        }
+
+        /** True when every one of {@code instances} has answered {@code n} successes in a row since its last error. */
+        synchronized boolean steady(int instances, int n) {
+            if (streaks.size() < instances) {
+                return false;
+            }
+            return streaks.values().stream().allMatch(st -> st[2] >= n);
+        }
+
+        /**
+         * Seconds from the phase's start until the last instance that failed in it served again (its
+         * first success after its last error), 0 if none failed, -1 if one has not served again.
+         */
+        public synchronized double outageSeconds() {
+            long last = startNanos;
+            for (long[] st : streaks.values()) {
+                if (st[0] >= 0) {
+                    if (st[1] < 0) {
+                        return -1;
+                    }
+                    last = Math.max(last, st[1]);
+                }
+            }
+            return (last - startNanos) / 1e9;
         }
     }
 
@@ -200,11 +243,13 @@ public final class MixedLoad implements AutoCloseable {
         Poll.until(name + ": " + n + " more successful requests", Duration.ofSeconds(60), () -> successes.get() >= target);
     }
 
-    /** Waits until every instance has served a success in the current phase; fails after {@code within}. */
+    /**
+     * Waits until every instance has answered 5 successes in a row since its last error in the
+     * current phase; fails after {@code within}.
+     */
     public void awaitRecovered(Duration within) {
         Phase p = current;
-        Poll.until(name + ": every instance serves again after '" + p.label + "'", within,
-                () -> p.firstSuccessByInstance.size() == bases.size());
+        Poll.until(name + ": every instance serves again after '" + p.label + "'", within, () -> p.steady(bases.size(), 5));
     }
 
     /** Stops the threads (each finishes its request) and prints the last phase's line. */
@@ -328,6 +373,7 @@ public final class MixedLoad implements AutoCloseable {
             violations.add(counted.label + ": instance " + instance + ": answered " + status + " after " + ms + " ms (bound "
                     + boundMillis + " ms)");
         }
+        counted.answered(instance, r != null && status / 100 == 2, end);
         if (r != null && status / 100 == 2) {
             successes.incrementAndGet();
             if (start >= counted.startNanos) {
@@ -428,6 +474,7 @@ public final class MixedLoad implements AutoCloseable {
         f.put("requests", p.requests());
         f.put("by_status", p.byStatus());
         f.put("errors", p.errors());
+        f.put("outage_s", String.format(java.util.Locale.ROOT, "%.2f", p.outageSeconds()));
         f.put("first_success_s", String.format(java.util.Locale.ROOT, "%.2f", p.secondsToFirstSuccess()));
         f.put("every_instance_s", String.format(java.util.Locale.ROOT, "%.2f", p.secondsUntilEveryInstance(bases.size())));
         f.put("slowest_ms", p.slowestMillis());

@@ -96,6 +96,10 @@ abstract class Dialect {
     /** Takes the cross-instance schema lock, waiting at most {@code waitMs}. */
     abstract void lockSchema(Connection c, int waitMs) throws SQLException;
 
+    /** Keeps a schema lock that expires (MySQL's lease) from expiring; called before each migration statement. */
+    void renewSchemaLock(Connection c) throws SQLException {
+    }
+
     /** Releases a session-scoped schema lock; transaction-scoped ones end with the transaction. */
     void unlockSchema(Connection c) throws SQLException {
     }
@@ -198,6 +202,40 @@ abstract class Dialect {
         String state = e.getSQLState();
         return e instanceof SQLTransactionRollbackException || e instanceof SQLTimeoutException
                 || (state != null && state.startsWith("40"));
+    }
+
+    /**
+     * True if the database rolled the whole transaction back because it lost to another one
+     * (SQLState class 40: a deadlock, a serialization failure, a Galera certification failure at
+     * commit), so that running the unit of work again from the start is what the database asks
+     * for. Statement and lock-wait timeouts are not: they took long already.
+     */
+    boolean rolledBack(SQLException e) {
+        return any(e, x -> x.getSQLState() != null && x.getSQLState().startsWith("40") && !(x instanceof SQLTimeoutException));
+    }
+
+    /** True if {@code test} holds for {@code e} or an exception on its batch ("next") or cause chains. */
+    static boolean any(SQLException e, java.util.function.Predicate<SQLException> test) {
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(List.of(e));
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        while (!todo.isEmpty() && seen.size() < 20) {
+            Throwable t = todo.poll();
+            if (!seen.add(t)) {
+                continue;
+            }
+            if (t instanceof SQLException s) {
+                if (test.test(s)) {
+                    return true;
+                }
+                if (s.getNextException() != null) {
+                    todo.add(s.getNextException());
+                }
+            }
+            if (t.getCause() != null) {
+                todo.add(t.getCause());
+            }
+        }
+        return false;
     }
 
     static String join(String[] names, String sep) {
