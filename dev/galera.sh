@@ -63,7 +63,8 @@ ist_port() { echo $(( BASE + 4 * ($1 - 1) + 2 )); }
 sst_port() { echo $(( BASE + 4 * ($1 - 1) + 3 )); }
 node_dir() { echo "$DIR/node$1"; }
 pid_of() { cat "$(node_dir "$1")/mariadbd.pid" 2>/dev/null || true; }
-alive() { local p; p=$(pid_of "$1"); [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+# running, not a zombie left unreaped (a killed server whose parent, the shell that started it, is gone)
+alive() { local p; p=$(pid_of "$1"); [ -n "$p" ] && kill -0 "$p" 2>/dev/null && ! grep -q '^[^)]*) Z' "/proc/$p/stat" 2>/dev/null; }
 
 write_cnf() { # node
   local i=$1 d peers="" j
@@ -184,10 +185,10 @@ cmd_stop() {
   local i p
   for i in $(seq "$NODES" -1 1); do # the last one down is the one to bootstrap from next time
     p=$(pid_of "$i")
-    if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
+    if alive "$i"; then
       kill -TERM "$p"
-      for _ in $(seq 600); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-      if kill -0 "$p" 2>/dev/null; then
+      for _ in $(seq 600); do alive "$i" || break; sleep 0.1; done
+      if alive "$i"; then
         kill -KILL "$p"; say "node$i did not stop within 60 s; killed"
       else
         say "node$i stopped"

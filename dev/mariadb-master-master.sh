@@ -44,7 +44,8 @@ load_env() {
 port_of() { echo $(( BASE + $1 - 1 )); }
 node_dir() { echo "$DIR/server$1"; }
 pid_of() { cat "$(node_dir "$1")/mariadbd.pid" 2>/dev/null || true; }
-alive() { local p; p=$(pid_of "$1"); [ -n "$p" ] && kill -0 "$p" 2>/dev/null; }
+# running, not a zombie left unreaped (a killed server whose parent, the shell that started it, is gone)
+alive() { local p; p=$(pid_of "$1"); [ -n "$p" ] && kill -0 "$p" 2>/dev/null && ! grep -q '^[^)]*) Z' "/proc/$p/stat" 2>/dev/null; }
 other() { echo $(( 3 - $1 )); }
 sql_on() { mariadb --no-defaults -S "$(node_dir "$1")/mariadbd.sock" -u"$(id -un)" -N -B -e "$2"; }
 
@@ -147,7 +148,7 @@ cmd_start() {
 
 promote() { # server: the one writable server; the other (if it runs) read-only
   local o pos; o=$(other "$1")
-  if alive "$o"; then sql_on "$o" "SET GLOBAL read_only = ON"; fi
+  if alive "$o"; then sql_on "$o" "SET GLOBAL read_only = ON" || say "server$o did not answer; make sure it stays down or read-only"; fi
   # first apply everything received from the old writer: writing on top of a stale copy conflicts
   pos=$(mariadb --no-defaults -S "$(node_dir "$1")/mariadbd.sock" -u"$(id -un)" -e 'SHOW SLAVE STATUS\G' \
     | awk -F': ' '/Gtid_IO_Pos/ {print $2}')
@@ -165,10 +166,10 @@ cmd_stop() {
   local i p
   for i in 2 1; do
     p=$(pid_of "$i")
-    if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then
+    if alive "$i"; then
       kill -TERM "$p"
-      for _ in $(seq 600); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-      if kill -0 "$p" 2>/dev/null; then kill -KILL "$p"; say "server$i did not stop within 60 s; killed"; else say "server$i stopped"; fi
+      for _ in $(seq 600); do alive "$i" || break; sleep 0.1; done
+      if alive "$i"; then kill -KILL "$p"; say "server$i did not stop within 60 s; killed"; else say "server$i stopped"; fi
     fi
   done
 }
