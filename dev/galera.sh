@@ -33,11 +33,8 @@ need() {
   command -v rsync >/dev/null || die "rsync is missing (state transfer to a joining node): apt-get install rsync"
 }
 
-# mariadbd runs as the calling user, or as "mysql" when that is root: Galera's rsync state transfer
-# runs a daemon that, started by root, drops to "nobody" and cannot write the data dir
-run_user() { if [ "$(id -u)" = 0 ] && id mysql >/dev/null 2>&1; then echo mysql; else id -un; fi; }
-
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# shellcheck source=dev/mariadb-lib.sh
+. "$(dirname "$0")/mariadb-lib.sh"
 
 pick_ports() { # nodes: sets BASE so that 4*nodes ports from it are free
   local n=$1 base p ok
@@ -62,34 +59,16 @@ gcomm_port() { echo $(( BASE + 4 * ($1 - 1) + 1 )); }
 ist_port() { echo $(( BASE + 4 * ($1 - 1) + 2 )); }
 sst_port() { echo $(( BASE + 4 * ($1 - 1) + 3 )); }
 node_dir() { echo "$DIR/node$1"; }
-pid_of() { cat "$(node_dir "$1")/mariadbd.pid" 2>/dev/null || true; }
-# running, not a zombie left unreaped (a killed server whose parent, the shell that started it, is gone)
-alive() { local p; p=$(pid_of "$1"); [ -n "$p" ] && kill -0 "$p" 2>/dev/null && ! grep -q '^[^)]*) Z' "/proc/$p/stat" 2>/dev/null; }
 
 write_cnf() { # node
   local i=$1 d peers="" j
   d=$(node_dir "$i")
   for j in $(seq 1 "$NODES"); do peers="$peers${peers:+,}127.0.0.1:$(gcomm_port "$j")"; done
-  cat > "$d/my.cnf" <<EOF
-[mysqld]
-datadir=$d/data
-socket=$d/mariadbd.sock
-pid-file=$d/mariadbd.pid
-log-error=$d/error.log
-port=$(client_port "$i")
-bind-address=127.0.0.1
-skip-name-resolve
-user=$(run_user)
-# small: a test cluster on a laptop or a CI runner
-innodb_buffer_pool_size=32M
-innodb_log_file_size=16M
-performance_schema=OFF
-max_connections=200
+  { server_cnf "$i" "$(client_port "$i")"; cat <<EOF
 # what Galera needs
 binlog_format=ROW
 default_storage_engine=InnoDB
 innodb_autoinc_lock_mode=2
-innodb_flush_log_at_trx_commit=2
 wsrep_on=ON
 wsrep_provider=$PROVIDER
 wsrep_cluster_name=keyward-dev
@@ -103,6 +82,7 @@ wsrep_provider_options="base_port=$(gcomm_port "$i");gmcast.listen_addr=tcp://12
 # what Keyward needs (docs/ha.md): causal reads, so a read on one node sees a commit made on another
 wsrep_sync_wait=1
 EOF
+  } > "$d/my.cnf"
 }
 
 start_node() { # node [--wsrep-new-cluster]
@@ -124,10 +104,6 @@ $(tail -n 15 "$d/error.log" 2>/dev/null)"
     sleep 0.3
   done
   say "node$i ready on 127.0.0.1:$(client_port "$i") (pid $(pid_of "$i"))"
-}
-
-sql_on() { # node sql
-  mariadb --no-defaults -S "$(node_dir "$1")/mariadbd.sock" -u"$(id -un)" -N -B -e "$2"
 }
 
 cmd_start() {
@@ -184,16 +160,7 @@ cmd_stop() {
   load_env
   local i p
   for i in $(seq "$NODES" -1 1); do # the last one down is the one to bootstrap from next time
-    p=$(pid_of "$i")
-    if alive "$i"; then
-      kill -TERM "$p"
-      for _ in $(seq 600); do alive "$i" || break; sleep 0.1; done
-      if alive "$i"; then
-        kill -KILL "$p"; say "node$i did not stop within 60 s; killed"
-      else
-        say "node$i stopped"
-      fi
-    fi
+    stop_server "$i" "node$i"
   done
 }
 

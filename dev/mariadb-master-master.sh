@@ -29,11 +29,8 @@ say() { echo "master-master: $*"; }
 die() { echo "master-master: $*" >&2; exit 1; }
 usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-# mariadbd runs as the calling user, or as "mysql" when that is root: Galera's rsync state transfer
-# runs a daemon that, started by root, drops to "nobody" and cannot write the data dir
-run_user() { if [ "$(id -u)" = 0 ] && id mysql >/dev/null 2>&1; then echo mysql; else id -un; fi; }
-
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# shellcheck source=dev/mariadb-lib.sh
+. "$(dirname "$0")/mariadb-lib.sh"
 
 load_env() {
   [ -f "$DIR/cluster.env" ] || die "no pair in $DIR (missing $DIR/cluster.env); run: $0 start $DIR"
@@ -43,29 +40,11 @@ load_env() {
 
 port_of() { echo $(( BASE + $1 - 1 )); }
 node_dir() { echo "$DIR/server$1"; }
-pid_of() { cat "$(node_dir "$1")/mariadbd.pid" 2>/dev/null || true; }
-# running, not a zombie left unreaped (a killed server whose parent, the shell that started it, is gone)
-alive() { local p; p=$(pid_of "$1"); [ -n "$p" ] && kill -0 "$p" 2>/dev/null && ! grep -q '^[^)]*) Z' "/proc/$p/stat" 2>/dev/null; }
 other() { echo $(( 3 - $1 )); }
-sql_on() { mariadb --no-defaults -S "$(node_dir "$1")/mariadbd.sock" -u"$(id -un)" -N -B -e "$2"; }
 
 write_cnf() {
   local i=$1 d; d=$(node_dir "$i")
-  cat > "$d/my.cnf" <<EOF
-[mysqld]
-datadir=$d/data
-socket=$d/mariadbd.sock
-pid-file=$d/mariadbd.pid
-log-error=$d/error.log
-port=$(port_of "$i")
-bind-address=127.0.0.1
-skip-name-resolve
-user=$(run_user)
-innodb_buffer_pool_size=32M
-innodb_log_file_size=16M
-performance_schema=OFF
-max_connections=200
-innodb_flush_log_at_trx_commit=2
+  { server_cnf "$i" "$(port_of "$i")"; cat <<EOF
 # replication, as the privacyIDEA HA page sets it up: each server a master and the other's replica
 server_id=$i
 gtid_domain_id=$i
@@ -84,6 +63,7 @@ rpl_semi_sync_slave_enabled=ON
 rpl_semi_sync_master_wait_point=AFTER_SYNC
 rpl_semi_sync_master_timeout=2000
 EOF
+  } > "$d/my.cnf"
 }
 
 start_server() {
@@ -164,14 +144,7 @@ cmd_url() { load_env; echo "mysql://keyward:keyward@127.0.0.1:$(port_of 1),127.0
 cmd_stop() {
   load_env
   local i p
-  for i in 2 1; do
-    p=$(pid_of "$i")
-    if alive "$i"; then
-      kill -TERM "$p"
-      for _ in $(seq 600); do alive "$i" || break; sleep 0.1; done
-      if alive "$i"; then kill -KILL "$p"; say "server$i did not stop within 60 s; killed"; else say "server$i stopped"; fi
-    fi
-  done
+  for i in 2 1; do stop_server "$i" "server$i"; done
 }
 
 cmd_status() {

@@ -78,6 +78,21 @@ public final class DevCluster implements AutoCloseable {
         return lines[lines.length - 1].strip();
     }
 
+    /** The host:port list of a URL {@code url} prints ({@code scheme://user:pass@h1:p1,h2:p2/db}). */
+    public List<String> hosts() {
+        String u = url();
+        return List.of(u.substring(u.indexOf('@') + 1, u.lastIndexOf('/')).split(","));
+    }
+
+    /**
+     * A Keyward instance on {@code data} (made by {@code keyward init}) using the MySQL servers
+     * {@code hosts} (h1:p1,h2:p2, in the order to try) as the dev scripts' user keyward.
+     */
+    public static TestNode mysqlInstance(Path data, String hosts, String nodeName, int dbTimeoutMs) throws IOException {
+        return TestNode.startIn(data, false, "--database-type=mysql", "--database-url=mysql://keyward:keyward@" + hosts + "/keyward",
+                "--node-name=" + nodeName, "--db-timeout-ms=" + dbTimeoutMs, "--cache-ttl-ms=1000");
+    }
+
     @Override
     public void close() {
         try {

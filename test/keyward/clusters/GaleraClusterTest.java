@@ -43,7 +43,7 @@ class GaleraClusterTest {
     void threeNodes_mixedLoadUnderFaults_loseNothing() throws Exception {
         try (DevCluster galera = new DevCluster("dev/galera.sh", "3")) {
             String url = galera.url();
-            List<String> hosts = List.of(url.substring(url.indexOf('@') + 1, url.lastIndexOf('/')).split(","));
+            List<String> hosts = galera.hosts();
             assertEquals(3, hosts.size(), url);
             assertEquals("3", galera.run("sql", "1", "SELECT @@auto_increment_increment").strip(),
                     "Galera interleaves auto-increment values across the nodes");
@@ -62,13 +62,9 @@ class GaleraClusterTest {
                             order.add(hosts.get(j));
                         }
                     }
-                    nodes.add(TestNode.startIn(data, false, "--database-type=mysql",
-                            "--database-url=mysql://keyward:keyward@" + String.join(",", order) + "/keyward",
-                            "--node-name=galera-" + i, "--db-timeout-ms=" + DB_TIMEOUT_MS, "--cache-ttl-ms=1000"));
+                    nodes.add(DevCluster.mysqlInstance(data, String.join(",", order), "galera-" + i, DB_TIMEOUT_MS));
                 }
                 List<String> bases = nodes.stream().map(TestNode::base).toList();
-                MixedLoad.Verified verified;
-                List<String> violations;
                 try (MixedLoad load = new MixedLoad("galera", bases, admin, 3, Duration.ofMillis(DB_TIMEOUT_MS + 1500))) {
                     load.start();
                     load.awaitSuccesses(100);
@@ -100,22 +96,20 @@ class GaleraClusterTest {
                     load.awaitRecovered(RECOVERY);
                     load.awaitSuccesses(60);
                     load.stop();
-                    verified = load.verify(Duration.ofSeconds(30));
-                    violations = load.violations();
+                    MixedLoad.Verified verified = load.verify(Duration.ofSeconds(30));
+                    System.out.println("[clusters] galera certification failures (wsrep_local_cert_failures, all nodes): "
+                            + certFailures(galera));
+                    load.assertKept(verified, 300);
                 }
-                System.out.println("[clusters] galera certification failures (wsrep_local_cert_failures, all nodes): "
-                        + certFailures(galera));
-                assertEquals(List.of(), violations, "client-visible answers other than 503 with Retry-After in time");
-                assertEquals(0, verified.lost(), "acknowledged writes lost: " + verified.problems());
-                assertEquals(0, verified.undecryptable(), "ciphertexts that do not decrypt: " + verified.problems());
-                assertTrue(verified.acknowledged() > 300, "too little load to mean anything: " + verified.acknowledged());
+                nodes.forEach(TestNode::close);  // each writes its last audit entries and checkpoint
+                nodes.clear();
+                String audit = cli("verify-audit", "--data-dir", data.toString(), "--database-type=mysql", "--database-url=" + url);
+                System.out.println("[clusters] galera " + audit.strip());
+                assertTrue(audit.contains("audit log verified"), audit);
             } finally {
                 nodes.forEach(TestNode::close);
+                TestNode.deleteTree(data);
             }
-            String audit = cli("verify-audit", "--data-dir", data.toString(), "--database-type=mysql", "--database-url=" + url);
-            System.out.println("[clusters] galera " + audit.strip());
-            assertTrue(audit.contains("audit log verified"), audit);
-            TestNode.deleteTree(data);
         }
     }
 

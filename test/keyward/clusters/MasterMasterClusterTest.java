@@ -1,7 +1,6 @@
 package keyward.clusters;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +35,7 @@ class MasterMasterClusterTest {
     void oneWriterAtATime_mixedLoadUnderFaults_loseNothing() throws Exception {
         try (DevCluster pair = new DevCluster("dev/mariadb-master-master.sh")) {
             String url = pair.url();
-            List<String> hosts = List.of(url.substring(url.indexOf('@') + 1, url.lastIndexOf('/')).split(","));
+            List<String> hosts = pair.hosts();
             Path data = Files.createTempDirectory("kw-mm-data-");
             String admin = TestNode.init(data, "--database-type=mysql", "--database-url=" + url);
             List<TestNode> nodes = new ArrayList<>();
@@ -44,13 +43,9 @@ class MasterMasterClusterTest {
                 pair.run("link", "2", String.valueOf(replication.port()));  // server 2 replicates server 1 through the proxy
                 for (int i = 0; i < 2; i++) {
                     String order = i == 0 ? hosts.get(0) + "," + hosts.get(1) : hosts.get(1) + "," + hosts.get(0);
-                    nodes.add(TestNode.startIn(data, false, "--database-type=mysql",
-                            "--database-url=mysql://keyward:keyward@" + order + "/keyward", "--node-name=mm-" + i,
-                            "--db-timeout-ms=" + DB_TIMEOUT_MS, "--cache-ttl-ms=1000"));
+                    nodes.add(DevCluster.mysqlInstance(data, order, "mm-" + i, DB_TIMEOUT_MS));
                 }
                 List<String> bases = nodes.stream().map(TestNode::base).toList();
-                MixedLoad.Verified verified;
-                List<String> violations;
                 try (MixedLoad load = new MixedLoad("master-master", bases, admin, 3, Duration.ofMillis(DB_TIMEOUT_MS + 1500))) {
                     load.start();
                     load.awaitSuccesses(100);
@@ -72,16 +67,11 @@ class MasterMasterClusterTest {
                     System.out.print(pair.run("start-node", "1"));
                     load.awaitSuccesses(60);
                     load.stop();
-                    verified = load.verify(Duration.ofSeconds(30));
-                    violations = load.violations();
+                    load.assertKept(load.verify(Duration.ofSeconds(30)), 200);
                 }
                 Poll.until("server 1 caught up with server 2", RECOVERY, () -> caughtUp(pair));
                 String status = pair.run("status");
                 System.out.print("[clusters] master-master replication after the load:\n" + status);
-                assertEquals(List.of(), violations, "client-visible answers other than 503 with Retry-After in time");
-                assertEquals(0, verified.lost(), "acknowledged writes lost: " + verified.problems());
-                assertEquals(0, verified.undecryptable(), "ciphertexts that do not decrypt: " + verified.problems());
-                assertTrue(verified.acknowledged() > 200, "too little load to mean anything: " + verified.acknowledged());
                 assertEquals(2, status.split("Slave_SQL_Running=Yes", -1).length - 1, "a replication thread stopped: " + status);
                 assertEquals(2, status.split("Last_SQL_Errno=0", -1).length - 1, "a replication error: " + status);
                 assertEquals(pair.run("sql", "2", CHECKSUM), pair.run("sql", "1", CHECKSUM), "the servers diverged");

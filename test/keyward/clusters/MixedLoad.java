@@ -33,8 +33,9 @@ import keyward.Poll;
  * slack): a database cluster losing a node may only make clients wait that long and retry.
  *
  * <p>{@link #verify} then checks, once the cluster is whole again, that every acknowledged write is
- * present on every instance (keys created, rotations' versions, revocations, grants) and that every
- * ciphertext decrypts there. Usage:
+ * present on every instance (keys created, rotations' versions, revocations, grants; within a
+ * bound, since an instance may answer from its cache for the cache bound) and that every ciphertext
+ * decrypts there. Usage:
  * <pre>
  *   try (MixedLoad load = new MixedLoad("galera", bases, token, 3, Duration.ofMillis(2000 + 1500))) {
  *       load.start();                       // phase "steady"
@@ -392,8 +393,8 @@ public final class MixedLoad implements AutoCloseable {
 
     /**
      * After {@link #stop}, with the cluster whole again: every acknowledged write on every
-     * instance, every ciphertext decrypting there. Revocations and grants are read until they show
-     * (an instance may serve its cache for the cache bound), for at most {@code within}.
+     * instance, every ciphertext decrypting there. Writes are read until they show (an instance may
+     * serve its cache for the cache bound), for at most {@code within} per instance.
      */
     public Verified verify(Duration within) {
         List<String> problems = new ArrayList<>();
@@ -402,36 +403,33 @@ public final class MixedLoad implements AutoCloseable {
         for (int n = 0; n < bases.size(); n++) {
             Http h = http(n);
             String on = " on instance " + n + " (" + bases.get(n) + ")";
+            // an instance may serve a key from its cache for the cache bound: every check may take until
+            // the deadline (one for the instance, so that many missing writes do not wait each in turn)
+            long deadline = System.nanoTime() + within.toNanos();
             for (String id : created) {
-                Http.Res r = h.get("/v1/keys/" + id);
-                if (r.status() != 200) {
+                if (!eventually(deadline, () -> h.get("/v1/keys/" + id).status() == 200)) {
                     lost++;
-                    problems.add("acknowledged create of " + id + " missing" + on + ": " + r);
+                    problems.add("acknowledged create of " + id + " missing" + on + ": " + h.get("/v1/keys/" + id));
                 }
             }
             for (Map.Entry<String, Set<Long>> e : rotatedVersions.entrySet()) {
-                Set<Long> have = new HashSet<>();
-                Http.Res r = h.get("/v1/keys/" + e.getKey());
-                if (r.status() == 200) {
-                    for (Object v : Http.asList(r.json().get("versions"))) {
-                        have.add(((Number) Http.asMap(v).get("version")).longValue());
-                    }
-                }
-                for (Long v : e.getValue()) {
-                    if (!have.contains(v)) {
-                        lost++;
-                        problems.add("acknowledged rotation to version " + v + " of " + e.getKey() + " missing" + on);
+                if (!eventually(deadline, () -> versions(h, e.getKey()).containsAll(e.getValue()))) {
+                    for (Long v : e.getValue()) {
+                        if (!versions(h, e.getKey()).contains(v)) {
+                            lost++;
+                            problems.add("acknowledged rotation to version " + v + " of " + e.getKey() + " missing" + on);
+                        }
                     }
                 }
             }
             for (String id : revoked) {
-                if (!Poll.within(within, () -> "deactivated".equals(h.get("/v1/keys/" + id).str("state")))) {
+                if (!eventually(deadline, () -> "deactivated".equals(h.get("/v1/keys/" + id).str("state")))) {
                     lost++;
                     problems.add("acknowledged revocation of " + id + " missing" + on);
                 }
             }
             for (Grant g : grants) {
-                if (!Poll.within(within, () -> hasGrant(h, g))) {
+                if (!eventually(deadline, () -> hasGrant(h, g))) {
                     lost++;
                     problems.add("acknowledged grant of " + g.key + " to " + g.user + " missing" + on);
                 }
@@ -455,6 +453,23 @@ public final class MixedLoad implements AutoCloseable {
         return v;
     }
 
+    /** True once {@code condition} holds; checks at least once, and until the deadline. */
+    private static boolean eventually(long deadlineNanos, java.util.function.BooleanSupplier condition) {
+        return Poll.within(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())), condition);
+    }
+
+    /** The version numbers of key {@code id} as the instance answers them (none if it does not answer 200). */
+    private static Set<Long> versions(Http h, String id) {
+        Set<Long> have = new HashSet<>();
+        Http.Res r = h.get("/v1/keys/" + id);
+        if (r.status() == 200) {
+            for (Object v : Http.asList(r.json().get("versions"))) {
+                have.add(((Number) Http.asMap(v).get("version")).longValue());
+            }
+        }
+        return have;
+    }
+
     private static boolean hasGrant(Http h, Grant g) {
         Http.Res r = h.get("/v1/keys/" + g.key + "/grants");
         if (r.status() != 200) {
@@ -466,6 +481,20 @@ public final class MixedLoad implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * Fails unless the run kept the rules: no violation (see the class comment), no acknowledged
+     * write lost, every ciphertext decrypting, and at least {@code minimum} acknowledged writes.
+     */
+    public void assertKept(Verified v, int minimum) {
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(), violations(),
+                name + ": client-visible answers other than 503 with Retry-After in time");
+        org.junit.jupiter.api.Assertions.assertEquals(0, v.lost(), name + ": acknowledged writes lost: " + v.problems());
+        org.junit.jupiter.api.Assertions.assertEquals(0, v.undecryptable(), name + ": ciphertexts that do not decrypt: "
+                + v.problems());
+        org.junit.jupiter.api.Assertions.assertTrue(v.acknowledged() >= minimum, name + ": too little load to mean anything: "
+                + v.acknowledged());
     }
 
     /** The phase's one-line summary. */
