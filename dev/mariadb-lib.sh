@@ -17,12 +17,15 @@ sql_on() { mariadb --no-defaults -S "$(node_dir "$1")/mariadbd.sock" -u"$(id -un
 
 server_cnf() { # server port: the [mysqld] lines every local server has: its files under its directory, loopback, small
   local d; d=$(node_dir "$1")
+  # a tmpdir of its own: a starting server deletes every #sql* file in its tmpdir, others' too
+  mkdir -p "$d/tmp" && chown "$(run_user)" "$d/tmp"
   cat <<CNF
 [mysqld]
 datadir=$d/data
 socket=$d/mariadbd.sock
 pid-file=$d/mariadbd.pid
 log-error=$d/error.log
+tmpdir=$d/tmp
 port=$2
 bind-address=127.0.0.1
 skip-name-resolve
