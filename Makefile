@@ -3,7 +3,7 @@ PREFIX ?= /usr
 DESTDIR ?=
 SYSCONFDIR ?= /etc
 
-.PHONY: build run test bench bench-audit bench-scale clean deps install dist
+.PHONY: build run test test-clusters bench bench-audit bench-scale clean deps install dist
 build:
 	./build.sh compile
 
@@ -19,6 +19,12 @@ run: build
 # TEST=keyward.json.JsonTest make test  runs one class
 test:
 	./build.sh test $(TEST)
+
+# The database-cluster suite (tests tagged "clusters", which make test leaves out): a 3-node Galera
+# cluster and a MariaDB master-master pair started by dev/ scripts on loopback ports under /tmp,
+# under a mixed write load with nodes killed and links cut; a few minutes (docs/ha.md)
+test-clusters:
+	./build.sh test-clusters
 
 clean:
 	./build.sh clean

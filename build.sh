@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Keyward build: fetch pinned jars (checked against deps.sha256), compile, package, test.
-#   ./build.sh deps | compile | test [TEST-SELECTOR...] | bench [BENCH-COMMAND...] | bench-scale | clean
+#   ./build.sh deps | compile | test [TEST-SELECTOR...] | test-clusters | bench [BENCH-COMMAND...] | bench-scale | clean
 # The Makefile is the front door; this script holds the logic.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -98,17 +98,29 @@ compile_tests() {
   (cd test && find . -type f ! -name '*.java' -exec cp --parents {} "../$OUT/test-classes/" \;)
 }
 
-run_tests() {
+run_tests() { # [class...]: the named classes, else every class but the cluster suite (@Tag("clusters"))
   deps test
   compile
   compile_tests
   compile_bench
-  local report=$OUT/test-report.txt sel=()
+  local sel=()
   if [ $# -gt 0 ]; then
     for s in "$@"; do sel+=(--select-class "$s"); done
   else
-    sel=(--scan-classpath "$OUT/test-classes")
+    sel=(--scan-classpath "$OUT/test-classes" --exclude-tag clusters)
   fi
+  junit "$OUT/test-report.txt" "${sel[@]}"
+}
+
+run_cluster_tests() { # make test-clusters: only the tests tagged "clusters" (docs/ha.md: they start dev/ clusters)
+  deps test
+  compile
+  compile_tests
+  junit "$OUT/cluster-test-report.txt" --scan-classpath "$OUT/test-classes" --include-tag clusters
+}
+
+junit() { # report-file selectors...: runs the console launcher, ends with the one summary line
+  local report=$1 sel=("${@:2}")
   set +e
   java -Xss2m -Dsun.net.httpserver.nodelay=true -Djava.awt.headless=true \
     -jar "$LIB/test/junit-platform-console-standalone-1.11.4.jar" execute \
@@ -146,8 +158,9 @@ case "${1:-compile}" in
   deps) shift; deps "$@" ;;
   compile) compile ;;
   test) shift; run_tests "$@" ;;
+  test-clusters) run_cluster_tests ;;
   clean) rm -rf "$OUT" bin/keyward ;;
   bench) shift; bench "$@" ;;
   bench-scale) compile_bench; bench/scale.sh ;;
-  *) die "usage: build.sh deps|compile|test [class...]|bench [command...]|bench-scale|clean" ;;
+  *) die "usage: build.sh deps|compile|test [class...]|test-clusters|bench [command...]|bench-scale|clean" ;;
 esac

@@ -62,7 +62,8 @@ final class AuditBlocks {
                 List<AuditRecord> run = entries.subList(from, to);
                 long first = run.get(0).seq();
                 long last = run.get(run.size() - 1).seq();
-                if (stored(c, node, first, last)) {
+                long[] before = lastBlockUpTo(c, node, last);
+                if ((before != null && before[0] >= first) || storedBeforeBlocks(c, node, first, last)) {
                     throw new ConflictException(ConflictException.Kind.ALREADY_EXISTS,
                             "audit entry of node " + node + " with a seq already stored");
                 }
@@ -73,11 +74,18 @@ final class AuditBlocks {
                 ps.executeUpdate();
                 inserted.setString(1, node);
                 inserted.setLong(2, first);
-                long position;
+                long block;
                 try (ResultSet rs = inserted.executeQuery()) {
                     rs.next();
-                    position = firstPosition(base, rs.getLong(1));
+                    block = rs.getLong(1);
                 }
+                if (before != null && before[1] >= block) {
+                    // auto-increment values interleave across a cluster's servers (Galera); one that had
+                    // not yet applied this node's last block could number the next one below it
+                    throw new SQLException("audit block of node " + node + " numbered " + block + ", not after its previous"
+                            + " block " + before[1] + "; the transaction runs again", "40001", 1213);
+                }
+                long position = firstPosition(base, block);
                 for (AuditRecord a : run) {
                     placed.at(a, position++);
                 }
@@ -87,20 +95,25 @@ final class AuditBlocks {
     }
 
     /**
-     * Whether {@code node} has an entry with a seq in {@code first..last}. Its blocks never overlap,
-     * so only the last one starting at or before {@code last} can reach into the span.
+     * The last of {@code node}'s blocks that starts at or before seq {@code last}, as {last seq,
+     * block number}, or null. Its blocks never overlap, so only this one can reach into a span
+     * ending at {@code last}; for an append it is the node's previous block, whose number the new
+     * block's must exceed (a node's entries rise in position with their seq: verify-audit walks
+     * them so).
      */
-    private boolean stored(Connection c, String node, long first, long last) throws SQLException {
-        try (PreparedStatement ps = db.prepare(c, "SELECT last_seq FROM kw_audit_blocks WHERE node = ? AND first_seq <= ?"
-                + " ORDER BY first_seq DESC LIMIT 1")) {
+    private long[] lastBlockUpTo(Connection c, String node, long last) throws SQLException {
+        try (PreparedStatement ps = db.prepare(c, "SELECT last_seq, position FROM kw_audit_blocks WHERE node = ?"
+                + " AND first_seq <= ? ORDER BY first_seq DESC LIMIT 1")) {
             ps.setString(1, node);
             ps.setLong(2, last);
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next() && rs.getLong(1) >= first) {
-                    return true;
-                }
+                return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
             }
         }
+    }
+
+    /** Whether {@code node} has an entry with a seq in {@code first..last} among the rows from before blocks. */
+    private boolean storedBeforeBlocks(Connection c, String node, long first, long last) throws SQLException {
         try (PreparedStatement ps = db.prepare(c, "SELECT 1 FROM kw_audit WHERE node = ? AND seq BETWEEN ? AND ?")) {
             ps.setString(1, node);
             ps.setLong(2, first);

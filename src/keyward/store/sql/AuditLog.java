@@ -107,8 +107,11 @@ final class AuditLog {
                 }
                 return marked;
             });
-        } catch (ConflictException e) {
-            seqs.keySet().forEach(marks::remove); // another writer's entries: the next covering reads the blocks
+        } catch (RuntimeException e) {
+            // another writer's entries (a conflict), or a failure that may have come after the commit (a
+            // connection lost with its answer, as when a cluster node goes away): this process no longer
+            // knows what waits for ranges, so the next covering reads the blocks back
+            seqs.keySet().forEach(marks::remove);
             throw e;
         }
         // only once committed: a covered node starts afresh, the others keep this batch's refs waiting

@@ -23,6 +23,15 @@ final class ConnectFailure extends SQLException {
                 + hint(kind, target, e), e);
     }
 
+    /** No server of a multi-host URL answered: each one's failure, in the order tried. */
+    static ConnectFailure none(java.util.List<SQLException> each) {
+        StringBuilder m = new StringBuilder("no database server of the " + each.size() + " named answers: ");
+        for (int i = 0; i < each.size(); i++) {
+            m.append(i == 0 ? "" : "; ").append(each.get(i).getMessage());
+        }
+        return new ConnectFailure(m.toString(), each.get(0));
+    }
+
     /** host:port/database for a network URL, the file for SQLite; no user info, no parameters. */
     static String target(String jdbcUrl) {
         String s = jdbcUrl.startsWith("jdbc:") ? jdbcUrl.substring(5) : jdbcUrl;

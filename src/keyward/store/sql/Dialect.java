@@ -96,6 +96,10 @@ abstract class Dialect {
     /** Takes the cross-instance schema lock, waiting at most {@code waitMs}. */
     abstract void lockSchema(Connection c, int waitMs) throws SQLException;
 
+    /** Keeps a schema lock that expires (MySQL's lease) from expiring; called before each migration statement. */
+    void renewSchemaLock(Connection c) throws SQLException {
+    }
+
     /** Releases a session-scoped schema lock; transaction-scoped ones end with the transaction. */
     void unlockSchema(Connection c) throws SQLException {
     }
@@ -146,13 +150,7 @@ abstract class Dialect {
      */
     final Failure classify(SQLException e) {
         Failure found = Failure.OTHER;
-        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(java.util.List.of(e));
-        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        while (!todo.isEmpty() && seen.size() < 20) {
-            Throwable t = todo.poll();
-            if (!seen.add(t)) {
-                continue;
-            }
+        for (Throwable t : chain(e)) {
             if (t instanceof SQLException s) {
                 if (isUnique(s)) {
                     return Failure.UNIQUE;
@@ -162,19 +160,34 @@ abstract class Dialect {
                 } else if (found == Failure.OTHER && isRetryLater(s)) {
                     found = Failure.RETRY;
                 }
-                if (s.getNextException() != null) {
-                    todo.add(s.getNextException());
-                }
             } else if (t instanceof ConnectException || t instanceof SocketTimeoutException
                     || t instanceof UnknownHostException || t instanceof java.io.EOFException
                     || t instanceof java.net.SocketException) {
                 found = Failure.UNAVAILABLE;
             }
+        }
+        return found;
+    }
+
+    /** {@code e} and what its batch ("next") and cause chains hold, breadth first, each once, at most 20. */
+    static List<Throwable> chain(SQLException e) {
+        java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>(List.of(e));
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<Throwable> out = new java.util.ArrayList<>();
+        while (!todo.isEmpty() && seen.size() < 20) {
+            Throwable t = todo.poll();
+            if (!seen.add(t)) {
+                continue;
+            }
+            out.add(t);
+            if (t instanceof SQLException s && s.getNextException() != null) {
+                todo.add(s.getNextException());
+            }
             if (t.getCause() != null) {
                 todo.add(t.getCause());
             }
         }
-        return found;
+        return out;
     }
 
     abstract boolean isUnique(SQLException e);
@@ -198,6 +211,21 @@ abstract class Dialect {
         String state = e.getSQLState();
         return e instanceof SQLTransactionRollbackException || e instanceof SQLTimeoutException
                 || (state != null && state.startsWith("40"));
+    }
+
+    /**
+     * True if the database rolled the whole transaction back because it lost to another one
+     * (SQLState class 40: a deadlock, a serialization failure, a Galera certification failure at
+     * commit), so that running the unit of work again from the start is what the database asks
+     * for. Statement and lock-wait timeouts are not: they took long already.
+     */
+    boolean rolledBack(SQLException e) {
+        return any(e, x -> x.getSQLState() != null && x.getSQLState().startsWith("40") && !(x instanceof SQLTimeoutException));
+    }
+
+    /** True if {@code test} holds for {@code e} or an exception on its batch ("next") or cause chains. */
+    static boolean any(SQLException e, java.util.function.Predicate<SQLException> test) {
+        return chain(e).stream().anyMatch(t -> t instanceof SQLException s && test.test(s));
     }
 
     static String join(String[] names, String sep) {

@@ -27,6 +27,7 @@ final class Jdbc implements AutoCloseable {
     private final Pool writes;
     private final int queryTimeoutSeconds;
     private final long retryWithinNanos;
+    private final long rerunWithinNanos;
     private final GroupCommit group; // the single writer's: null where writers run in parallel
     private final Clock clock;
 
@@ -38,6 +39,7 @@ final class Jdbc implements AutoCloseable {
         this.group = dialect.singleWriter() ? new GroupCommit(this) : null;
         this.queryTimeoutSeconds = Math.max(1, (timeoutMs + 999) / 1000);
         this.retryWithinNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs / 4);
+        this.rerunWithinNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMs / 2);
     }
 
     /** How a unit of work runs: in a transaction or not, on a snapshot, retried on a dead pooled connection. */
@@ -49,6 +51,8 @@ final class Jdbc implements AutoCloseable {
     private static final Mode READ = new Mode(false, false, true);
     private static final Mode WRITE = new Mode(false, false, false);
     private static final Mode IDEMPOTENT = new Mode(false, false, true);
+    /** How often a unit of work runs at most when the database keeps rolling it back (a deadlock). */
+    static final int ROLLED_BACK_ATTEMPTS = 5;
 
     /** A read transaction: every query in it sees one snapshot. */
     <T> T read(String op, Work<T> work) {
@@ -92,9 +96,15 @@ final class Jdbc implements AutoCloseable {
      * Runs {@code work}; if it may be repeated and failed at once for want of a database on a pooled
      * connection, runs it once more: that connection died while idle (a database restart), and the
      * pool has discarded it with its idle siblings. A failure that took long is a timeout, and a
-     * second attempt would only double the wait.
+     * second attempt would only double the wait. A unit of work the database rolled back because it
+     * lost to another transaction ({@link Dialect#rolledBack}: a deadlock, a serialization failure,
+     * a Galera certification failure at commit) runs again, up to {@value #ROLLED_BACK_ATTEMPTS}
+     * times in all while less than half the timeout has passed: units of work keep no state outside the
+     * transaction, and a compare-and-set in it simply finds the other transaction's row the next
+     * time.
      */
     private <T> T run(Pool pool, String op, Mode mode, Work<T> work) {
+        long first = clock.nanos();
         for (int attempt = 0; ; attempt++) {
             long start = clock.nanos();
             try (Pool.Lease lease = pool.borrow()) {
@@ -112,6 +122,11 @@ final class Jdbc implements AutoCloseable {
                     if (f == Dialect.Failure.UNAVAILABLE && mode.retry && lease.reused() && quick && attempt == 0) {
                         continue;
                     }
+                    if (f == Dialect.Failure.RETRY && attempt < ROLLED_BACK_ATTEMPTS - 1 && dialect.rolledBack(e)
+                            && clock.nanos() - first < rerunWithinNanos) {
+                        pause(attempt);
+                        continue;
+                    }
                     throw failure(op, f, e);
                 } catch (RuntimeException | Error e) {
                     if (mode.transaction) {
@@ -120,6 +135,15 @@ final class Jdbc implements AutoCloseable {
                     throw e;
                 }
             }
+        }
+    }
+
+    /** A short random pause before running a rolled-back unit of work again, longer each time. */
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, 5L << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

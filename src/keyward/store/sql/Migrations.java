@@ -190,6 +190,7 @@ final class Migrations {
 
     private static void apply(Connection c, Jdbc db, Step step) throws SQLException {
         for (String sql : step.statements()) {
+            db.dialect.renewSchemaLock(c);
             try {
                 exec(c, db, sql);
             } catch (SQLException e) {

@@ -11,13 +11,17 @@ import java.util.Set;
  * MySQL and MariaDB (also Galera) through Connector/J: InnoDB, utf8mb4 with a binary collation
  * (names and tags compare exactly, ids sort by code point), REPEATABLE READ sessions so a read
  * transaction is one snapshot. DDL is not transactional here, so every migration statement is
- * idempotent and migrations are serialized by {@code GET_LOCK}. Client-certificate login is
+ * idempotent and migrations are serialized by {@code GET_LOCK} and, for Galera, a lease row. Client-certificate login is
  * configured by driver properties ({@link SqlOptions#extra()}).
  */
 final class MysqlDialect extends Dialect {
 
-    /** Unavailable: too many connections (1040), read-only server (1290, 1836), Galera node not ready (1047). */
-    private static final Set<Integer> UNAVAILABLE = Set.of(1040, 1290, 1836, 1047);
+    /**
+     * Unavailable: too many connections (1040), read-only server (1290, 1836), Galera node outside
+     * the primary component ("WSREP has not yet prepared node for application use", 1047), commit
+     * failed as the node left the cluster (1180).
+     */
+    private static final Set<Integer> UNAVAILABLE = Set.of(1040, 1290, 1836, 1047, 1180);
 
     /**
      * Retry later, on the same connection: lock wait timeout and deadlock (1205, 1213), statement
@@ -42,9 +46,23 @@ final class MysqlDialect extends Dialect {
         return p;
     }
 
+    /**
+     * REPEATABLE READ; on Galera also causal reads (at least {@code wsrep_sync_wait=1}): a read
+     * waits until this node has applied every write the cluster committed before it, so a key
+     * rotated or revoked through another node is seen at once, and an instance that moved to
+     * another node finds its own last audit entries there. MySQL has no such variable (1193).
+     */
     @Override
     void onConnect(Connection c) throws SQLException {
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try (PreparedStatement ps = c.prepareStatement("SET SESSION wsrep_sync_wait = @@session.wsrep_sync_wait | 1")) {
+            ps.setQueryTimeout(5);
+            ps.execute();
+        } catch (SQLException e) {
+            if (e.getErrorCode() != 1193) {
+                throw e;
+            }
+        }
     }
 
     @Override
@@ -84,6 +102,18 @@ final class MysqlDialect extends Dialect {
         return false;
     }
 
+    /**
+     * {@code GET_LOCK} serializes the instances on one server, but on Galera it is node-local: two
+     * instances starting on two nodes would both migrate. So the holder of {@code GET_LOCK} also
+     * takes a lease row in {@code kw_schema_lock}: inserting it is a committed write, which the
+     * cluster orders (two nodes inserting it at once: one commit wins, the other fails its
+     * certification as a deadlock, 1213, or finds the row, 1062, and waits). The lease runs
+     * {@value #SCHEMA_LEASE_MS} ms on the database's clock and is renewed before every migration
+     * statement; a crashed migrator's lease expires, and one left by a session of this very server
+     * is stale at once (that session no longer holds {@code GET_LOCK}), so on a single server the
+     * lease never makes anyone wait. The table is not part of the versioned schema: it must exist
+     * before the lock it holds.
+     */
     @Override
     void lockSchema(Connection c, int waitMs) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK('keyward_migrate', ?)")) {
@@ -95,12 +125,83 @@ final class MysqlDialect extends Dialect {
                 }
             }
         }
+        try {
+            leaseSchema(c, waitMs);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                release(c);
+            } catch (SQLException releaseFailed) {
+                e.addSuppressed(releaseFailed);
+            }
+            throw e;
+        }
+    }
+
+    static final long SCHEMA_LEASE_MS = 60_000;
+    private static final String NOW_MS = "CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)";
+    /** This server, as a lease holder's prefix: host name and port. */
+    private static final String SERVER = "@@hostname, ':', @@port, '/'";
+
+    private static void leaseSchema(Connection c, int waitMs) throws SQLException {
+        exec(c, "CREATE TABLE IF NOT EXISTS kw_schema_lock (name VARCHAR(64) NOT NULL PRIMARY KEY,"
+                + " holder VARCHAR(64) NOT NULL, until_ms BIGINT NOT NULL) ENGINE=InnoDB", null);
+        exec(c, "SET @kw_schema_holder = CONCAT(" + SERVER + ", ?)", java.util.UUID.randomUUID().toString());
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(waitMs);
+        while (true) {
+            try {
+                // expired, or left by a session of this server: that one no longer holds GET_LOCK, as we do
+                exec(c, "DELETE FROM kw_schema_lock WHERE name = 'migrate' AND (until_ms < " + NOW_MS
+                        + " OR holder LIKE CONCAT(" + SERVER + ", '%'))", null);
+                exec(c, "INSERT INTO kw_schema_lock (name, holder, until_ms) VALUES ('migrate', @kw_schema_holder, "
+                        + NOW_MS + " + " + SCHEMA_LEASE_MS + ")", null);
+                return;
+            } catch (SQLException e) {
+                if (e.getErrorCode() != 1062 && e.getErrorCode() != 1213) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new java.sql.SQLTimeoutException("timed out waiting for the schema lock: another instance holds"
+                        + " the row 'migrate' of kw_schema_lock (it expires " + SCHEMA_LEASE_MS / 1000
+                        + " s after its holder's last step)");
+            }
+            try {
+                Thread.sleep(50 + java.util.concurrent.ThreadLocalRandom.current().nextInt(100));
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+                throw new java.sql.SQLTimeoutException("interrupted while waiting for the schema lock");
+            }
+        }
+    }
+
+    @Override
+    void renewSchemaLock(Connection c) throws SQLException {
+        exec(c, "UPDATE kw_schema_lock SET until_ms = " + NOW_MS + " + " + SCHEMA_LEASE_MS
+                + " WHERE name = 'migrate' AND holder = @kw_schema_holder", null);
     }
 
     @Override
     void unlockSchema(Connection c) throws SQLException {
+        try {
+            exec(c, "DELETE FROM kw_schema_lock WHERE name = 'migrate' AND holder = @kw_schema_holder", null);
+        } finally {
+            release(c);
+        }
+    }
+
+    private static void release(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT RELEASE_LOCK('keyward_migrate')")) {
             ps.setQueryTimeout(5);
+            ps.execute();
+        }
+    }
+
+    private static void exec(Connection c, String sql, String parameter) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setQueryTimeout(30);
+            if (parameter != null) {
+                ps.setString(1, parameter);
+            }
             ps.execute();
         }
     }
@@ -139,6 +240,15 @@ final class MysqlDialect extends Dialect {
     @Override
     boolean isUnavailable(SQLException e) {
         return UNAVAILABLE.contains(e.getErrorCode()) || super.isUnavailable(e);
+    }
+
+    /**
+     * Only a deadlock (1213) rolls the transaction back: a Galera certification failure at commit
+     * is reported as one. A lock wait timeout (1205) undoes only the statement, and it took long.
+     */
+    @Override
+    boolean rolledBack(SQLException e) {
+        return any(e, x -> x.getErrorCode() == 1213);
     }
 
     @Override

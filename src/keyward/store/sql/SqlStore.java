@@ -77,7 +77,9 @@ public final class SqlStore implements Store {
         props.putAll(o.extra());
         this.kind = dialect.kind();
         this.timeoutMs = o.timeoutMs();
-        Pool reads = new Pool(kind, () -> connect(dialect, url, props, o.timeoutMs()), o.poolSize(), o.timeoutMs(), clock);
+        Hosts hosts = Hosts.of(kind, url);
+        Pool reads = new Pool(kind, () -> hosts.connect(u -> connect(dialect, u, props, o.timeoutMs())), o.poolSize(),
+                o.timeoutMs(), clock);
         Pool writes = !dialect.singleWriter() ? reads : new Pool(kind + " writer",
                 () -> connect(dialect, url, SqliteDialect.writer(props), o.timeoutMs()), 1, o.timeoutMs(), clock);
         this.db = new Jdbc(dialect, reads, writes, o.timeoutMs(), clock);
