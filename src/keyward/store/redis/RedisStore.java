@@ -97,7 +97,8 @@ public final class RedisStore implements Store {
     }
 
     private static RedisPool pool(RedisOptions o, SSLSocketFactory tls) {
-        return new RedisPool(RedisUrl.parse(o.url()), o.poolSize(), o.timeoutMs(), tls);
+        return new RedisPool(RedisUrl.parse(o.url()), o.poolSize(), o.timeoutMs(), tls, RedisPool.CHECK_IDLE_AFTER_MS,
+                o.minReplicas());
     }
 
     private static byte[] salt(RedisPool pool, String ns) {
