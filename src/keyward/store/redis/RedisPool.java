@@ -25,13 +25,16 @@ import keyward.store.StoreUnavailableException;
  * <p>With a Sentinel URL each new connection asks the Sentinels (starting with the one that
  * answered last) for the master's address, connects there and checks with ROLE that it is the
  * primary; a write refused as READONLY (the server was demoted by a failover) drops every idle
- * connection, so the pool follows a failover without restart. With {@code minReplicas} above 0,
+ * connection, and a watcher asks the Sentinels twice a second where the master is (connections
+ * to a master they no longer name are closed), so the pool follows a failover without restart. With {@code minReplicas} above 0,
  * a borrow that wrote ends with {@code WAIT minReplicas <time left>}: fewer replicas acknowledging
  * in time is {@link StoreUnavailableException} (the write happened on the primary but is not
  * reported as done).
  */
 final class RedisPool implements AutoCloseable, PoolUsage {
     static final long CHECK_IDLE_AFTER_MS = 1000;
+    /** How often the Sentinels are asked where the master is, between failures. */
+    static final long WATCH_SENTINELS_MS = 500;
 
     private final RedisUrl url;
     private final int timeoutMs;
@@ -41,8 +44,12 @@ final class RedisPool implements AutoCloseable, PoolUsage {
     private final int size;
     private final ConcurrentLinkedDeque<RedisConnection> idle = new ConcurrentLinkedDeque<>();
     private final int minReplicas;
+    private volatile String fenceKey;
     /** The Sentinel that answered last (an index into the URL's list): asked first next time. */
     private volatile int sentinelFirst;
+    /** "host:port" of the master as the Sentinels named it last; null before the first answer. */
+    private volatile String named;
+    private final Thread watcher;
     private volatile boolean closed;
 
     RedisPool(RedisUrl url, int size, int timeoutMs, SSLSocketFactory tls) {
@@ -56,6 +63,18 @@ final class RedisPool implements AutoCloseable, PoolUsage {
 
     /** As above, and each borrow that wrote waits until {@code minReplicas} replicas have it (WAIT). */
     RedisPool(RedisUrl url, int size, int timeoutMs, SSLSocketFactory tls, long checkIdleAfterMs, int minReplicas) {
+        this(url, size, timeoutMs, tls, checkIdleAfterMs, minReplicas, 0);
+    }
+
+    /**
+     * As above; through Sentinel, with {@code watchMs} above 0, a daemon thread asks the Sentinels
+     * every {@code watchMs} where the master is, and once they name another, connections to the
+     * old one are closed (idle ones at once, lent ones when they come back). A failover that
+     * leaves the old primary up (planned, or a partition) is followed within that time, not only
+     * once the old primary refuses a write.
+     */
+    RedisPool(RedisUrl url, int size, int timeoutMs, SSLSocketFactory tls, long checkIdleAfterMs, int minReplicas,
+              long watchMs) {
         this.minReplicas = minReplicas;
         this.url = url;
         this.timeoutMs = timeoutMs;
@@ -63,6 +82,38 @@ final class RedisPool implements AutoCloseable, PoolUsage {
         this.tls = tls;
         this.permits = new Semaphore(size, true);
         this.size = size;
+        if (url.viaSentinel() && watchMs > 0) {
+            watcher = new Thread(() -> watch(watchMs), "redis-sentinel-watch " + url.master());
+            watcher.setDaemon(true);
+            watcher.start();
+        } else {
+            watcher = null;
+        }
+    }
+
+    private void watch(long everyMs) {
+        while (!closed) {
+            try {
+                Thread.sleep(everyMs);
+            } catch (InterruptedException e) {
+                return; // closed
+            }
+            try {
+                String now = askSentinels(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(timeoutMs, 1000)));
+                if (!now.equals(named)) {
+                    named = now;
+                    drain(); // the idle connections talk to the old master
+                }
+            } catch (StoreUnavailableException e) {
+                // no Sentinel answered: the next borrow will say so; keep watching
+            }
+        }
+    }
+
+    /** True if {@code c} talks to another server than the one the Sentinels name now. */
+    private boolean stale(RedisConnection c) {
+        String n = named;
+        return n != null && url.viaSentinel() && !n.equals(c.where());
     }
 
     @Override
@@ -111,8 +162,8 @@ final class RedisPool implements AutoCloseable, PoolUsage {
             c.until(deadline);
             c.clearWrote();
             T result = work.apply(c);
-            if (minReplicas > 0 && c.wrote()) {
-                awaitReplicas(c);
+            if (minReplicas > 0 && (c.wrote() || fenceKey != null)) {
+                awaitReplicas(c, !c.wrote());
             }
             return result;
         } finally {
@@ -126,19 +177,32 @@ final class RedisPool implements AutoCloseable, PoolUsage {
 
     /**
      * WAIT for {@code minReplicas} replicas within what is left of the deadline (WAIT's 0 means
-     * forever, so at least 1 ms).
+     * forever, so at least 1 ms). WAIT counts this connection's own writes; after a borrow that
+     * only read ({@code fence}), a write to {@code fenceKey} first puts this connection after
+     * everything the primary held when it was read, so what the caller read (a key version
+     * another instance wrote but no replica confirmed) is answered only once replicas have it.
      */
-    private void awaitReplicas(RedisConnection c) {
+    private void awaitReplicas(RedisConnection c, boolean fence) {
         int left = RedisConnection.millisLeft(c.deadline(), c.where());
         // the reply comes when the time is up: leave it a moment to travel back
-        int waitMs = Math.max(1, left - Math.min(left / 4, 50));
-        Object r = c.call(RedisConnection.args("WAIT", Integer.toString(minReplicas), Integer.toString(waitMs)));
+        // (Redis checks WAIT timeouts 10 times a second: it may answer up to 100 ms after waitMs)
+        int waitMs = Math.max(1, left - Math.min(left / 2, 250));
+        List<byte[]> wait = RedisConnection.args("WAIT", Integer.toString(minReplicas), Integer.toString(waitMs));
+        Object r = fence ? c.pipeline(List.of(RedisConnection.args("INCR", fenceKey), wait)).get(1) : c.call(wait);
         long acked = r instanceof Long n ? n : -1;
         if (acked < minReplicas) {
-            throw new StoreUnavailableException("the write reached " + Math.max(0, acked) + " of the " + minReplicas
-                    + " Redis replicas redis_min_replicas asks for within db_timeout_ms (primary " + c.where()
-                    + "); it is not reported as done", null);
+            throw new StoreUnavailableException((fence ? "what was read" : "the write") + " reached " + Math.max(0, acked)
+                    + " of the " + minReplicas + " Redis replicas redis_min_replicas asks for within db_timeout_ms (primary "
+                    + c.where() + ")" + (fence ? "" : "; it is not reported as done"), null);
         }
+    }
+
+    /**
+     * With {@code minReplicas} above 0, reads too wait for the replicas: each borrow that only
+     * read ends with {@code INCR key} and WAIT ({@link #awaitReplicas}).
+     */
+    void fenceReadsWith(String key) {
+        this.fenceKey = key;
     }
 
     /** One command; an error reply is raised as a {@link StoreException} naming the command. */
@@ -162,7 +226,7 @@ final class RedisPool implements AutoCloseable, PoolUsage {
     private RedisConnection take(long deadline) {
         RedisConnection c;
         while ((c = idle.pollFirst()) != null) {
-            if (!c.broken() && (c.idleMillis() < checkIdleAfterMs || alive(c, deadline))) {
+            if (!c.broken() && !stale(c) && (c.idleMillis() < checkIdleAfterMs || alive(c, deadline))) {
                 return c;
             }
             c.close();
@@ -212,6 +276,7 @@ final class RedisPool implements AutoCloseable, PoolUsage {
                 continue;
             }
             sentinelFirst = index;
+            named = primary;
             int colon = primary.lastIndexOf(':');
             String host = primary.substring(0, colon);
             int port = Integer.parseInt(primary.substring(colon + 1));
@@ -232,6 +297,24 @@ final class RedisPool implements AutoCloseable, PoolUsage {
         }
         throw new StoreUnavailableException("no primary for Redis master '" + url.master() + "' found through the Sentinels "
                 + url.sentinels() + " within db_timeout_ms" + failures, null);
+    }
+
+    /** "host:port" of the master as the first Sentinel that answers before {@code deadline} knows it. */
+    private String askSentinels(long deadline) {
+        List<RedisUrl.Endpoint> sentinels = url.sentinels();
+        int first = sentinelFirst;
+        StoreUnavailableException last = null;
+        for (int i = 0; i < sentinels.size(); i++) {
+            int index = (first + i) % sentinels.size();
+            try {
+                String p = askSentinel(sentinels.get(index), deadline);
+                sentinelFirst = index;
+                return p;
+            } catch (StoreUnavailableException e) {
+                last = e;
+            }
+        }
+        throw last != null ? last : new StoreUnavailableException("no Sentinel configured", null);
     }
 
     /** "host:port" of the master, as Sentinel {@code s} knows it. */
@@ -256,7 +339,7 @@ final class RedisPool implements AutoCloseable, PoolUsage {
     }
 
     private void giveBack(RedisConnection c) {
-        if (closed || c.broken()) {
+        if (closed || c.broken() || stale(c)) {
             c.close();
             if (c.demoted()) {
                 drain(); // the idle ones talk to the same demoted server
@@ -281,6 +364,9 @@ final class RedisPool implements AutoCloseable, PoolUsage {
     @Override
     public void close() {
         closed = true;
+        if (watcher != null) {
+            watcher.interrupt();
+        }
         drain();
     }
 }

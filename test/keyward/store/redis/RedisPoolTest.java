@@ -137,10 +137,13 @@ class RedisPoolTest {
             assertTrue(e.getMessage().contains("reached 0 of the 1 Redis replicas"), e.getMessage());
             assertEquals("v", new String((byte[]) p.call("GET", key), java.nio.charset.StandardCharsets.UTF_8),
                     "the primary has it: it is only not reported as done");
-            assertEquals(null, p.call("GET", key + "-none"), "a read waits for no replica");
+            assertEquals(null, p.call("GET", key + "-none"), "without a fence, a read waits for no replica");
+            p.fenceReadsWith(key + "-fence");
+            StoreUnavailableException read = assertThrows(StoreUnavailableException.class, () -> p.call("GET", key));
+            assertTrue(read.getMessage().contains("what was read reached 0 of the 1"), read.getMessage());
         }
         try (RedisPool raw = RedisTestSupport.rawPool()) {
-            raw.call("DEL", key);
+            raw.call("DEL", key, key + "-fence");
         }
     }
 

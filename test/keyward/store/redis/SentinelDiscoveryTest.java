@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLSocketFactory;
+import keyward.Poll;
 import keyward.store.StoreUnavailableException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -141,6 +142,18 @@ class SentinelDiscoveryTest {
             StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> p.call("PING"));
             assertTrue(e.getMessage().contains("127.0.0.1:" + down), e.getMessage());
             first.primary.set("127.0.0.1:6379"); // the failover is done
+            assertEquals("PONG", p.call("PING"));
+        }
+    }
+
+    @Test
+    void whenTheSentinelsNameAnotherMaster_connectionsToTheOldOneAreDropped_withoutAFailedWrite() {
+        try (RedisPool p = new RedisPool(RedisUrl.parse("redis-sentinel://127.0.0.1:" + first.port() + "/keyward"), 2, 1000,
+                NO_TLS, 60_000, 0, 20)) {
+            assertEquals("127.0.0.1:6379", p.with(RedisConnection::where));
+            // a planned failover leaves the old primary up and answering: only the Sentinels tell
+            first.primary.set("localhost:6379"); // the same test Redis under another name: "another server"
+            Poll.until("the pool follows the Sentinels", () -> "localhost:6379".equals(p.with(RedisConnection::where)));
             assertEquals("PONG", p.call("PING"));
         }
     }
