@@ -24,7 +24,7 @@ public record Config(
         int port, String bind, Path dataDir,
         String databaseType, String databaseUrl, Path sqlitePath, Path databasePasswordFile,
         Path mysqlUserCertFile, Path mysqlUserCertPasswordFile, int dbPoolSize, int dbTimeoutMs,
-        String redisMasterPassword, Path redisMasterPasswordFile, String redisFindexLabel,
+        String redisMasterPassword, Path redisMasterPasswordFile, String redisFindexLabel, int redisMinReplicas,
         Path kekFile, Path kekPassphraseFile, Path pepperFile, Path auditKeyFile, String nodeName,
         int maxBodyBytes, int workerThreads, int requestTimeoutMs, int headerTimeoutMs, int keepaliveTimeoutMs,
         int maxConnections, int maxConnectionsPerClient, int cacheTtlMs,
@@ -140,6 +140,7 @@ public record Config(
             case REDIS_MASTER_PASSWORD -> redisMasterPassword;
             case REDIS_MASTER_PASSWORD_FILE -> redisMasterPasswordFile;
             case REDIS_FINDEX_LABEL -> redisFindexLabel;
+            case REDIS_MIN_REPLICAS -> redisMinReplicas;
             case KEK_FILE -> kekFile;
             case KEK_PASSPHRASE_FILE -> kekPassphraseFile;
             case PEPPER_FILE -> pepperFile;

@@ -26,6 +26,7 @@ import keyward.http.wire.WireOptions;
 import keyward.http.wire.WireServer;
 import keyward.json.Json;
 import keyward.log.Log;
+import keyward.store.StoreDeadline;
 
 /**
  * The HTTP(S) front end on the {@code com.sun.net.httpserver} API, served by our own engine
@@ -166,7 +167,13 @@ public final class HttpApi implements AutoCloseable {
             Reply reply = null;
             VaultFront v = vault;
             if (m == null && v != null && v.wants(path)) {
-                VaultFront.Result r = v.handle(ex, path, rid, remote);
+                VaultFront.Result r;
+                StoreDeadline.Scope scope = StoreDeadline.begin();
+                try {
+                    r = v.handle(ex, path, rid, remote);
+                } finally {
+                    scope.close();
+                }
                 reply = r.reply();
                 operation = r.operation();
                 user = r.user();
@@ -197,6 +204,8 @@ public final class HttpApi implements AutoCloseable {
                     reply = errorReply(e, rid);
                 }
                 if (reply == null) {
+                    // from here on, all the request's database work shares one db_timeout_ms
+                    StoreDeadline.Scope scope = StoreDeadline.begin();
                     try {
                         call = new Call(ex, m.params(), body, jsonLimits);
                         if (route.authenticated()) {
@@ -208,6 +217,8 @@ public final class HttpApi implements AutoCloseable {
                         reply = route.handler().handle(call);
                     } catch (Exception | StackOverflowError e) {
                         reply = errorReply(e, rid);
+                    } finally {
+                        scope.close();
                     }
                 }
             }

@@ -31,6 +31,7 @@ import keyward.core.Names;
 import keyward.core.Principal;
 import keyward.core.UserService;
 import keyward.log.Log;
+import keyward.store.StoreDeadline;
 
 /**
  * Binary KMIP (TTLV) over mutual TLS: TLS 1.2 and 1.3 only, a client certificate from the
@@ -150,10 +151,13 @@ public final class KmipListener implements AutoCloseable {
                     return;
                 }
                 Ttlv answer;
+                StoreDeadline.Scope scope = StoreDeadline.begin(); // one db_timeout_ms for the whole message
                 try {
                     answer = kmip.handle(principal(cn), TtlvCodec.decode(message, limits), remote);
                 } catch (KmipException e) {
                     answer = kmip.malformed(e);
+                } finally {
+                    scope.close();
                 }
                 write(s, out, TtlvCodec.encode(answer));
             }

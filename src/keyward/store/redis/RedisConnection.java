@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,15 @@ final class RedisConnection implements AutoCloseable {
     private final String where;
     private final int timeoutMs;
     private boolean broken;
+    private boolean demoted;
+    private boolean wrote;
+    private long deadline;
     private long idleSinceNanos = System.nanoTime();
+
+    /** Commands that never write: after any other, {@link #wrote()} is true (for WAIT). */
+    private static final java.util.Set<String> READS = java.util.Set.of("GET", "MGET", "LRANGE", "LLEN", "LINDEX", "SCAN",
+            "TYPE", "HGETALL", "SMEMBERS", "ZRANGE", "PING", "ROLE", "SCRIPT", "WAIT", "AUTH", "SELECT", "SENTINEL", "INFO",
+            "BLPOP", "EXISTS", "STRLEN");
 
     private RedisConnection(Socket socket, String where, int timeoutMs) throws IOException {
         this.socket = socket;
@@ -95,17 +104,37 @@ final class RedisConnection implements AutoCloseable {
     static int millisLeft(long deadline, String where) {
         long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (left <= 0) {
-            throw new StoreUnavailableException("Redis at " + where + " did not get ready within the timeout", null);
+            throw new StoreUnavailableException("Redis at " + where + " did not answer within db_timeout_ms"
+                    + " (the request's time for the database is spent)", null);
         }
         return (int) Math.min(Integer.MAX_VALUE, left);
     }
 
-    /** One command whose reply must come within {@code ms}; later calls read with the usual timeout again. */
-    Object callWithin(int ms, List<byte[]> command) {
-        readTimeout(ms);
-        Object reply = call(command);
-        readTimeout(timeoutMs);
-        return reply;
+    /**
+     * From now on every call must be answered before {@code deadline} (a {@link System#nanoTime()}
+     * value; 0: each read waits the connection's timeout): a call after it, or whose reply does not
+     * come in time, raises {@link StoreUnavailableException}.
+     */
+    void until(long deadline) {
+        this.deadline = deadline;
+    }
+
+    long deadline() {
+        return deadline;
+    }
+
+    /** True once a command that may write was sent since {@link #clearWrote()}. */
+    boolean wrote() {
+        return wrote;
+    }
+
+    void clearWrote() {
+        wrote = false;
+    }
+
+    /** True once Redis refused a write because it is a replica now (READONLY): the pool's other connections go the same way. */
+    boolean demoted() {
+        return demoted;
     }
 
     private void readTimeout(int ms) {
@@ -170,21 +199,52 @@ final class RedisConnection implements AutoCloseable {
         if (broken) {
             throw new StoreUnavailableException("Redis connection to " + where + " is broken", null);
         }
+        if (deadline != 0) {
+            readTimeout(millisLeft(deadline, where));
+        }
         try {
             for (List<byte[]> c : commands) {
                 Resp.writeCommand(out, c);
+                if (!wrote && !READS.contains(new String(c.get(0), StandardCharsets.US_ASCII).toUpperCase(java.util.Locale.ROOT))) {
+                    wrote = true;
+                }
             }
             out.flush();
             List<Object> replies = new ArrayList<>(commands.size());
             for (int i = 0; i < commands.size(); i++) {
                 replies.add(Resp.read(in));
             }
+            for (Object r : replies) {
+                if (r instanceof Resp.Error e && notPrimary(e)) {
+                    demoted = true;
+                    broken = true;
+                    closeQuietly(socket);
+                    throw new StoreUnavailableException("Redis at " + where + " cannot take this now (" + e.message()
+                            + "); the next connection asks again for the primary", null);
+                }
+            }
             return replies;
+        } catch (SocketTimeoutException e) {
+            broken = true;
+            closeQuietly(socket);
+            throw new StoreUnavailableException("Redis at " + where + " did not answer within the timeout", e);
         } catch (IOException e) {
             broken = true;
             closeQuietly(socket);
             throw new StoreUnavailableException("Redis at " + where + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A reply that says this server cannot serve us now, where another (or this one, later) will:
+     * a replica (READONLY, also inside a script's error), a replica without its primary
+     * (MASTERDOWN), a server still loading its data (LOADING), a primary short of the replicas its
+     * {@code min-replicas-to-write} asks for (NOREPLICAS).
+     */
+    static boolean notPrimary(Resp.Error e) {
+        String m = e.message();
+        return e.hasCode("READONLY") || e.hasCode("MASTERDOWN") || e.hasCode("LOADING") || e.hasCode("NOREPLICAS")
+                || m.contains("READONLY You can't write") || m.contains("-NOREPLICAS ");
     }
 
     boolean broken() {

@@ -97,7 +97,12 @@ public final class RedisStore implements Store {
     }
 
     private static RedisPool pool(RedisOptions o, SSLSocketFactory tls) {
-        return new RedisPool(RedisUrl.parse(o.url()), o.poolSize(), o.timeoutMs(), tls);
+        RedisPool pool = new RedisPool(RedisUrl.parse(o.url()), o.poolSize(), o.timeoutMs(), tls,
+                RedisPool.CHECK_IDLE_AFTER_MS, o.minReplicas(), RedisPool.WATCH_SENTINELS_MS);
+        if (o.minReplicas() > 0) {
+            pool.fenceReadsWith(o.namespace() + ":fence");
+        }
+        return pool;
     }
 
     private static byte[] salt(RedisPool pool, String ns) {

@@ -10,14 +10,16 @@ import java.util.Properties;
  *
  * <pre>
  *   postgres://user:pass@host:5432/db?sslmode=require        -> jdbc:postgresql://host:5432/db?sslmode=require
- *   postgresql://h1:5432,h2:5432/db?target_session_attrs=read-write  (multi-host failover, passed through)
+ *   postgresql://h1:5432,h2:5432/db?target_session_attrs=read-write
+ *                                          -> jdbc:postgresql://h1:5432,h2:5432/db?targetServerType=primary
  *   mysql://user:pass@host:3306/db   (also mariadb://)       -> jdbc:mysql://host:3306/db
  *   /var/lib/keyward/keyward.db  or  sqlite:/path             -> jdbc:sqlite:/path
  *   jdbc:...                                                  -> unchanged
  * </pre>
  * The user info is taken out of the URL (percent-decoded) into driver properties by
  * {@link #credentials}, so the JDBC URL carries no password; query parameters pass through as
- * written. Special characters in a password must be percent-encoded, as in any URL.
+ * written, except libpq's {@code target_session_attrs}, which becomes the driver's
+ * {@code targetServerType} ({@link #postgresTarget}). Special characters in a password must be percent-encoded, as in any URL.
  * Stateless and thread-safe; errors never echo the URL, which may hold a password.
  */
 public final class JdbcUrls {
@@ -43,7 +45,47 @@ public final class JdbcUrls {
             return "jdbc:sqlite:" + path;
         }
         Parts p = Parts.of(type, url);
-        return "jdbc:" + type + "://" + p.hosts + p.tail;
+        String tail = type.equals("postgresql") ? postgresTarget(p.hosts, p.tail) : p.tail;
+        return "jdbc:" + type + "://" + p.hosts + tail;
+    }
+
+    /**
+     * libpq's {@code target_session_attrs} in the driver's words: {@code read-write} and
+     * {@code primary} become {@code targetServerType=primary} (the JDBC driver ignores the libpq
+     * name, and would connect to a standby and fail every write). Keyward writes, so the values
+     * that ask for a standby are refused. A multi-host URL that says neither gets
+     * {@code targetServerType=primary}: after a failover the first host that answers may be a
+     * standby.
+     */
+    static String postgresTarget(String hosts, String tail) {
+        int q = tail.indexOf('?');
+        String path = q < 0 ? tail : tail.substring(0, q);
+        java.util.List<String> params = new java.util.ArrayList<>();
+        String attrs = null;
+        boolean serverType = false;
+        if (q >= 0) {
+            for (String param : tail.substring(q + 1).split("&", -1)) {
+                String name = param.contains("=") ? param.substring(0, param.indexOf('=')) : param;
+                if (name.equals("target_session_attrs")) {
+                    attrs = param.substring(name.length() + (param.contains("=") ? 1 : 0));
+                    continue;
+                }
+                serverType |= name.equals("targetServerType");
+                params.add(param);
+            }
+        }
+        if (attrs != null && !serverType) {
+            String mapped = switch (attrs) {
+                case "read-write", "primary" -> "primary";
+                case "any" -> "any";
+                default -> throw new IllegalArgumentException("database url: target_session_attrs=" + attrs
+                        + " would connect Keyward, which writes, to a standby; use target_session_attrs=read-write");
+            };
+            params.add("targetServerType=" + mapped);
+        } else if (attrs == null && !serverType && hosts.indexOf(',') >= 0) {
+            params.add("targetServerType=primary");
+        }
+        return params.isEmpty() ? path : path + "?" + String.join("&", params);
     }
 
     /** {@code user} and {@code password} from the URL's user info, decoded; empty if it has none. */

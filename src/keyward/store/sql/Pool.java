@@ -9,6 +9,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import keyward.store.PoolUsage;
+import keyward.store.StoreDeadline;
 import keyward.store.StoreUnavailableException;
 import keyward.time.Clock;
 
@@ -95,8 +96,14 @@ final class Pool implements AutoCloseable, PoolUsage {
     }
 
     Lease borrow() {
+        // inside a request, only what is left of the request's time (StoreDeadline)
+        long waitNanos = StoreDeadline.deadline(borrowTimeoutMs) - System.nanoTime();
+        if (waitNanos <= 0) {
+            throw new StoreUnavailableException(name + ": the request's db_timeout_ms (" + borrowTimeoutMs
+                    + " ms) is spent", null);
+        }
         try {
-            if (!permits.tryAcquire(borrowTimeoutMs, TimeUnit.MILLISECONDS)) {
+            if (!permits.tryAcquire(waitNanos, TimeUnit.NANOSECONDS)) {
                 throw new StoreUnavailableException(name + ": no database connection free within " + borrowTimeoutMs
                         + " ms (pool exhausted)", null);
             }

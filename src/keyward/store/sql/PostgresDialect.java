@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * PostgreSQL: writes at READ COMMITTED (a compare-and-set UPDATE waits for the row and re-checks
  * its condition), reads in a REPEATABLE READ snapshot, migrations under a transaction-scoped
- * advisory lock. Multi-host URLs with {@code target_session_attrs} are left to the driver.
+ * advisory lock. Multi-host URLs connect to the primary ({@code targetServerType=primary}, see
+ * {@link JdbcUrls#postgresTarget}); after a failover the pool's next connection finds the new one.
  */
 final class PostgresDialect extends Dialect {
 

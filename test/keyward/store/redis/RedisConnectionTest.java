@@ -135,7 +135,7 @@ class RedisConnectionTest {
             holder.start();
             assertTrue(holding.await(5, TimeUnit.SECONDS));
             StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> p.call("PING"));
-            assertTrue(e.getMessage().contains("no Redis connection free within 300 ms"), e.getMessage());
+            assertTrue(e.getMessage().contains("no Redis connection to 127.0.0.1:6379 free within db_timeout_ms (300 ms)"), e.getMessage());
             release.countDown();
             holder.join(5000);
             assertEquals("PONG", p.call("PING"));

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSocketFactory;
+import keyward.store.StoreDeadline;
 import keyward.store.StoreUnavailableException;
 import keyward.store.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
@@ -83,6 +84,66 @@ class RedisPoolTest {
             assertEquals(null, holder.get(5, TimeUnit.SECONDS), "BLPOP timed out on the server");
             proxy.restore();
             assertEquals("PONG", p.call("PING"));
+        }
+    }
+
+    @Test
+    void oneRequest_sharesOneDeadline_acrossAllItsBorrows() {
+        try (RedisPool p = pool(4)) {
+            assertEquals("PONG", p.call("PING"));
+            proxy.stall();
+            long start = System.nanoTime();
+            StoreDeadline.Scope request = StoreDeadline.begin();
+            try {
+                // before: each of these waited a full timeout of its own (3 x 800 ms)
+                for (int i = 0; i < 3; i++) {
+                    assertThrows(StoreUnavailableException.class, () -> p.call("PING"));
+                }
+            } finally {
+                request.close();
+            }
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(ms < TIMEOUT_MS * 3 / 2, ms + " ms for three borrows of one request");
+            proxy.restore();
+            assertEquals("PONG", p.call("PING"), "outside the request each call has its own timeout again");
+        }
+    }
+
+    @Test
+    void aRequestWhoseTimeIsSpent_writesNothing_evenWhenRedisIsBack() {
+        String key = RedisTestSupport.newNamespace() + ":late";
+        try (RedisPool p = pool(2)) {
+            assertEquals("PONG", p.call("PING"));
+            proxy.stall();
+            StoreDeadline.Scope request = StoreDeadline.begin();
+            try {
+                assertThrows(StoreUnavailableException.class, () -> p.call("GET", key));
+                proxy.restore();
+                StoreUnavailableException late = assertThrows(StoreUnavailableException.class, () -> p.call("SET", key, "v"));
+                assertTrue(late.getMessage().contains("db_timeout_ms"), late.getMessage());
+            } finally {
+                request.close();
+            }
+            assertEquals(null, p.call("GET", key), "the late write never reached Redis");
+        }
+    }
+
+    @Test
+    void minReplicas_aWriteNoReplicaAcknowledges_isUnavailable_readsAreServed() {
+        String key = RedisTestSupport.newNamespace() + ":wait";
+        // the test Redis has no replica
+        try (RedisPool p = new RedisPool(RedisUrl.parse("redis://127.0.0.1:" + proxy.port()), 2, 300, NO_TLS, 0, 1)) {
+            StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> p.call("SET", key, "v"));
+            assertTrue(e.getMessage().contains("reached 0 of the 1 Redis replicas"), e.getMessage());
+            assertEquals("v", new String((byte[]) p.call("GET", key), java.nio.charset.StandardCharsets.UTF_8),
+                    "the primary has it: it is only not reported as done");
+            assertEquals(null, p.call("GET", key + "-none"), "without a fence, a read waits for no replica");
+            p.fenceReadsWith(key + "-fence");
+            StoreUnavailableException read = assertThrows(StoreUnavailableException.class, () -> p.call("GET", key));
+            assertTrue(read.getMessage().contains("what was read reached 0 of the 1"), read.getMessage());
+        }
+        try (RedisPool raw = RedisTestSupport.rawPool()) {
+            raw.call("DEL", key, key + "-fence");
         }
     }
 

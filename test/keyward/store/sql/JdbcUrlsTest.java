@@ -21,10 +21,29 @@ class JdbcUrlsTest {
     }
 
     @Test
-    void postgresqlMultiHostUrl_isPassedThroughForFailover() {
+    void postgresqlMultiHostUrl_asksTheDriverForThePrimary() {
+        // the JDBC driver ignores libpq's target_session_attrs: it would land on a standby and fail every write
         String url = "postgresql://h1:5432,h2:5432/db?target_session_attrs=read-write";
-        assertEquals("jdbc:postgresql://h1:5432,h2:5432/db?target_session_attrs=read-write", JdbcUrls.toJdbc("postgresql", url));
+        assertEquals("jdbc:postgresql://h1:5432,h2:5432/db?targetServerType=primary", JdbcUrls.toJdbc("postgresql", url));
         assertTrue(JdbcUrls.credentials("postgresql", url).isEmpty());
+        assertEquals("jdbc:postgresql://h1,h2/db?sslmode=require&targetServerType=primary",
+                JdbcUrls.toJdbc("postgresql", "postgres://h1,h2/db?sslmode=require&target_session_attrs=primary"));
+        assertEquals("jdbc:postgresql://h1,h2/db?targetServerType=primary",
+                JdbcUrls.toJdbc("postgresql", "postgres://h1,h2/db"), "multi-host without a target: the primary");
+        assertEquals("jdbc:postgresql://h1,h2/db?targetServerType=any",
+                JdbcUrls.toJdbc("postgresql", "postgres://h1,h2/db?target_session_attrs=any"), "asked for explicitly");
+        assertEquals("jdbc:postgresql://h1,h2/db?targetServerType=preferPrimary",
+                JdbcUrls.toJdbc("postgresql", "postgres://h1,h2/db?targetServerType=preferPrimary"), "the driver's own word wins");
+        assertEquals("jdbc:postgresql://h1/db", JdbcUrls.toJdbc("postgresql", "postgres://h1/db"), "one host: nothing added");
+    }
+
+    @Test
+    void targetSessionAttrs_askingForAStandby_isRefused() {
+        for (String attrs : new String[] {"read-only", "standby", "prefer-standby", "bogus"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> JdbcUrls.toJdbc("postgresql", "postgres://h1,h2/db?target_session_attrs=" + attrs));
+            assertTrue(e.getMessage().contains("target_session_attrs=read-write"), e.getMessage());
+        }
     }
 
     @Test
