@@ -14,7 +14,8 @@
 #   dev/galera.sh sql DIR N 'SQL'     run SQL on node N as root (its socket)
 #
 # Ports: KW_GALERA_PORT (the first node's client port; each node takes 4 ports: client, Galera,
-# IST, SST) or a free range picked at random. DIR/cluster.env records them. The database
+# IST, SST) or a free range picked at random below 32000, under the kernel's ephemeral ports (an
+# outgoing connection can take one of those between the check and the bind). DIR/cluster.env records them. The database
 # "keyward" and the user keyward/keyward (on 127.0.0.1) are made for Keyward.
 set -euo pipefail
 
@@ -39,7 +40,7 @@ need() {
 pick_ports() { # nodes: sets BASE so that 4*nodes ports from it are free
   local n=$1 base p ok
   for _ in $(seq 50); do
-    base=${KW_GALERA_PORT:-$(( 20000 + (RANDOM % 2000) * 10 ))}
+    base=${KW_GALERA_PORT:-$(( 20000 + (RANDOM % 1200) * 10 ))}
     ok=1
     for p in $(seq "$base" $(( base + 4 * n - 1 ))); do port_free "$p" || { ok=0; break; }; done
     if [ $ok = 1 ]; then BASE=$base; return 0; fi

@@ -17,7 +17,8 @@
 #                                                 proxy in front of the other server, for link cuts)
 #   dev/mariadb-master-master.sh sql DIR N 'SQL'  run SQL on server N (its socket)
 #
-# Ports: KW_MM_PORT (server 1's client port; server 2 takes the next) or a free pair picked at
+# Ports: KW_MM_PORT (server 1's client port; server 2 takes the next) or a free pair picked below
+# 32000 (under the kernel's ephemeral ports) at
 # random. The database "keyward" and the user keyward/keyward (on 127.0.0.1, rights on keyward.*
 # only, so that read_only binds it) exist on both. Both servers start read-only; start promotes
 # server 1, and a server started again comes back read-only.
@@ -96,7 +97,7 @@ cmd_start() {
   else
     fresh=1
     for _ in $(seq 50); do
-      BASE=${KW_MM_PORT:-$(( 20000 + (RANDOM % 4000) * 5 ))}
+      BASE=${KW_MM_PORT:-$(( 20000 + (RANDOM % 2400) * 5 ))}
       port_free "$BASE" && port_free $(( BASE + 1 )) && break
       [ -n "${KW_MM_PORT:-}" ] && die "ports $BASE and $(( BASE + 1 )) are not both free (KW_MM_PORT)"
       BASE=
