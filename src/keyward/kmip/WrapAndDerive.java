@@ -8,6 +8,7 @@ import keyward.core.Core;
 import keyward.core.Principal;
 import keyward.core.RawCrypto;
 import keyward.crypto.Kdf;
+import keyward.crypto.KeyFormats;
 import keyward.crypto.KeyWrap;
 import keyward.store.KeyRecord;
 import keyward.store.Permission;
@@ -157,7 +158,23 @@ final class WrapAndDerive {
 
     // ---------------------------------------------------------------- Get, wrapped
 
-    /** Get with a Key Wrapping Specification: the key's material wrapped under another AES key. */
+    /** The Key Format Type asked for, if it is {@code preferred} or {@code other} (none: preferred). */
+    private static int formatOf(Integer asked, int preferred, int other) {
+        if (asked == null || asked == preferred || asked == other) {
+            return asked == null ? preferred : asked;
+        }
+        throw new KmipException(Reason.KEY_FORMAT_TYPE_NOT_SUPPORTED, "Key Format Type "
+                + Enums.name(Tags.KEY_FORMAT_TYPE, asked) + " is not served for this object; ask for "
+                + Enums.name(Tags.KEY_FORMAT_TYPE, preferred)
+                + (other != preferred ? " or " + Enums.name(Tags.KEY_FORMAT_TYPE, other) : ""));
+    }
+
+    /**
+     * Get with a Key Wrapping Specification: the object's key material, in the format asked for
+     * (as a plain Get gives it), wrapped under another AES key. Symmetric keys (Raw), Private Keys
+     * (PKCS#8, or PKCS#1 for RSA) and Secret Data (Raw or Opaque) have key blocks to wrap; a Public
+     * Key is no secret and an Opaque Object has no key block (Feature Not Supported).
+     */
     List<Ttlv> getWrapped(Principal p, Ttlv payload, Operations.Batch b) {
         CryptoOps.Target t = CryptoOps.target(core, p, payload, b, Permission.EXPORT);
         KeyRecord k = t.key();
@@ -165,27 +182,25 @@ final class WrapAndDerive {
         if (state == Enums.DESTROYED || state == Enums.DESTROYED_COMPROMISED) {
             throw Operations.wrongState(k, state, "a destroyed object has no key material");
         }
-        int alg;
-        int bits;
-        if (k.algorithm().startsWith("aes-")) {
-            alg = Enums.AES;
-            bits = KeyObjects.requireAes(k);
-        } else if (k.algorithm().startsWith("hmac-")) {
-            alg = switch (k.algorithm()) {
-                case "hmac-sha384" -> HMAC_SHA384;
-                case "hmac-sha512" -> HMAC_SHA512;
-                default -> HMAC_SHA256;
-            };
-            bits = 0; // filled in from the material's length below
-        } else {
-            throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "object " + k.id() + " is a Keyward " + k.algorithm()
-                    + " key; Get with key wrapping serves symmetric (AES, HMAC) keys so far");
+        int type = KeyObjects.objectType(k, t.publicUid());
+        if (type == Enums.PUBLIC_KEY || type == Enums.OPAQUE_OBJECT || k.algorithm().startsWith("chacha")) {
+            throw new KmipException(Reason.FEATURE_NOT_SUPPORTED, "object " + t.uid() + " is "
+                    + (type == Enums.PUBLIC_KEY ? "a Public Key, no secret to wrap"
+                    : type == Enums.OPAQUE_OBJECT ? "an Opaque Object, which has no key block to wrap"
+                    : "a Keyward " + k.algorithm() + " key, which KMIP has no algorithm for"));
         }
-        int format = payload.first(Tags.KEY_FORMAT_TYPE).map(Ttlv::asInt).orElse(Enums.RAW);
-        if (format != Enums.RAW) {
-            throw new KmipException(Reason.KEY_FORMAT_TYPE_NOT_SUPPORTED, "Key Format Type "
-                    + Enums.name(Tags.KEY_FORMAT_TYPE, format) + " is not served; ask for Raw");
-        }
+        Integer asked = payload.first(Tags.KEY_FORMAT_TYPE).map(Ttlv::asInt).orElse(null);
+        boolean rsa = k.algorithm().startsWith("rsa-");
+        int format = switch (type) {
+            case Enums.PRIVATE_KEY -> formatOf(asked, Enums.PKCS8, rsa ? Enums.PKCS1 : Enums.PKCS8);
+            case Enums.SECRET_DATA -> formatOf(asked, Enums.OPAQUE, Enums.RAW);
+            default -> formatOf(asked, Enums.RAW, Enums.RAW);
+        };
+        int objectTag = switch (type) {
+            case Enums.PRIVATE_KEY -> Tags.PRIVATE_KEY;
+            case Enums.SECRET_DATA -> Tags.SECRET_DATA;
+            default -> Tags.SYMMETRIC_KEY;
+        };
         Ttlv spec = payload.required(Tags.KEY_WRAPPING_SPECIFICATION);
         int method = spec.required(Tags.WRAPPING_METHOD).asInt();
         if (method != WRAP_ENCRYPT) {
@@ -230,10 +245,13 @@ final class WrapAndDerive {
                     + " key; wrap with an AES key");
         }
         requireUsable(core, w, false, USAGE_WRAP_KEY, "Wrap Key");
-        int[] length = {bits};
+        byte[] publicKey = k.primary().publicKey();
         byte[] wrapped = call(() -> core.raw().exportWrapped(p, k.id(), w.id(), wm, raw -> {
-            length[0] = raw.length * 8;
-            return raw.clone();
+            if (type == Enums.PRIVATE_KEY && java.util.Arrays.equals(raw, publicKey)) {
+                // a public key imported over REST: there is no Private Key
+                throw new KmipException(Reason.ITEM_NOT_FOUND, "object " + k.id() + " holds only a public key");
+            }
+            return format == Enums.PKCS1 ? KeyFormats.rsaPrivatePkcs1(raw) : raw.clone();
         }));
         List<Ttlv> eki = new ArrayList<>(List.of(Ttlv.text(Tags.UNIQUE_IDENTIFIER, w.id())));
         eki.add(Ttlv.structure(Tags.CRYPTOGRAPHIC_PARAMETERS, List.of(Ttlv.enumeration(Tags.BLOCK_CIPHER_MODE, mode))));
@@ -241,13 +259,20 @@ final class WrapAndDerive {
                 Ttlv.enumeration(Tags.WRAPPING_METHOD, WRAP_ENCRYPT),
                 Ttlv.structure(Tags.ENCRYPTION_KEY_INFORMATION, eki),
                 Ttlv.enumeration(Tags.ENCODING_OPTION, NO_ENCODING)));
-        Ttlv block = Ttlv.structure(Tags.KEY_BLOCK, List.of(
-                Ttlv.enumeration(Tags.KEY_FORMAT_TYPE, Enums.RAW),
-                Ttlv.structure(Tags.KEY_VALUE, List.of(Ttlv.bytes(Tags.KEY_MATERIAL, wrapped))),
-                Ttlv.enumeration(Tags.CRYPTOGRAPHIC_ALGORITHM, alg),
-                Ttlv.integer(Tags.CRYPTOGRAPHIC_LENGTH, length[0]),
-                wrappingData));
-        return List.of(Ttlv.enumeration(Tags.OBJECT_TYPE, Enums.SYMMETRIC_KEY), Ttlv.text(Tags.UNIQUE_IDENTIFIER, k.id()),
-                Ttlv.structure(Tags.SYMMETRIC_KEY, List.of(block)));
+        List<Ttlv> block = new ArrayList<>(List.of(Ttlv.enumeration(Tags.KEY_FORMAT_TYPE, format),
+                Ttlv.structure(Tags.KEY_VALUE, List.of(Ttlv.bytes(Tags.KEY_MATERIAL, wrapped)))));
+        int alg = KeyObjects.kmipAlgorithm(k);
+        if (alg != 0) {
+            block.add(Ttlv.enumeration(Tags.CRYPTOGRAPHIC_ALGORITHM, alg));
+            block.add(Ttlv.integer(Tags.CRYPTOGRAPHIC_LENGTH, KeyObjects.bits(k)));
+        }
+        block.add(wrappingData);
+        List<Ttlv> object = new ArrayList<>();
+        if (type == Enums.SECRET_DATA) {
+            object.add(Ttlv.enumeration(Tags.SECRET_DATA_TYPE, KeyObjects.dataType(k, Enums.SECRET_PASSWORD)));
+        }
+        object.add(Ttlv.structure(Tags.KEY_BLOCK, block));
+        return List.of(Ttlv.enumeration(Tags.OBJECT_TYPE, type), Ttlv.text(Tags.UNIQUE_IDENTIFIER, k.id()),
+                Ttlv.structure(objectTag, object));
     }
 }

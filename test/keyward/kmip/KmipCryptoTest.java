@@ -286,6 +286,49 @@ class KmipCryptoTest {
                 bb.required(Tags.KEY_VALUE).required(Tags.KEY_MATERIAL).asBytes()));
     }
 
+    @Test
+    void getWrapped_privateKeysAndSecretData_wrapTheBytesAPlainGetGives() throws Exception {
+        String kek = restKey(alice, "aes-256-gcm", true);
+        // an EC private key: PKCS#8, wrapped with padding (its length is no multiple of 8)
+        String ec = restKey(alice, "ec-p256", true);
+        Ttlv plain = ok(ALICE, 200, Msg.item(Op.GET, Msg.uid(ec))).required(Tags.PRIVATE_KEY).required(Tags.KEY_BLOCK);
+        byte[] pkcs8 = plain.required(Tags.KEY_VALUE).required(Tags.KEY_MATERIAL).asBytes();
+        Ttlv answer = ok(ALICE, 200, wrappedGet(ec, kek, CryptoOps.AES_KEY_WRAP_PADDING));
+        assertEquals(Enums.PRIVATE_KEY, answer.required(Tags.OBJECT_TYPE).asInt());
+        Ttlv block = answer.required(Tags.PRIVATE_KEY).required(Tags.KEY_BLOCK);
+        assertEquals(Enums.PKCS8, block.required(Tags.KEY_FORMAT_TYPE).asInt());
+        assertArrayEquals(pkcs8, KeyWrap.unwrap(KeyWrap.Method.KWP, material(alice, kek),
+                block.required(Tags.KEY_VALUE).required(Tags.KEY_MATERIAL).asBytes()));
+        assertEquals(kek, block.required(Tags.KEY_WRAPPING_DATA).required(Tags.ENCRYPTION_KEY_INFORMATION)
+                .required(Tags.UNIQUE_IDENTIFIER).asText());
+
+        // an RSA private key in PKCS#1, as a plain Get in PKCS#1 gives it
+        String rsa = restKey(alice, "rsa-2048", true);
+        Ttlv plainRsa = ok(ALICE, 200, Msg.item(Op.GET, Msg.uid(rsa), Ttlv.enumeration(Tags.KEY_FORMAT_TYPE, Enums.PKCS1)))
+                .required(Tags.PRIVATE_KEY).required(Tags.KEY_BLOCK);
+        Ttlv wrappedRsa = ok(ALICE, 200, Msg.item(Op.GET, Msg.uid(rsa), Ttlv.enumeration(Tags.KEY_FORMAT_TYPE, Enums.PKCS1),
+                wrappedGet(rsa, kek, CryptoOps.AES_KEY_WRAP_PADDING).required(Tags.REQUEST_PAYLOAD)
+                        .required(Tags.KEY_WRAPPING_SPECIFICATION)))
+                .required(Tags.PRIVATE_KEY).required(Tags.KEY_BLOCK);
+        assertEquals(Enums.PKCS1, wrappedRsa.required(Tags.KEY_FORMAT_TYPE).asInt());
+        assertArrayEquals(plainRsa.required(Tags.KEY_VALUE).required(Tags.KEY_MATERIAL).asBytes(),
+                KeyWrap.unwrap(KeyWrap.Method.KWP, material(alice, kek),
+                        wrappedRsa.required(Tags.KEY_VALUE).required(Tags.KEY_MATERIAL).asBytes()));
+
+        // secret data (32 bytes: RFC 3394 wraps it without padding)
+        String secret = restKey(alice, "secret", true);
+        Ttlv sd = ok(ALICE, 200, wrappedGet(secret, kek, CryptoOps.NIST_KEY_WRAP)).required(Tags.SECRET_DATA);
+        assertArrayEquals(material(alice, secret), KeyWrap.unwrap(KeyWrap.Method.KW, material(alice, kek),
+                sd.required(Tags.KEY_BLOCK).required(Tags.KEY_VALUE).required(Tags.KEY_MATERIAL).asBytes()));
+
+        // a Public Key is no secret to wrap; a format the object has not is refused
+        assertEquals(Reason.FEATURE_NOT_SUPPORTED.code, reason(ALICE, 200, wrappedGet(ec + "-pub", kek,
+                CryptoOps.AES_KEY_WRAP_PADDING)));
+        assertEquals(Reason.KEY_FORMAT_TYPE_NOT_SUPPORTED.code, reason(ALICE, 200, Msg.item(Op.GET, Msg.uid(ec),
+                Ttlv.enumeration(Tags.KEY_FORMAT_TYPE, Enums.RAW), wrappedGet(ec, kek, CryptoOps.AES_KEY_WRAP_PADDING)
+                        .required(Tags.REQUEST_PAYLOAD).required(Tags.KEY_WRAPPING_SPECIFICATION))));
+    }
+
     static Ttlv wrappedGet(String key, String kek, int mode) {
         return Msg.item(Op.GET, Msg.uid(key), Ttlv.structure(Tags.KEY_WRAPPING_SPECIFICATION, List.of(
                 Ttlv.enumeration(Tags.WRAPPING_METHOD, CryptoOps.WRAP_ENCRYPT),
