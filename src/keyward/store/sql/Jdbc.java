@@ -30,10 +30,14 @@ final class Jdbc implements AutoCloseable {
     private final long rerunWithinNanos;
     private final GroupCommit group; // the single writer's: null where writers run in parallel
     private final Clock clock;
+    private final int timeoutMs;
+    private final boolean watched; // SQLite is local: no socket to end, and closing it under a statement is unsafe
 
     Jdbc(Dialect dialect, Pool reads, Pool writes, int timeoutMs, Clock clock) {
         this.dialect = dialect;
         this.clock = clock;
+        this.timeoutMs = timeoutMs;
+        this.watched = !dialect.singleWriter();
         this.reads = reads;
         this.writes = writes;
         this.group = dialect.singleWriter() ? new GroupCommit(this) : null;
@@ -109,9 +113,28 @@ final class Jdbc implements AutoCloseable {
             long start = clock.nanos();
             try (Pool.Lease lease = pool.borrow()) {
                 Connection c = lease.connection();
+                long left = watched ? SqlDeadline.leftNanos(timeoutMs) : Long.MAX_VALUE;
+                if (left <= 0) {
+                    throw SqlDeadline.spent(dialect.kind() + ": " + op, timeoutMs);
+                }
+                SqlDeadline.Watch watch = SqlDeadline.watch(c, left);
                 try {
-                    return mode.transaction ? inTransaction(c, mode.snapshot, work) : work.run(c);
+                    T result = mode.transaction ? inTransaction(c, mode.snapshot, work) : work.run(c);
+                    if (watch != null) {
+                        watch.close();
+                        if (watch.fired()) {
+                            lease.broken(); // aborted just as the work ended: the result stands, the connection does not
+                        }
+                    }
+                    return result;
                 } catch (SQLException e) {
+                    if (watch != null) {
+                        watch.close();
+                        if (watch.fired()) {
+                            lease.broken();
+                            throw SqlDeadline.spent(dialect.kind() + ": " + op, timeoutMs);
+                        }
+                    }
                     Dialect.Failure f = lostConnection(dialect.classify(e), c);
                     if (f == Dialect.Failure.UNAVAILABLE) {
                         lease.broken(); // no rollback: it could wait out another timeout; closing ends the transaction
@@ -129,6 +152,13 @@ final class Jdbc implements AutoCloseable {
                     }
                     throw failure(op, f, e);
                 } catch (RuntimeException | Error e) {
+                    if (watch != null) {
+                        watch.close();
+                        if (watch.fired()) {
+                            lease.broken();
+                            throw SqlDeadline.spent(dialect.kind() + ": " + op, timeoutMs);
+                        }
+                    }
                     if (mode.transaction) {
                         rollback(c, lease);
                     }
