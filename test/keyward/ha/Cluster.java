@@ -40,15 +40,29 @@ final class Cluster implements AutoCloseable {
 
     /** Flags pointing at the shared database, optionally through a proxy port. */
     String[] dbFlags(Integer proxyPort) {
-        String url = jdbcUrl.replace("jdbc:", "");
-        String host = type.equals("postgresql") ? "postgres://postgres@127.0.0.1:" : "mysql://root@127.0.0.1:";
         String port = proxyPort != null ? String.valueOf(proxyPort) : (type.equals("postgresql") ? "5432" : "3306");
+        return flagsVia("127.0.0.1:" + port);
+    }
+
+    /** Flags pointing at the shared database through {@code hosts}, a comma-separated list of host:port. */
+    String[] flagsVia(String hosts) {
+        String url = jdbcUrl.replace("jdbc:", "");
+        String scheme = type.equals("postgresql") ? "postgres://postgres@" : "mysql://root@";
         String db = url.substring(url.lastIndexOf('/') + 1);
-        return new String[] {"--database-type=" + type, "--database-url=" + host + port + "/" + db};
+        return new String[] {"--database-type=" + type, "--database-url=" + scheme + hosts + "/" + db};
     }
 
     TestNode start(int i, Integer proxyPort, String... flags) throws IOException {
-        List<String> all = new ArrayList<>(List.of(dbFlags(proxyPort)));
+        return startWith(i, dbFlags(proxyPort), flags);
+    }
+
+    /** An instance on the shared database through {@code hosts} (host:port, comma-separated). */
+    TestNode startVia(int i, String hosts, String... flags) throws IOException {
+        return startWith(i, flagsVia(hosts), flags);
+    }
+
+    private TestNode startWith(int i, String[] dbFlags, String... flags) throws IOException {
+        List<String> all = new ArrayList<>(List.of(dbFlags));
         all.add("--node-name=instance-" + i + "-" + System.nanoTime());
         all.addAll(List.of(flags));
         return TestNode.startIn(dir, false, clock, all.toArray(String[]::new));

@@ -21,6 +21,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * failed commit) fails every unit of the batch, none of which was then stored. A batch of one unit
  * runs without a savepoint, exactly as a lone transaction.
  *
+ * <p>A batch runs on the leader's thread, so within the leader's request deadline
+ * ({@link keyward.store.StoreDeadline}: its wait for the writer connection), not the earliest of
+ * the batch: one nearly spent request must not fail the others' writes. SQLite is a local file;
+ * each statement keeps its own {@code busy_timeout}.
+ *
  * <p>Leader election is a monitor: the first caller that finds no batch running becomes the
  * leader, takes up to {@link #MAX_BATCH} queued units and runs them; the others wait until their
  * unit is done or the leader is finished, then look again. Thread-safe.

@@ -30,10 +30,14 @@ final class Jdbc implements AutoCloseable {
     private final long rerunWithinNanos;
     private final GroupCommit group; // the single writer's: null where writers run in parallel
     private final Clock clock;
+    private final int timeoutMs;
+    private final boolean watched; // SQLite is local: no socket to end, and closing it under a statement is unsafe
 
     Jdbc(Dialect dialect, Pool reads, Pool writes, int timeoutMs, Clock clock) {
         this.dialect = dialect;
         this.clock = clock;
+        this.timeoutMs = timeoutMs;
+        this.watched = !dialect.singleWriter();
         this.reads = reads;
         this.writes = writes;
         this.group = dialect.singleWriter() ? new GroupCommit(this) : null;
@@ -109,14 +113,28 @@ final class Jdbc implements AutoCloseable {
             long start = clock.nanos();
             try (Pool.Lease lease = pool.borrow()) {
                 Connection c = lease.connection();
+                long left = watched ? SqlDeadline.leftNanos(timeoutMs) : Long.MAX_VALUE;
+                if (left <= 0) {
+                    throw SqlDeadline.spent(dialect.kind() + ": " + op, timeoutMs);
+                }
+                // the watch stays armed through the rollback and checks below: they talk to the database too
+                SqlDeadline.Watch watch = SqlDeadline.watch(c, left);
                 try {
-                    return mode.transaction ? inTransaction(c, mode.snapshot, work) : work.run(c);
+                    T result = mode.transaction ? inTransaction(c, mode.snapshot, work) : work.run(c);
+                    fired(watch, lease); // aborted just as the work ended: the result stands, the connection does not
+                    return result;
                 } catch (SQLException e) {
+                    if (fired(watch, lease)) {
+                        throw SqlDeadline.spent(dialect.kind() + ": " + op, timeoutMs);
+                    }
                     Dialect.Failure f = lostConnection(dialect.classify(e), c);
                     if (f == Dialect.Failure.UNAVAILABLE) {
                         lease.broken(); // no rollback: it could wait out another timeout; closing ends the transaction
                     } else if (mode.transaction) {
                         rollback(c, lease); // after a deadlock or a timeout (RETRY) the connection goes back to the pool
+                    }
+                    if (fired(watch, lease) && f != Dialect.Failure.UNIQUE) {
+                        throw SqlDeadline.spent(dialect.kind() + ": " + op, timeoutMs);
                     }
                     boolean quick = clock.nanos() - start < retryWithinNanos;
                     if (f == Dialect.Failure.UNAVAILABLE && mode.retry && lease.reused() && quick && attempt == 0) {
@@ -129,13 +147,32 @@ final class Jdbc implements AutoCloseable {
                     }
                     throw failure(op, f, e);
                 } catch (RuntimeException | Error e) {
+                    if (fired(watch, lease)) {
+                        throw SqlDeadline.spent(dialect.kind() + ": " + op, timeoutMs);
+                    }
                     if (mode.transaction) {
                         rollback(c, lease);
                     }
                     throw e;
+                } finally {
+                    if (watch != null) {
+                        watch.close();
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * True if the request's deadline aborted the connection (it is then marked broken): the unit
+     * answers 503, whatever the driver made of the abort.
+     */
+    private static boolean fired(SqlDeadline.Watch watch, Pool.Lease lease) {
+        if (watch == null || !watch.fired()) {
+            return false;
+        }
+        lease.broken();
+        return true;
     }
 
     /** A short random pause before running a rolled-back unit of work again, longer each time. */

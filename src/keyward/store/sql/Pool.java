@@ -30,7 +30,7 @@ import keyward.time.Clock;
  */
 final class Pool implements AutoCloseable, PoolUsage {
 
-    /** Opens a new connection (driver timeouts bound it). */
+    /** Opens a new connection (driver timeouts bound it; inside a request also the request's deadline, {@link SqlDeadline}). */
     interface Factory {
         Connection connect() throws SQLException;
     }
@@ -135,14 +135,14 @@ final class Pool implements AutoCloseable, PoolUsage {
                 break;
             }
             boolean fresh = clock.nanos() - next.sinceNanos < TimeUnit.MILLISECONDS.toNanos(VALIDATE_AFTER_MS);
-            if (fresh ? !isClosed(next.connection) : valid(next.connection)) {
+            if (fresh ? !isClosed(next.connection) : valid(next.connection, borrowTimeoutMs)) {
                 return new Lease(next.connection, true);
             }
             closeQuietly(next.connection);
             evictIdle();
         }
         try {
-            return new Lease(factory.connect(), false);
+            return new Lease(SqlDeadline.open(name, factory, borrowTimeoutMs), false);
         } catch (SQLException e) {
             throw new StoreUnavailableException(e instanceof ConnectFailure ? e.getMessage()
                     : name + ": cannot connect to the database (SQLState " + e.getSQLState() + ")", e);
@@ -157,11 +157,21 @@ final class Pool implements AutoCloseable, PoolUsage {
         }
     }
 
-    private static boolean valid(Connection c) {
+    /** {@code isValid(1)}; inside a request no longer than the request's time ({@link SqlDeadline}). */
+    private static boolean valid(Connection c, int timeoutMs) {
+        long left = SqlDeadline.leftNanos(timeoutMs);
+        if (left <= 0) {
+            return false;
+        }
+        SqlDeadline.Watch watch = SqlDeadline.watch(c, left);
         try {
-            return c.isValid(1);
+            return c.isValid(1) && (watch == null || !watch.fired());
         } catch (SQLException e) {
             return false;
+        } finally {
+            if (watch != null) {
+                watch.close();
+            }
         }
     }
 

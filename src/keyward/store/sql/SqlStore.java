@@ -36,7 +36,8 @@ import keyward.time.Clock;
  *
  * <p>{@link #open(SqlOptions)} connects to nothing; {@link #open()} migrates the schema under a
  * database lock and needs the database. Afterwards every call borrows a connection for at most the
- * configured timeout, each statement is bounded by it too, and an unreachable database raises
+ * configured timeout, each statement is bounded by it too (inside a request, all the request's
+ * database work together: {@link SqlDeadline}), and an unreachable database raises
  * {@link keyward.store.StoreUnavailableException}; the pool reconnects by itself once it is back.
  * Timestamps are stored at millisecond precision.
  *
