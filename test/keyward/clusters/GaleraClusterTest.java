@@ -65,7 +65,7 @@ class GaleraClusterTest {
                     nodes.add(DevCluster.mysqlInstance(data, String.join(",", order), "galera-" + i, DB_TIMEOUT_MS));
                 }
                 List<String> bases = nodes.stream().map(TestNode::base).toList();
-                try (MixedLoad load = new MixedLoad("galera", bases, admin, 3, Duration.ofMillis(2 * DB_TIMEOUT_MS + 500))) {
+                try (MixedLoad load = new MixedLoad("galera", bases, admin, 3, Duration.ofMillis(DB_TIMEOUT_MS + 1500))) {
                     load.start();
                     load.awaitSuccesses(100);
 

@@ -46,7 +46,7 @@ class MasterMasterClusterTest {
                     nodes.add(DevCluster.mysqlInstance(data, order, "mm-" + i, DB_TIMEOUT_MS));
                 }
                 List<String> bases = nodes.stream().map(TestNode::base).toList();
-                try (MixedLoad load = new MixedLoad("master-master", bases, admin, 3, Duration.ofMillis(2 * DB_TIMEOUT_MS + 500))) {
+                try (MixedLoad load = new MixedLoad("master-master", bases, admin, 3, Duration.ofMillis(DB_TIMEOUT_MS + 1500))) {
                     load.start();
                     load.awaitSuccesses(100);
 
