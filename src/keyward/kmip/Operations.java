@@ -21,6 +21,7 @@ import keyward.store.Permission;
 final class Operations {
     private final Core core;
     private final ObjectOps objects;
+    private final Locator locator;
     private final AttributeOps attributes;
     private final CryptoOps crypto;
     private final WrapAndDerive wrapAndDerive;
@@ -28,6 +29,7 @@ final class Operations {
     Operations(Core core) {
         this.core = core;
         this.objects = new ObjectOps(core);
+        this.locator = new Locator(core);
         this.attributes = new AttributeOps(core, objects);
         this.crypto = new CryptoOps(core);
         this.wrapAndDerive = new WrapAndDerive(core);
@@ -62,7 +64,7 @@ final class Operations {
             case REKEY -> objects.rekey(p, payload, b);
             case REKEY_KEY_PAIR -> objects.rekeyKeyPair(p, payload, b);
             case CHECK -> objects.check(p, payload, b);
-            case LOCATE -> objects.locate(p, payload);
+            case LOCATE -> locator.locate(p, payload);
             case GET_ATTRIBUTES -> attributes.getAttributes(p, payload, b);
             case GET_ATTRIBUTE_LIST -> attributes.getAttributeList(p, payload, b);
             case ADD_ATTRIBUTE -> attributes.add(p, payload, b);

@@ -158,17 +158,6 @@ final class WrapAndDerive {
 
     // ---------------------------------------------------------------- Get, wrapped
 
-    /** The Key Format Type asked for, if it is {@code preferred} or {@code other} (none: preferred). */
-    private static int formatOf(Integer asked, int preferred, int other) {
-        if (asked == null || asked == preferred || asked == other) {
-            return asked == null ? preferred : asked;
-        }
-        throw new KmipException(Reason.KEY_FORMAT_TYPE_NOT_SUPPORTED, "Key Format Type "
-                + Enums.name(Tags.KEY_FORMAT_TYPE, asked) + " is not served for this object; ask for "
-                + Enums.name(Tags.KEY_FORMAT_TYPE, preferred)
-                + (other != preferred ? " or " + Enums.name(Tags.KEY_FORMAT_TYPE, other) : ""));
-    }
-
     /**
      * Get with a Key Wrapping Specification: the object's key material, in the format asked for
      * (as a plain Get gives it), wrapped under another AES key. Symmetric keys (Raw), Private Keys
@@ -192,9 +181,9 @@ final class WrapAndDerive {
         Integer asked = payload.first(Tags.KEY_FORMAT_TYPE).map(Ttlv::asInt).orElse(null);
         boolean rsa = k.algorithm().startsWith("rsa-");
         int format = switch (type) {
-            case Enums.PRIVATE_KEY -> formatOf(asked, Enums.PKCS8, rsa ? Enums.PKCS1 : Enums.PKCS8);
-            case Enums.SECRET_DATA -> formatOf(asked, Enums.OPAQUE, Enums.RAW);
-            default -> formatOf(asked, Enums.RAW, Enums.RAW);
+            case Enums.PRIVATE_KEY -> ObjectOps.format(asked, Enums.PKCS8, rsa ? Enums.PKCS1 : Enums.PKCS8);
+            case Enums.SECRET_DATA -> ObjectOps.format(asked, Enums.OPAQUE, Enums.RAW);
+            default -> ObjectOps.format(asked, Enums.RAW, Enums.RAW);
         };
         int objectTag = switch (type) {
             case Enums.PRIVATE_KEY -> Tags.PRIVATE_KEY;
