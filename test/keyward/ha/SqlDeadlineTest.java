@@ -57,10 +57,10 @@ class SqlDeadlineTest {
                     String what = type + " " + call[0] + " " + call[1];
                     assertEquals(503, r.status(), what + ": " + r);
                     assertNotNull(r.header("Retry-After"), what);
-                    // one deadline per request is the aim; a fresh-clone CI run once saw a PostgreSQL
-                    // rotate answer after 2,008 ms (two waits of db_timeout_ms): the bound covers that
-                    // known gap, which issue 19 keeps open
-                    assertTrue(ms < TIMEOUT_MS * 5 / 2, what + " answered after " + ms + " ms; db_timeout_ms is " + TIMEOUT_MS);
+                    // before: a PostgreSQL request sometimes answered after two waits (about 2,010 ms),
+                    // when the driver's query timeout won the race with the deadline and the statement's
+                    // thread waited for the cancel request it sent to the stalled database
+                    assertTrue(ms < TIMEOUT_MS * 3 / 2, what + " answered after " + ms + " ms; db_timeout_ms is " + TIMEOUT_MS);
                 }
 
                 proxy.restore();

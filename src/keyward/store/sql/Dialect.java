@@ -57,8 +57,8 @@ abstract class Dialect {
     void beforeConnect(String jdbcUrl) throws SQLException {
     }
 
-    /** Session setup right after connecting. */
-    void onConnect(Connection c) throws SQLException {
+    /** Session setup right after connecting; {@code timeoutMs} is {@code db_timeout_ms}. */
+    void onConnect(Connection c, int timeoutMs) throws SQLException {
     }
 
     /** SQLite has one writer: its writes go through a pool of one, serialized in Java. */

@@ -222,11 +222,20 @@ final class Jdbc implements AutoCloseable {
         }
     }
 
-    /** A statement with the query timeout set; close it with try-with-resources. */
+    /**
+     * A statement with the query timeout set; close it with try-with-resources. Inside a request
+     * on a networked database there is none: the request's deadline aborts the connection instead
+     * ({@link SqlDeadline}), and a driver's timeout would first send a cancel request over a new
+     * connection and wait for it (pgjdbc, up to its own timeout), so that a stalled database made
+     * the request wait twice. PostgreSQL's server still ends the statement ({@code
+     * statement_timeout}).
+     */
     PreparedStatement prepare(Connection c, String sql) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         try {
-            ps.setQueryTimeout(queryTimeoutSeconds);
+            if (!watched || !keyward.store.StoreDeadline.inRequest()) {
+                ps.setQueryTimeout(queryTimeoutSeconds);
+            }
             return ps;
         } catch (SQLException e) {
             ps.close();

@@ -98,8 +98,24 @@ final class PostgresDialect extends Dialect {
         return true;
     }
 
+    /**
+     * The server ends a statement that runs past {@code db_timeout_ms} itself (a lock wait
+     * included): inside a request Keyward sets no driver query timeout, whose cancel request
+     * would travel to a database that may not answer and hold the statement's thread until it
+     * did ({@link Jdbc#prepare}).
+     */
+    @Override
+    void onConnect(Connection c, int timeoutMs) throws SQLException {
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SET statement_timeout = " + timeoutMs);
+        }
+    }
+
     @Override
     void lockSchema(Connection c, int waitMs) throws SQLException {
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SET LOCAL statement_timeout = " + Math.max(1, waitMs)); // longer than one statement may take
+        }
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
             ps.setQueryTimeout(Math.max(1, waitMs / 1000));
             ps.setLong(1, SCHEMA_LOCK);

@@ -190,7 +190,7 @@ public final class SqlStore implements Store {
             throw new SQLException(dialect.kind() + ": the driver does not accept this database url", "08001");
         }
         try {
-            dialect.onConnect(c);
+            dialect.onConnect(c, timeoutMs);
             return c;
         } catch (SQLException | RuntimeException e) {
             c.close();
