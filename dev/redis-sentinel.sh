@@ -2,10 +2,14 @@
 # A local Redis primary with one replica and three Sentinels, for tests and for trying failover.
 # Debian's redis-server and redis-sentinel, loopback ports, everything under DIR; the system Redis
 # (6379) is never touched. Usage:
-#   dev/redis-sentinel.sh start DIR [PRIMARY REPLICA SENTINEL1 SENTINEL2 SENTINEL3 [PRIMARY_ANNOUNCED REPLICA_ANNOUNCED]]
+#   dev/redis-sentinel.sh start DIR [--tls] [PRIMARY REPLICA SENTINEL1 SENTINEL2 SENTINEL3 [PRIMARY_ANNOUNCED REPLICA_ANNOUNCED]]
 #                                         ports: primary 56379, replica 56380, Sentinels 56381-56383
 #                                         (or $REDIS_PRIMARY_PORT, $REDIS_REPLICA_PORT, $SENTINEL_PORTS);
-#                                         prints the Keyward URL
+#                                         prints the Keyward URL. With --tls every server and Sentinel
+#                                         speaks TLS only (tls-port; replication and Sentinel links too),
+#                                         with certificates for 127.0.0.1 and localhost from a CA made in
+#                                         DIR/tls (trust DIR/tls/ca.pem: redis_tls_ca_file), and the URL
+#                                         is rediss-sentinel://
 #   dev/redis-sentinel.sh url DIR          redis-sentinel://127.0.0.1:56381,.../keyward
 #   dev/redis-sentinel.sh failover DIR     SENTINEL FAILOVER (a planned switch), waits until done
 #   dev/redis-sentinel.sh kill DIR primary|replica  SIGKILL to the master the Sentinels name, or the other
@@ -25,9 +29,41 @@ set -euo pipefail
 cmd=${1:?usage: $0 start|url|failover|kill|revive|master|status|stop DIR}
 DIR=${2:?usage: $0 $cmd DIR}
 CLI=/usr/bin/redis-cli
+# a cluster started with --tls is spoken to with TLS by every later command
+[ -f "$DIR/tls/ca.pem" ] && CLI="$CLI --tls --cacert $DIR/tls/ca.pem"
 
 cli() { # cli PORT ARGS...: the reply, or nothing if the server does not answer within 2 s
-    timeout 2 "$CLI" -h 127.0.0.1 -p "$@" 2>/dev/null || true
+    timeout 2 $CLI -h 127.0.0.1 -p "$@" 2>/dev/null || true
+}
+
+make_certs() { # a CA and one server certificate (127.0.0.1, localhost) for every server and Sentinel
+    local t=$DIR/tls
+    mkdir -p "$t"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/CN=keyward dev Redis CA" \
+        -keyout "$t/ca.key" -out "$t/ca.pem" 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
+        -keyout "$t/server.key" -out "$t/server.csr" 2>/dev/null
+    printf 'subjectAltName = IP:127.0.0.1, DNS:localhost\nextendedKeyUsage = serverAuth, clientAuth\n' >"$t/ext.cnf"
+    openssl x509 -req -in "$t/server.csr" -CA "$t/ca.pem" -CAkey "$t/ca.key" -CAcreateserial -days 30 \
+        -extfile "$t/ext.cnf" -out "$t/server.pem" 2>/dev/null
+    chmod 600 "$t"/*.key
+    CLI="$CLI --tls --cacert $t/ca.pem"
+}
+
+listen() { # listen PORT: the lines of a server's or Sentinel's config that make it listen on PORT
+    if [ -f "$DIR/tls/ca.pem" ]; then
+        cat <<EOF
+port 0
+tls-port $1
+tls-cert-file $DIR/tls/server.pem
+tls-key-file $DIR/tls/server.key
+tls-ca-cert-file $DIR/tls/ca.pem
+tls-auth-clients no
+tls-replication yes
+EOF
+    else
+        echo "port $1"
+    fi
 }
 
 wait_for() { # wait_for WHAT COMMAND...: up to 30 s
@@ -58,10 +94,14 @@ launch() { # launch PORT PROGRAM CONF: starts it (it daemonizes) and waits until
 url() {
     local hosts=""
     for p in $(setting sentinel-ports); do hosts="$hosts${hosts:+,}127.0.0.1:$p"; done
-    echo "redis-sentinel://$hosts/$(setting master-name)"
+    local scheme=redis-sentinel
+    [ -f "$DIR/tls/ca.pem" ] && scheme=rediss-sentinel
+    echo "$scheme://$hosts/$(setting master-name)"
 }
 
 start() {
+    local tls=no
+    if [ "${1:-}" = --tls ]; then tls=yes; shift; fi
     local pp=${1:-${REDIS_PRIMARY_PORT:-56379}} rp=${2:-${REDIS_REPLICA_PORT:-56380}}
     local sps=${SENTINEL_PORTS:-56381 56382 56383} name=${REDIS_MASTER_NAME:-keyward}
     [ -n "${5:-}" ] && sps="$3 $4 $5"
@@ -71,6 +111,7 @@ start() {
         exit 1
     fi
     mkdir -p "$DIR"
+    [ $tls = yes ] && make_certs
     echo "$name" >"$DIR/master-name"
     echo "$sps" >"$DIR/sentinel-ports"
     echo "$pp $rp" >"$DIR/servers"
@@ -79,8 +120,8 @@ start() {
         local port=$pp announce=$pa
         [ $role = replica ] && port=$rp announce=$ra
         mkdir -p "$DIR/$port"
-        cat >"$DIR/$port.conf" <<EOF
-port $port
+        listen "$port" >"$DIR/$port.conf"
+        cat >>"$DIR/$port.conf" <<EOF
 bind 127.0.0.1
 protected-mode no
 daemonize yes
@@ -99,8 +140,8 @@ EOF
     done
     for sp in $sps; do
         mkdir -p "$DIR/s$sp"
-        cat >"$DIR/sentinel-$sp.conf" <<EOF
-port $sp
+        listen "$sp" >"$DIR/sentinel-$sp.conf"
+        cat >>"$DIR/sentinel-$sp.conf" <<EOF
 bind 127.0.0.1
 protected-mode no
 daemonize yes

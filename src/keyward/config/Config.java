@@ -24,7 +24,7 @@ public record Config(
         int port, String bind, Path dataDir,
         String databaseType, String databaseUrl, Path sqlitePath, Path databasePasswordFile,
         Path mysqlUserCertFile, Path mysqlUserCertPasswordFile, int dbPoolSize, int dbTimeoutMs,
-        String redisMasterPassword, Path redisMasterPasswordFile, String redisFindexLabel, int redisMinReplicas,
+        String redisMasterPassword, Path redisMasterPasswordFile, String redisFindexLabel, int redisMinReplicas, Path redisTlsCaFile,
         Path kekFile, Path kekPassphraseFile, Path pepperFile, Path auditKeyFile, String nodeName,
         int maxBodyBytes, int workerThreads, int requestTimeoutMs, int headerTimeoutMs, int keepaliveTimeoutMs,
         int maxConnections, int maxConnectionsPerClient, int cacheTtlMs,
@@ -141,6 +141,7 @@ public record Config(
             case REDIS_MASTER_PASSWORD_FILE -> redisMasterPasswordFile;
             case REDIS_FINDEX_LABEL -> redisFindexLabel;
             case REDIS_MIN_REPLICAS -> redisMinReplicas;
+            case REDIS_TLS_CA_FILE -> redisTlsCaFile;
             case KEK_FILE -> kekFile;
             case KEK_PASSPHRASE_FILE -> kekPassphraseFile;
             case PEPPER_FILE -> pepperFile;

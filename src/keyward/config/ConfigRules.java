@@ -44,7 +44,7 @@ final class ConfigRules {
         onlyWith(type, "sqlite", SQLITE_PATH);
         onlyWith(type, "mysql", MYSQL_USER_CERT_FILE, MYSQL_USER_CERT_PASSWORD_FILE);
         onlyWith(type, "redis-findex", REDIS_MASTER_PASSWORD, REDIS_MASTER_PASSWORD_FILE, REDIS_FINDEX_LABEL,
-                REDIS_MIN_REPLICAS);
+                REDIS_MIN_REPLICAS, REDIS_TLS_CA_FILE);
         needs(MYSQL_USER_CERT_PASSWORD_FILE, MYSQL_USER_CERT_FILE);
         if (type.equals("redis-findex")) {
             exclusive(REDIS_MASTER_PASSWORD, REDIS_MASTER_PASSWORD_FILE);
@@ -166,7 +166,7 @@ final class ConfigRules {
                 path(DATABASE_PASSWORD_FILE), path(MYSQL_USER_CERT_FILE), path(MYSQL_USER_CERT_PASSWORD_FILE),
                 integer(DB_POOL_SIZE), integer(DB_TIMEOUT_MS),
                 string(REDIS_MASTER_PASSWORD), path(REDIS_MASTER_PASSWORD_FILE), string(REDIS_FINDEX_LABEL),
-                integer(REDIS_MIN_REPLICAS),
+                integer(REDIS_MIN_REPLICAS), path(REDIS_TLS_CA_FILE),
                 pathOr(KEK_FILE, dataDir, "kek.key"), path(KEK_PASSPHRASE_FILE),
                 pathOr(PEPPER_FILE, dataDir, "pepper.key"), pathOr(AUDIT_KEY_FILE, dataDir, "audit.key"),
                 string(NODE_NAME),

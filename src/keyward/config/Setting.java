@@ -28,6 +28,7 @@ enum Setting {
     REDIS_MASTER_PASSWORD_FILE("redis_master_password_file", Type.PATH, null),
     REDIS_FINDEX_LABEL("redis_findex_label", Type.STRING, "default"),
     REDIS_MIN_REPLICAS("redis_min_replicas", Type.INT, 0L, 0, 16),
+    REDIS_TLS_CA_FILE("redis_tls_ca_file", Type.PATH, null),
     KEK_FILE("kek_file", Type.PATH, null),
     KEK_PASSPHRASE_FILE("kek_passphrase_file", Type.PATH, null),
     PEPPER_FILE("pepper_file", Type.PATH, null),

@@ -25,6 +25,7 @@ final class SettingHelp {
         TEXT.put(Setting.REDIS_MASTER_PASSWORD, "redis-findex master password (prefer the file: a flag shows in ps)");
         TEXT.put(Setting.REDIS_MASTER_PASSWORD_FILE, "file holding the redis-findex master password");
         TEXT.put(Setting.REDIS_FINDEX_LABEL, "public label mixed into the encrypted index");
+        TEXT.put(Setting.REDIS_TLS_CA_FILE, "PEM certificates to trust for rediss:// and rediss-sentinel:// (default: the JVM's trust store)");
         TEXT.put(Setting.REDIS_MIN_REPLICAS, "replicas that must have each redis-findex write before it is acknowledged (WAIT)");
         TEXT.put(Setting.KEK_FILE, "master key file (default <data_dir>/kek.key)");
         TEXT.put(Setting.KEK_PASSPHRASE_FILE, "derive the master key from this passphrase instead");

@@ -52,7 +52,8 @@ public final class Stores {
                         ? readSecret(c.redisMasterPasswordFile(), "redis_master_password_file").toCharArray()
                         : c.redisMasterPassword().toCharArray();
                 return RedisStore.open(new RedisOptions(c.databaseUrl(), pw, c.redisFindexLabel(), "kw",
-                        c.dbPoolSize(), c.dbTimeoutMs(), c.redisMinReplicas()), KeyDerivation::fromPassword);
+                        c.dbPoolSize(), c.dbTimeoutMs(), c.redisMinReplicas()),
+                        Tls.clientFactory(c.redisTlsCaFile(), "redis_tls_ca_file"), KeyDerivation::fromPassword);
             default:
                 throw new ConfigException("config: 'database_type' must be sqlite, postgresql, mysql or redis-findex");
         }

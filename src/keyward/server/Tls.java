@@ -77,6 +77,31 @@ public final class Tls {
         }
     }
 
+    /**
+     * The factory for TLS client connections that trust exactly the certificates in {@code caFile}
+     * (a PEM bundle, named {@code key} in errors), or the JVM's defaults when it is null.
+     */
+    public static javax.net.ssl.SSLSocketFactory clientFactory(Path caFile, String key) {
+        if (caFile == null) {
+            return (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault();
+        }
+        try {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            int i = 0;
+            for (Certificate cert : certificates(caFile, key)) {
+                trust.setCertificateEntry("ca" + i++, cert);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+            tmf.init(trust);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx.getSocketFactory();
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigException("config: '" + key + "' cannot be used to trust servers: " + e.getMessage());
+        }
+    }
+
     private static KeyStore loadP12(Path file, char[] pass) {
         try (InputStream in = Files.newInputStream(file)) {
             KeyStore ks = KeyStore.getInstance("PKCS12");

@@ -36,6 +36,8 @@ final class RedisConnection implements AutoCloseable {
     private long idleSinceNanos = System.nanoTime();
 
     /** Commands that never write: after any other, {@link #wrote()} is true (for WAIT). */
+    /** TLS 1.2 and later only, whatever the JVM's settings allow. */
+    private static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
     private static final java.util.Set<String> READS = java.util.Set.of("GET", "MGET", "LRANGE", "LLEN", "LINDEX", "SCAN",
             "TYPE", "HGETALL", "SMEMBERS", "ZRANGE", "PING", "ROLE", "SCRIPT", "WAIT", "AUTH", "SELECT", "SENTINEL", "INFO",
             "BLPOP", "EXISTS", "STRLEN");
@@ -67,10 +69,14 @@ final class RedisConnection implements AutoCloseable {
                 SSLSocket ssl = (SSLSocket) tls.createSocket(socket, url.host(), url.port(), true);
                 SSLParameters p = ssl.getSSLParameters();
                 p.setEndpointIdentificationAlgorithm("HTTPS");
+                p.setProtocols(TLS_PROTOCOLS);
                 ssl.setSSLParameters(p);
                 ssl.startHandshake();
                 socket = ssl;
             }
+        } catch (javax.net.ssl.SSLException e) {
+            closeQuietly(socket);
+            throw new StoreUnavailableException(tlsFailure(where, url.host(), e), e);
         } catch (IOException e) {
             closeQuietly(socket);
             throw new StoreUnavailableException("Redis at " + where + " is unreachable: " + e.getMessage(), e);
@@ -94,6 +100,24 @@ final class RedisConnection implements AutoCloseable {
             c.close();
             throw e;
         }
+    }
+
+    /** What went wrong in a TLS handshake, in an operator's words (JSSE's name Java classes). */
+    static String tlsFailure(String where, String host, javax.net.ssl.SSLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("No subject alternative") || m.contains("No name matching")) {
+                return "Redis at " + where + ": its TLS certificate does not name '" + host
+                        + "'; connect by a name or address the certificate holds";
+            }
+            if (t instanceof java.security.cert.CertificateException
+                    || t instanceof java.security.cert.CertPathValidatorException
+                    || t instanceof java.security.cert.CertPathBuilderException) {
+                return "Redis at " + where + ": its TLS certificate is not trusted; set redis_tls_ca_file to the"
+                        + " certificate of the CA that signed it";
+            }
+        }
+        return "Redis at " + where + ": the TLS handshake failed (Keyward speaks TLS 1.2 and 1.3; is this a TLS port?)";
     }
 
     /**

@@ -76,7 +76,12 @@ public final class RedisStore implements Store {
      * @throws StoreException if the password or the label do not match this database
      */
     public static RedisStore open(RedisOptions o, BiFunction<char[], byte[], KeyDerivation> masterKey) {
-        RedisPool pool = pool(o, (SSLSocketFactory) SSLSocketFactory.getDefault());
+        return open(o, (SSLSocketFactory) SSLSocketFactory.getDefault(), masterKey);
+    }
+
+    /** As {@link #open(RedisOptions, BiFunction)}, with TLS ({@code rediss}) through {@code tls}. */
+    public static RedisStore open(RedisOptions o, SSLSocketFactory tls, BiFunction<char[], byte[], KeyDerivation> masterKey) {
+        RedisPool pool = pool(o, tls);
         try (KeyDerivation master = masterKey.apply(o.masterPassword(), salt(pool, o.namespace()))) {
             return start(pool, new RedisKeys(o.namespace(), master), o.label());
         } catch (RuntimeException e) {

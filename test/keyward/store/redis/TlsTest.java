@@ -2,6 +2,7 @@ package keyward.store.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -126,13 +127,15 @@ class TlsTest {
 
     @Test
     void rediss_hostNameNotInTheCertificate_isRefused() {
-        assertThrows(StoreUnavailableException.class,
+        StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
                 () -> RedisStore.openWithMasterKey(options("127.0.0.1"), RedisTestSupport.MASTER, trusting));
+        assertTrue(e.getMessage().contains("does not name '127.0.0.1'"), e.getMessage());
     }
 
     @Test
     void rediss_untrustedCertificate_isRefused() {
-        assertThrows(StoreUnavailableException.class, () -> RedisStore.openWithMasterKey(options("localhost"),
-                RedisTestSupport.MASTER, (SSLSocketFactory) SSLSocketFactory.getDefault()));
+        StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> RedisStore.openWithMasterKey(
+                options("localhost"), RedisTestSupport.MASTER, (SSLSocketFactory) SSLSocketFactory.getDefault()));
+        assertTrue(e.getMessage().contains("not trusted; set redis_tls_ca_file"), e.getMessage());
     }
 }
