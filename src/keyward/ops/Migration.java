@@ -35,6 +35,7 @@ public final class Migration {
             throw new OpsException("keys, users or tokens of the source changed during the migration; stop every"
                     + " server using it, then run the migration again with --force");
         }
+        StoreSink.refreshStatistics(to, progress);
         progress.say("verifying counts");
         Counts there = StoreWalk.run(to, Sink.NONE, Progress.quiet(), true).counts();
         if (force ? !there.covers(copied.counts()) : !there.equals(copied.counts())) {

@@ -54,6 +54,7 @@ public final class Restore {
         Counts expected = verify(file, kek);
         progress.say("it holds " + expected.describe());
         read(file, kek, new StoreSink(to, force, progress));
+        StoreSink.refreshStatistics(to, progress);
         progress.say("verifying counts");
         Counts there = StoreWalk.run(to, Sink.NONE, Progress.quiet(), true).counts();
         if (force ? !there.covers(expected) : !there.equals(expected)) {

@@ -143,4 +143,19 @@ final class StoreSink implements Sink {
         return new AuditRecord(0, a.node(), a.seq(), a.time(), a.user(), a.operation(), a.keyRef(), a.outcome(),
                 a.remote(), a.prevHash(), a.hash());
     }
+
+    /**
+     * After a bulk load: {@link Store#refreshStatistics()}, so that the verification and the first
+     * requests are planned for the tables' real sizes. A failure is said, not thrown: it only slows
+     * queries until the database refreshes its statistics itself.
+     */
+    static void refreshStatistics(Store to, Progress progress) {
+        progress.say("refreshing the database's planner statistics");
+        try {
+            to.refreshStatistics();
+        } catch (RuntimeException e) {
+            progress.say("could not refresh the planner statistics (" + e.getMessage() + "); queries may be slow"
+                    + " until the database refreshes them itself");
+        }
+    }
 }

@@ -80,6 +80,15 @@ public interface Store extends AutoCloseable {
     }
 
     /**
+     * After a bulk load (restore, migration, a replication refresh): lets the database's planner
+     * learn the new table sizes now rather than when its background statistics catch up. Until
+     * then PostgreSQL plans a fresh table as if it were small and reads whole tables for lookups
+     * of a thousand ids. Does nothing where there is no planner to tell (SQLite, Redis).
+     */
+    default void refreshStatistics() {
+    }
+
+    /**
      * How many key versions (not destroyed) are wrapped under {@code kekId}: zero once a KEK
      * rotation away from it is done. This default reads every key a page at a time; the SQL stores
      * count in the database.

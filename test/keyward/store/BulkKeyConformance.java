@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -170,6 +171,35 @@ public abstract class BulkKeyConformance extends KeyConformance {
         assertEquals(List.of(), store.updateKeys(List.of(b.build())));
         b.rowVersion = full.rowVersion() + 1;
         assertEquals(Optional.of(b.build()), store.findKey(full.id()));
+    }
+
+    @Test
+    void updateKeys_eachKeyChangingOtherParts_storesEachExactly() {
+        List<KeyRecord> stored = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            KeyRecord k = fullKey(newId(), "part-" + i);
+            store.insertKey(k);
+            stored.add(k);
+        }
+        List<KeyRecord.Builder> next = stored.stream().map(KeyRecord::toBuilder).toList();
+        next.get(0).versions = stored.get(0).versions().stream().map(v -> v.rewrapped("kek-new", bytes(60))).toList();
+        next.get(1).tags = List.of("alpha", "zeta", "pci"); // the same tags in another order
+        next.get(2).attributes = Map.of("team", "billing", "cost-center", "43");
+        next.get(3).grants = Map.of("bob", Set.of(Permission.ENCRYPT));
+        next.get(4).tags = List.of("pci", "pci", "beta");
+        next.get(4).grants = Map.of();
+        // key 5: nothing but its row changes
+        assertEquals(List.of(), store.updateKeys(next.stream().map(KeyRecord.Builder::build).toList()));
+        for (int i = 0; i < next.size(); i++) {
+            KeyRecord.Builder expected = next.get(i);
+            expected.rowVersion = stored.get(i).rowVersion() + 1;
+            if (i == 4) {
+                expected.tags = List.of("pci", "beta");
+            }
+            assertEquals(Optional.of(expected.build()), store.findKey(stored.get(i).id()), "key " + i);
+        }
+        assertEquals(5, store.locate(byTag("zeta")).keys().size(), "untouched tags are still indexed");
+        assertEquals(List.of(stored.get(4).id()), store.locate(byTag("beta")).keys().stream().map(KeyRecord::id).toList());
     }
 
     @Test

@@ -57,6 +57,16 @@ abstract class Dialect {
     void beforeConnect(String jdbcUrl) throws SQLException {
     }
 
+    /** The statement that refreshes one table's planner statistics (the table's name follows), or null. */
+    String analyzeStatement() {
+        return null;
+    }
+
+    /** The SQL expression naming the schema (database) the tables are in. */
+    String currentSchema() {
+        return "current_schema()";
+    }
+
     /** Session setup right after connecting; {@code timeoutMs} is {@code db_timeout_ms}. */
     void onConnect(Connection c, int timeoutMs) throws SQLException {
     }

@@ -29,9 +29,11 @@ final class KeyBatches {
     private static final String[] CHILDREN = {"kw_key_tags", "kw_key_attributes", "kw_key_grants"};
 
     private final Jdbc db;
+    private final KeyReads reads;
 
-    KeyBatches(Jdbc db) {
+    KeyBatches(Jdbc db, KeyReads reads) {
         this.db = db;
+        this.reads = reads;
     }
 
     /** Inserts every key; a unique violation (id or name) fails the batch with its SQLException. */
@@ -45,12 +47,14 @@ final class KeyBatches {
         List<Owned<KeyVersion>> versions = new ArrayList<>();
         keys.forEach(k -> k.versions().forEach(v -> versions.add(new Owned<>(k.id(), v))));
         insertVersions(c, versions);
-        insertChildren(c, keys);
+        insertChildren(c, keys, keys, keys);
     }
 
     /**
      * Stores each key whose row is still at its {@code rowVersion}, with rowVersion + 1; returns the
-     * stored copies, in order. The others are left untouched.
+     * stored copies, in order. The others are left untouched. Child rows are compared with the
+     * stored ones (one read) and only what differs is written: a KEK rotation or a replicated
+     * rotation rewrites versions, not the tags, attributes and grants of a million keys.
      */
     List<KeyRecord> update(Connection c, List<KeyRecord> keys) throws SQLException {
         keys.forEach(Limits::key);
@@ -74,12 +78,18 @@ final class KeyBatches {
         if (written.isEmpty()) {
             return List.of();
         }
-        List<String> ids = written.stream().map(KeyRecord::id).toList();
-        for (String table : CHILDREN) {
-            batch(c, "DELETE FROM " + table + " WHERE key_id = ?", ids.size(), (ps, i) -> ps.setString(1, ids.get(i)));
-        }
-        insertChildren(c, written);
-        updateVersions(c, written);
+        KeyReads.Children old = reads.children(c, written.stream().map(KeyRecord::id).toList());
+        List<KeyRecord> newTags = written.stream()
+                .filter(k -> !k.tags().stream().distinct().toList().equals(old.tags().getOrDefault(k.id(), List.of()))).toList();
+        List<KeyRecord> newAttributes = written.stream()
+                .filter(k -> !k.attributes().equals(old.attributes().getOrDefault(k.id(), Map.of()))).toList();
+        List<KeyRecord> newGrants = written.stream()
+                .filter(k -> !k.grants().equals(old.grants().getOrDefault(k.id(), Map.of()))).toList();
+        deleteChildren(c, CHILDREN[0], newTags);
+        deleteChildren(c, CHILDREN[1], newAttributes);
+        deleteChildren(c, CHILDREN[2], newGrants);
+        insertChildren(c, newTags, newAttributes, newGrants);
+        updateVersions(c, written, old.versions());
         List<KeyRecord> stored = new ArrayList<>(written.size());
         for (KeyRecord k : written) {
             KeyRecord.Builder b = k.toBuilder();
@@ -93,14 +103,22 @@ final class KeyBatches {
     private record Owned<T>(String keyId, T value) {
     }
 
-    /** As {@link KeyWrites}: inserts new versions, rewrites changed ones, deletes dropped ones; one batch each. */
-    private void updateVersions(Connection c, List<KeyRecord> keys) throws SQLException {
-        Map<String, Map<Integer, KeyVersion>> old = storedVersions(c, keys.stream().map(KeyRecord::id).toList());
+    private void deleteChildren(Connection c, String table, List<KeyRecord> keys) throws SQLException {
+        batch(c, "DELETE FROM " + table + " WHERE key_id = ?", keys.size(), (ps, i) -> ps.setString(1, keys.get(i).id()));
+    }
+
+    /**
+     * As {@link KeyWrites}: inserts new versions, rewrites changed ones, deletes dropped ones; one
+     * batch each. {@code stored}: the versions stored now, by key.
+     */
+    private void updateVersions(Connection c, List<KeyRecord> keys, Map<String, List<KeyVersion>> stored)
+            throws SQLException {
         List<Owned<KeyVersion>> added = new ArrayList<>();
         List<Owned<KeyVersion>> changed = new ArrayList<>();
         List<Owned<Integer>> dropped = new ArrayList<>();
         for (KeyRecord k : keys) {
-            Map<Integer, KeyVersion> was = old.getOrDefault(k.id(), new HashMap<>());
+            Map<Integer, KeyVersion> was = new HashMap<>();
+            stored.getOrDefault(k.id(), List.of()).forEach(v -> was.put(v.version(), v));
             for (KeyVersion v : k.versions()) {
                 KeyVersion before = was.remove(v.version());
                 if (before == null) {
@@ -130,23 +148,6 @@ final class KeyBatches {
         });
     }
 
-    /** The stored versions of {@code ids}, by key and number: one query. */
-    private Map<String, Map<Integer, KeyVersion>> storedVersions(Connection c, List<String> ids) throws SQLException {
-        Map<String, Map<Integer, KeyVersion>> out = new HashMap<>();
-        try (PreparedStatement ps = db.prepare(c, "SELECT key_id, version, kid, kek_id, wrapped, public_key, created_at,"
-                + " issued FROM kw_key_versions WHERE " + db.dialect.in("key_id", ids.size()))) {
-            db.dialect.bindIn(ps, 1, ids);
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.computeIfAbsent(rs.getString(1), k -> new HashMap<>()).put(rs.getInt(2), new KeyVersion(
-                            rs.getInt(2), rs.getInt(3), rs.getString(4), rs.getBytes(5), rs.getBytes(6),
-                            Jdbc.instant(rs, "created_at"), rs.getInt("issued")));
-                }
-            }
-        }
-        return out;
-    }
-
     private void insertVersions(Connection c, List<Owned<KeyVersion>> versions) throws SQLException {
         batch(c, "INSERT INTO kw_key_versions (key_id, version, kid, kek_id, wrapped, public_key, created_at, issued)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", versions.size(), (ps, i) -> {
@@ -162,16 +163,19 @@ final class KeyBatches {
                 });
     }
 
-    /** Tags keep their order; a repeated tag is stored once, at its first place (as {@link KeyWrites} does). */
-    private void insertChildren(Connection c, List<KeyRecord> keys) throws SQLException {
+    /**
+     * The tags of {@code tagged}, the attributes of {@code attributed}, the grants of
+     * {@code granted}. Tags keep their order; a repeated tag is stored once, at its first place
+     * (as {@link KeyWrites} does).
+     */
+    private void insertChildren(Connection c, List<KeyRecord> tagged, List<KeyRecord> attributed,
+                                List<KeyRecord> granted) throws SQLException {
         List<Owned<String>> tags = new ArrayList<>();
         List<Owned<Map.Entry<String, String>>> attributes = new ArrayList<>();
         List<Owned<Map.Entry<String, Set<Permission>>>> grants = new ArrayList<>();
-        for (KeyRecord k : keys) {
-            k.tags().stream().distinct().forEach(t -> tags.add(new Owned<>(k.id(), t)));
-            k.attributes().entrySet().forEach(a -> attributes.add(new Owned<>(k.id(), a)));
-            k.grants().entrySet().forEach(g -> grants.add(new Owned<>(k.id(), g)));
-        }
+        tagged.forEach(k -> k.tags().stream().distinct().forEach(t -> tags.add(new Owned<>(k.id(), t))));
+        attributed.forEach(k -> k.attributes().entrySet().forEach(a -> attributes.add(new Owned<>(k.id(), a))));
+        granted.forEach(k -> k.grants().entrySet().forEach(g -> grants.add(new Owned<>(k.id(), g))));
         Map<String, Integer> positions = new LinkedHashMap<>();
         batch(c, "INSERT INTO kw_key_tags (key_id, tag, pos) VALUES (?, ?, ?)", tags.size(), (ps, i) -> {
             String keyId = tags.get(i).keyId();

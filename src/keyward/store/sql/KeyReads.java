@@ -87,7 +87,25 @@ final class KeyReads {
         if (rows.isEmpty()) {
             return List.of();
         }
-        List<String> ids = new ArrayList<>(rows.keySet());
+        Children children = children(c, new ArrayList<>(rows.keySet()));
+        List<KeyRecord> out = new ArrayList<>(rows.size());
+        for (KeyRecord.Builder b : rows.values()) {
+            b.versions = children.versions.getOrDefault(b.id, List.of());
+            b.tags = children.tags.getOrDefault(b.id, List.of());
+            b.attributes = children.attributes.getOrDefault(b.id, Map.of());
+            b.grants = children.grants.getOrDefault(b.id, Map.of());
+            out.add(b.build());
+        }
+        return out;
+    }
+
+    /** The stored versions (by number order), tags (in order), attributes and grants of some keys, by key id. */
+    record Children(Map<String, List<KeyVersion>> versions, Map<String, List<String>> tags,
+                    Map<String, Map<String, String>> attributes, Map<String, Map<String, Set<Permission>>> grants) {
+    }
+
+    /** The children of {@code ids} (not empty): four plain queries on SQLite, one union elsewhere. */
+    Children children(Connection c, List<String> ids) throws SQLException {
         Map<String, List<KeyVersion>> versions = new HashMap<>();
         Map<String, List<String>> tags = new HashMap<>();
         Map<String, Map<String, String>> attributes = new HashMap<>();
@@ -127,15 +145,7 @@ final class KeyReads {
                 }
             }
         }
-        List<KeyRecord> out = new ArrayList<>(rows.size());
-        for (KeyRecord.Builder b : rows.values()) {
-            b.versions = versions.getOrDefault(b.id, List.of());
-            b.tags = tags.getOrDefault(b.id, List.of());
-            b.attributes = attributes.getOrDefault(b.id, Map.of());
-            b.grants = grants.getOrDefault(b.id, Map.of());
-            out.add(b.build());
-        }
-        return out;
+        return new Children(versions, tags, attributes, grants);
     }
 
     /** The stored versions of one key, by number (for the update's diff). */

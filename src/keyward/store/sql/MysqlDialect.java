@@ -53,6 +53,16 @@ final class MysqlDialect extends Dialect {
      * another node finds its own last audit entries there. MySQL has no such variable (1193).
      */
     @Override
+    String analyzeStatement() {
+        return "ANALYZE TABLE";
+    }
+
+    @Override
+    String currentSchema() {
+        return "DATABASE()";
+    }
+
+    @Override
     void onConnect(Connection c, int timeoutMs) throws SQLException {
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         try (PreparedStatement ps = c.prepareStatement("SET SESSION wsrep_sync_wait = @@session.wsrep_sync_wait | 1")) {

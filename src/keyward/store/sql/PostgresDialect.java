@@ -112,6 +112,11 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
+    String analyzeStatement() {
+        return "ANALYZE";
+    }
+
+    @Override
     void lockSchema(Connection c, int waitMs) throws SQLException {
         try (java.sql.Statement s = c.createStatement()) {
             s.execute("SET LOCAL statement_timeout = " + Math.max(1, waitMs)); // longer than one statement may take

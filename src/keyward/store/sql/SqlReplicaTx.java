@@ -216,7 +216,7 @@ final class SqlReplicaTx implements ReplicaTx {
     public void insertKeys(List<KeyRecord> keys) {
         sql(() -> {
             if (!keys.isEmpty()) {
-                new KeyBatches(db).insert(c, keys);
+                new KeyBatches(db, keyReads).insert(c, keys);
             }
             return null;
         });

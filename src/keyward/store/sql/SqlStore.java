@@ -87,7 +87,7 @@ public final class SqlStore implements Store {
         this.pools = reads == writes ? List.of(reads) : List.of(reads, writes);
         this.keyReads = new KeyReads(db);
         this.keyWrites = new KeyWrites(db, keyReads);
-        this.keyBatches = new KeyBatches(db);
+        this.keyBatches = new KeyBatches(db, keyReads);
         this.locate = new Locate(db, keyReads);
         this.accounts = new Accounts(db);
         this.audit = new AuditLog(db);
@@ -359,6 +359,30 @@ public final class SqlStore implements Store {
         Set<String> written = new HashSet<>();
         stored.forEach(k -> written.add(k.id()));
         return keys.stream().map(KeyRecord::id).filter(id -> !written.contains(id)).toList();
+    }
+
+    @Override
+    public void refreshStatistics() {
+        String analyze = db.dialect.analyzeStatement();
+        if (analyze == null) {
+            return;
+        }
+        db.idempotent("refreshStatistics", c -> {
+            List<String> tables = new java.util.ArrayList<>();
+            try (PreparedStatement ps = db.prepare(c, "SELECT table_name FROM information_schema.tables"
+                    + " WHERE table_schema = " + db.dialect.currentSchema() + " AND table_name LIKE 'kw\\_%'");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            for (String t : tables) {
+                try (PreparedStatement ps = db.prepare(c, analyze + " " + t)) {
+                    ps.execute();
+                }
+            }
+            return null;
+        });
     }
 
     @Override
