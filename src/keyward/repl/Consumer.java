@@ -105,22 +105,28 @@ final class Consumer implements Runnable {
             boolean firstPull = true;
             Rate backlog = null;
             long applied = 0;
+            Map<String, String> sent = null; // the vector of the pull sent ahead, not yet answered; else null
             while (!stopped) {
                 boolean waiting = caughtUp && options.waitMillis() > 0;
-                Map<String, Object> req = Protocol.message("op", "pull");
-                req.put("domain", domain.get());
-                req.put("vector", new java.util.LinkedHashMap<String, Object>(replica.vector()));
-                req.put("limit", (long) BATCH);
-                if (waiting) {
-                    req.put("wait_ms", (long) Math.min(options.waitMillis(), options.timeoutMillis() / 2));
+                Map<String, String> vector;
+                boolean askHeads;
+                Map<String, Object> answer;
+                if (sent != null) {
+                    vector = sent;
+                    askHeads = false;
+                    sent = null;
+                    answer = l.receive();
+                } else {
+                    vector = replica.vector();
+                    askHeads = auditHeads != null && (firstPull || clock.millis() - askedAt >= ASK_HEADS_EVERY_MS);
+                    Map<String, Object> req = pull(vector, waiting);
+                    if (askHeads) {
+                        req.put("audit_heads", AuditHeadsWire.field(auditHeads.recorded()));
+                        askedAt = clock.millis();
+                    }
+                    firstPull = false;
+                    answer = l.call(req);
                 }
-                boolean askHeads = auditHeads != null && (firstPull || clock.millis() - askedAt >= ASK_HEADS_EVERY_MS);
-                if (askHeads) {
-                    req.put("audit_heads", AuditHeadsWire.field(auditHeads.recorded()));
-                    askedAt = clock.millis();
-                }
-                firstPull = false;
-                Map<String, Object> answer = l.call(req);
                 answered = true;
                 if (answer.get("node") instanceof String n && n.length() == 36) {
                     supplierNode.accept(n);
@@ -152,6 +158,12 @@ final class Consumer implements Runnable {
                             applied = 0;
                         }
                         applied += rows.size();
+                        if (rows.size() == BATCH) {
+                            // a full batch: more is waiting; ask for it now, so that the supplier reads
+                            // and sends it while this one is written
+                            sent = after(vector, rows);
+                            l.send(pull(sent, false));
+                        }
                         applier.apply(replica, rows);
                         backlog.step(applied);
                         if (!rows.isEmpty()) {
@@ -190,6 +202,27 @@ final class Consumer implements Runnable {
             link = null;
         }
         return false;
+    }
+
+    /** A pull from {@code vector}, held by the supplier until changes come if {@code waiting}. */
+    private Map<String, Object> pull(Map<String, String> vector, boolean waiting) {
+        Map<String, Object> req = Protocol.message("op", "pull");
+        req.put("domain", domain.get());
+        req.put("vector", new java.util.LinkedHashMap<String, Object>(vector));
+        req.put("limit", (long) BATCH);
+        if (waiting) {
+            req.put("wait_ms", (long) Math.min(options.waitMillis(), options.timeoutMillis() / 2));
+        }
+        return req;
+    }
+
+    /** {@code vector} once {@code rows} are applied: each origin at the newest of its changes (as {@link Applier} moves it). */
+    static Map<String, String> after(Map<String, String> vector, List<ChangeRow> rows) {
+        Map<String, String> next = new java.util.LinkedHashMap<>(vector);
+        for (ChangeRow r : rows) {
+            next.merge(r.origin(), r.changeId(), (a, b) -> b.compareTo(a) > 0 ? b : a);
+        }
+        return next;
     }
 
     /** True if this node has recorded no change at all (a database never written to). */

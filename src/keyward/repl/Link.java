@@ -49,12 +49,34 @@ final class Link implements AutoCloseable {
         }
     }
 
-    /** One request and its answer; the whole exchange is bounded by {@link #CALL_DEADLINE_MS}. */
+    /** One request and its answer; each is bounded by {@link #CALL_DEADLINE_MS}. */
     Map<String, Object> call(Map<String, Object> request) throws IOException {
-        Map<String, Object> answer;
+        send(request);
+        return receive();
+    }
+
+    /**
+     * Sends a request without waiting for its answer ({@link #receive} reads it): a consumer asks
+     * for its next batch before it applies the one it holds, so that the supplier reads and sends
+     * one while the other is written. Answers come in the order of the requests.
+     */
+    void send(Map<String, Object> request) throws IOException {
         java.util.concurrent.ScheduledFuture<?> deadline = Watchdog.closeAfter(socket, CALL_DEADLINE_MS);
         try {
             Frames.write(socket.getOutputStream(), request);
+        } catch (IOException e) {
+            throw answered ? e : new IOException("TLS: the supplier dropped the connection at once (is this node's"
+                    + " certificate pinned there?): " + e.getMessage(), e);
+        } finally {
+            deadline.cancel(false);
+        }
+    }
+
+    /** The answer to the oldest request not yet answered. */
+    Map<String, Object> receive() throws IOException {
+        Map<String, Object> answer;
+        java.util.concurrent.ScheduledFuture<?> deadline = Watchdog.closeAfter(socket, CALL_DEADLINE_MS);
+        try {
             answer = Frames.read(socket.getInputStream());
         } catch (IOException e) {
             if (answered) {

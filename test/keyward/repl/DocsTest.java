@@ -155,4 +155,23 @@ class DocsTest {
         assertTrue(s.contains(from), from);
         return s.replace(from, to).getBytes(StandardCharsets.UTF_8);
     }
+
+    /** The vector a consumer sends with the pull it asks ahead: what applying the batch in hand leaves. */
+    @Test
+    void vectorAfterABatch_movesEachOriginToItsNewestChange_andKeepsTheOthers() {
+        String a = "0d3c4b5a-0000-4000-8000-00000000000a";
+        String b = "0d3c4b5a-0000-4000-8000-00000000000b";
+        String c = "0d3c4b5a-0000-4000-8000-00000000000c";
+        Map<String, String> vector = new LinkedHashMap<>();
+        vector.put(a, "0000000000000005." + a);
+        vector.put(c, "0000000000000009." + c);
+        List<keyward.store.ChangeRow> rows = List.of(
+                new keyward.store.ChangeRow("0000000000000006." + a, a, Docs.KEY, "k1", new byte[0]),
+                new keyward.store.ChangeRow("0000000000000003." + b, b, Docs.KEY, "k2", new byte[0]),
+                new keyward.store.ChangeRow("0000000000000007." + a, a, Docs.KEY, "k3", new byte[0]),
+                new keyward.store.ChangeRow("0000000000000001." + b, b, Docs.KEY, "k4", new byte[0]));
+        Map<String, String> next = Consumer.after(vector, rows);
+        assertEquals(Map.of(a, "0000000000000007." + a, b, "0000000000000003." + b, c, "0000000000000009." + c), next);
+        assertEquals("0000000000000005." + a, vector.get(a), "the vector sent before is left as it was");
+    }
 }
