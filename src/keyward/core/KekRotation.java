@@ -60,7 +60,7 @@ public final class KekRotation {
                     changed.put(k.id(), count(k, target));
                 }
             }
-            Set<String> stale = new HashSet<>(store.updateKeys(rewrapped));
+            Set<String> stale = new HashSet<>(store.rewrapKeys(rewrapped));
             for (KeyRecord k : rewrapped) {
                 int n = stale.contains(k.id()) ? store.findKey(k.id()).map(again -> rewrapKey(store, ring, again, target))
                         .orElse(0) : changed.get(k.id());

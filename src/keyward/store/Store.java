@@ -111,6 +111,16 @@ public interface Store extends AutoCloseable {
     }
 
     /**
+     * {@link #updateKeys} for keys whose versions changed only in their KEK and wrapped material (a
+     * KEK rotation re-wrapping what it read): same compare-and-set, same answer. The SQL stores
+     * write just the row version and those two columns of each version, not the whole key; other
+     * changes in {@code keys} are not written there, so pass nothing else.
+     */
+    default List<String> rewrapKeys(List<KeyRecord> keys) throws ConflictException {
+        return updateKeys(keys);
+    }
+
+    /**
      * A compare-and-set of each key as {@link #updateKey} does, for bulk rewrites (KEK rotation): a
      * key whose stored rowVersion still equals its rowVersion is stored with rowVersion + 1; any
      * other (changed meanwhile, or gone) is left as it is and its id returned, to be read again.

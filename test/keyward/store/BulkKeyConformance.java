@@ -200,6 +200,37 @@ public abstract class BulkKeyConformance extends KeyConformance {
     }
 
     @Test
+    void rewrapKeys_storesTheNewMaterialOfFreshKeys_andReturnsStaleAndGoneOnesUntouched() {
+        List<KeyRecord> keys = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            KeyRecord k = fullKey(newId(), "rewrap-" + i); // a destroyed version, two live ones, tags, grants
+            store.insertKey(k);
+            keys.add(k);
+        }
+        KeyRecord movedOn = store.updateKey(renamed(keys.get(1), "moved-on"));
+        KeyRecord gone = key(newId()).build();
+        List<KeyRecord> next = new ArrayList<>();
+        for (KeyRecord k : keys) {
+            KeyRecord.Builder b = k.toBuilder();
+            b.versions = k.versions().stream().map(v -> v.destroyed() ? v : v.rewrapped("kek-new", bytes(60))).toList();
+            next.add(b.build());
+        }
+        next.add(gone);
+
+        assertEquals(Set.of(keys.get(1).id(), gone.id()), Set.copyOf(store.rewrapKeys(next)));
+
+        assertEquals(Optional.of(movedOn), store.findKey(movedOn.id()), "a stale key is left as it was");
+        assertEquals(Optional.empty(), store.findKey(gone.id()), "a gone key is not created");
+        for (int i : new int[] {0, 2, 3}) {
+            KeyRecord.Builder expected = next.get(i).toBuilder();
+            expected.rowVersion = keys.get(i).rowVersion() + 1;
+            assertEquals(Optional.of(expected.build()), store.findKey(keys.get(i).id()), "key " + i);
+        }
+        assertEquals(6, store.countVersionsUnder("kek-new"));
+        assertEquals(2, store.countVersionsUnder("kek-2"), "the stale key's versions");
+    }
+
+    @Test
     void updateKeys_renameToATakenName_isRefusedAsNameTaken() {
         insert(named(key(newId()), "taken"));
         KeyRecord a = insert(named(key(newId()), "a"));

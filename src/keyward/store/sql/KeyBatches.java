@@ -99,6 +99,43 @@ final class KeyBatches {
         return stored;
     }
 
+    /**
+     * {@link #update} for keys whose versions changed only in KEK and wrapped material: bumps the
+     * row version of each key still at its {@code rowVersion} and writes those two columns of its
+     * versions; returns the stored copies. Nothing else of the key is written.
+     */
+    List<KeyRecord> rewrap(Connection c, List<KeyRecord> keys) throws SQLException {
+        int[] counts = batch(c, "UPDATE kw_keys SET row_version = row_version + 1 WHERE id = ? AND row_version = ?",
+                keys.size(), (ps, i) -> {
+                    ps.setString(1, keys.get(i).id());
+                    ps.setLong(2, keys.get(i).rowVersion());
+                });
+        List<KeyRecord> stored = new ArrayList<>();
+        List<Owned<KeyVersion>> versions = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            if (counts[i] < 0) {
+                throw new StoreException(db.dialect.kind() + ": the driver did not count the rows of a batched update;"
+                        + " remove rewriteBatchedStatements from the database options", null);
+            }
+            if (counts[i] == 1) {
+                KeyRecord k = keys.get(i);
+                k.versions().stream().filter(v -> !v.destroyed()).forEach(v -> versions.add(new Owned<>(k.id(), v)));
+                KeyRecord.Builder b = k.toBuilder();
+                b.rowVersion = k.rowVersion() + 1;
+                stored.add(b.build());
+            }
+        }
+        batch(c, "UPDATE kw_key_versions SET kek_id = ?, wrapped = ? WHERE key_id = ? AND version = ?", versions.size(),
+                (ps, i) -> {
+                    KeyVersion v = versions.get(i).value();
+                    ps.setString(1, v.kekId());
+                    Jdbc.setBytes(ps, 2, v.wrapped());
+                    ps.setString(3, versions.get(i).keyId());
+                    ps.setInt(4, v.version());
+                });
+        return stored;
+    }
+
     /** A child row and the key it belongs to. */
     private record Owned<T>(String keyId, T value) {
     }

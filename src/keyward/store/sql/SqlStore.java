@@ -362,6 +362,18 @@ public final class SqlStore implements Store {
     }
 
     @Override
+    public List<String> rewrapKeys(List<KeyRecord> keys) {
+        Store.checkBulk(keys);
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        List<KeyRecord> stored = write("rewrapKeys", c -> keyBatches.rewrap(c, keys), SqlStore::keysWritten);
+        Set<String> written = new HashSet<>();
+        stored.forEach(k -> written.add(k.id()));
+        return keys.stream().map(KeyRecord::id).filter(id -> !written.contains(id)).toList();
+    }
+
+    @Override
     public void refreshStatistics() {
         String analyze = db.dialect.analyzeStatement();
         if (analyze == null) {
