@@ -60,6 +60,7 @@ final class Refresher {
                 copied = replica.replaceAll(vector, tx -> {
                     int n = 0;
                     for (List<ReplicaTx.DocRow> docs = pages.docs(first); !docs.isEmpty(); docs = pages.docs(pages.nextUnchecked())) {
+                        pages.askAhead(); // the supplier reads and sends the next page while this one is written
                         materialize(tx, docs, now);
                         n += docs.size();
                         rate.step(n);
@@ -94,24 +95,60 @@ final class Refresher {
         private int requests;
         private String kind = "";
         private String id = "";
+        private Map<String, Object> asked; // a request sent and not yet answered, or null
 
         Pages(Target from) {
             this.from = from;
         }
 
-        Map<String, Object> next() throws IOException {
-            if (link == null || requests == PAGES_PER_CONNECTION) {
-                reopen();
-            }
+        private Map<String, Object> request() {
             Map<String, Object> req = Protocol.message("op", "snapshot");
             req.put("after_kind", kind);
             req.put("after_id", id);
             req.put("limit", (long) PAGE);
             req.put("max_bytes", Protocol.MAX_BATCH_BYTES);
+            return req;
+        }
+
+        /**
+         * Sends the request for the page after the current position now, without waiting for it
+         * ({@link #next} reads it). A failure here is left for {@link #next}, which asks again.
+         */
+        void askAhead() {
+            if (asked != null) {
+                return;
+            }
+            Map<String, Object> req = request();
+            try {
+                if (link == null || requests == PAGES_PER_CONNECTION) {
+                    reopen();
+                }
+                requests++;
+                link.send(req);
+                asked = req;
+            } catch (IOException e) {
+                close(); // next() opens a new connection and asks again
+            }
+        }
+
+        Map<String, Object> next() throws IOException {
+            Map<String, Object> req = asked;
+            boolean sent = req != null;
+            asked = null;
+            if (!sent) {
+                req = request();
+                if (link == null || requests == PAGES_PER_CONNECTION) {
+                    reopen();
+                }
+            }
             Map<String, Object> page;
             try {
-                requests++;
-                page = link.call(req);
+                if (sent) {
+                    page = link.receive();
+                } else {
+                    requests++;
+                    page = link.call(req);
+                }
             } catch (IOException e) {
                 if (requests == 1) {
                     throw e;
