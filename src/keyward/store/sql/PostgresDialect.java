@@ -81,10 +81,15 @@ final class PostgresDialect extends Dialect {
         return "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY";
     }
 
-    /** One array parameter: the statement text stays the same whatever the count, so its plan is cached. */
+    /**
+     * One array parameter, joined as a set: {@code column = ANY (?)} with a thousand values made
+     * PostgreSQL read the whole table (it estimated that many values to match most rows: 45 ms
+     * against 12 ms for 2,000 ids among 200,000, with or without statistics); {@code IN (SELECT
+     * unnest(?))} probes the index once per value. The values keep the column's collation.
+     */
     @Override
     String in(String column, int n) {
-        return column + " = ANY (?)";
+        return column + " IN (SELECT unnest(?))";
     }
 
     @Override
