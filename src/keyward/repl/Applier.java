@@ -110,21 +110,42 @@ final class Applier {
         private final java.util.Set<String> newNames = new HashSet<>();
         private final List<ReplicaTx.DocWrite> docWrites = new ArrayList<>();
         final List<ChangeRow> changes = new ArrayList<>();
+        /** The incoming key documents, parsed once. */
+        private final Map<ChangeRow, KeyDoc> incoming = new java.util.IdentityHashMap<>();
+        /**
+         * The holders of the incoming names as stored when the batch began, read in one query: good
+         * answers for a name until this batch writes a key of that name or changes a stored key.
+         */
+        private final Map<String, String> holders;
+        private final java.util.Set<String> asked = new HashSet<>();
+        private final java.util.Set<String> namesWritten = new HashSet<>();
+        private boolean storedKeysChanged;
 
         Batch(ReplicaTx tx, Instant now, java.util.Set<String> keys, List<ChangeRow> fresh) {
             this.tx = tx;
             this.now = now;
             this.keys = keys;
-            List<String> ids = fresh.stream().filter(r -> r.kind().equals(Docs.KEY)).map(ChangeRow::objectId).toList();
+            List<String> ids = new ArrayList<>();
+            for (ChangeRow r : fresh) {
+                if (r.kind().equals(Docs.KEY)) {
+                    KeyDoc d = Docs.key(r.payload());
+                    incoming.put(r, d);
+                    ids.add(r.objectId());
+                    if (d.key().name() != null) {
+                        asked.add(d.key().name());
+                    }
+                }
+            }
             Map<String, byte[]> found = ids.isEmpty() ? Map.of() : tx.docs(Docs.KEY, ids);
             for (String id : ids) {
                 docs.put(id, found.get(id));
             }
             this.stored = ids.isEmpty() ? new HashSet<>() : new HashSet<>(tx.keysPresent(ids));
+            this.holders = asked.isEmpty() ? Map.of() : tx.keyIdsByName(asked);
         }
 
         void key(ChangeRow row) {
-            KeyDoc remote = Docs.key(row.payload());
+            KeyDoc remote = incoming.get(row);
             if (!remote.key().id().equals(row.objectId())) {
                 throw new ProtocolException("key document does not match its change");
             }
@@ -135,14 +156,17 @@ final class Applier {
             KeyDoc merged = claims.settle(Merge.merge(local, remote));
             keys.add(id);
             if (stored.contains(id)) {
+                storedKeysChanged = true; // a rename frees a name the holders read at the start name
                 tx.putKey(merged.key());
             } else if (newKeys.containsKey(id)) {
                 flush();
+                storedKeysChanged = true;
                 tx.putKey(merged.key());
             } else {
                 newKeys.put(id, merged.key());
                 if (merged.key().name() != null) {
                     newNames.add(merged.key().name());
+                    namesWritten.add(merged.key().name());
                 }
             }
             byte[] doc = Docs.key(merged);
@@ -154,11 +178,15 @@ final class Applier {
             if (newNames.contains(name)) {
                 flush();
             }
+            if (!storedKeysChanged && asked.contains(name) && !namesWritten.contains(name)) {
+                return Optional.ofNullable(holders.get(name));
+            }
             return tx.keyIdByName(name);
         }
 
         /** A key renamed to free a name was written directly, document and all: read it from the store from now on. */
         private void holderRenamed(String id) {
+            storedKeysChanged = true;
             keys.add(id);
             docs.remove(id);
         }

@@ -28,6 +28,8 @@ final class Consumer implements Runnable {
     private static final int BATCH = Protocol.MAX_CHANGES;
     /** A session that ends after answering for at least this long is reopened at once. */
     private static final long REOPEN_AFTER_MS = 1000;
+    /** A backlog's first refresh of the database's statistics, after this many changes; then at each doubling. */
+    private static final long ANALYZE_FIRST = 20_000;
     /** How often a session asks the supplier for its audit heads, besides its first pull. */
     private static final long ASK_HEADS_EVERY_MS = 60_000;
 
@@ -105,6 +107,7 @@ final class Consumer implements Runnable {
             boolean firstPull = true;
             Rate backlog = null;
             long applied = 0;
+            long analyzeAt = ANALYZE_FIRST; // changes of this backlog after which the database's statistics are refreshed
             Map<String, String> sent = null; // the vector of the pull sent ahead, not yet answered; else null
             while (!stopped) {
                 boolean waiting = caughtUp && options.waitMillis() > 0;
@@ -156,6 +159,7 @@ final class Consumer implements Runnable {
                         if (backlog == null) {
                             backlog = new Rate("replication: catching up with " + target.url(), "change");
                             applied = 0;
+                            analyzeAt = ANALYZE_FIRST;
                         }
                         applied += rows.size();
                         if (rows.size() == BATCH) {
@@ -165,6 +169,11 @@ final class Consumer implements Runnable {
                             l.send(pull(sent, false));
                         }
                         applier.apply(replica, rows);
+                        if (applied >= analyzeAt) {
+                            // the tables grew a lot: let the database plan the next batches for their size
+                            Refresher.refreshStatistics(replica::refreshStatistics);
+                            analyzeAt = applied * 2;
+                        }
                         backlog.step(applied);
                         if (!rows.isEmpty()) {
                             status.applied(Hlc.millis(rows.get(rows.size() - 1).changeId()));

@@ -72,18 +72,18 @@ final class Refresher {
             }
             store.putMeta(Replicator.DOMAIN, domain.getBytes(StandardCharsets.UTF_8));
             vector.values().forEach(hlc::observe);
-            refreshStatistics(store);
+            refreshStatistics(store::refreshStatistics);
             Log.warn("replication: refreshed from " + from.url() + ": " + rate.done(copied) + ", domain " + domain);
             return copied;
         }
     }
 
-    /** {@link Store#refreshStatistics()}; a failure only slows the next queries, so it is logged, not thrown. */
-    static void refreshStatistics(Store store) {
+    /** {@link Store#refreshStatistics()} (or the replica's); a failure only slows the next queries, so it is logged, not thrown. */
+    static void refreshStatistics(Runnable refresh) {
         try {
-            store.refreshStatistics();
+            refresh.run();
         } catch (RuntimeException e) {
-            Log.warn("replication: the database's planner statistics could not be refreshed after the bulk copy ("
+            Log.warn("replication: the database's planner statistics could not be refreshed after a bulk copy ("
                     + e.getMessage() + "); queries may be slow until the database refreshes them itself");
         }
     }

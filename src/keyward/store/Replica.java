@@ -40,6 +40,13 @@ public interface Replica {
     /** Origin to the highest change id applied here. */
     Map<String, String> vector();
 
+    /**
+     * {@link Store#refreshStatistics()} of the store behind: a consumer far behind calls it as its
+     * tables grow, so the database plans the batch reads for their real sizes.
+     */
+    default void refreshStatistics() {
+    }
+
     /** Origin to the highest change id trimmed from the changelog (absent: nothing trimmed). */
     Map<String, String> trimmed();
 

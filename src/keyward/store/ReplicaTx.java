@@ -40,6 +40,9 @@ public interface ReplicaTx {
     /** The id of the key holding {@code name}, if any. */
     Optional<String> keyIdByName(String name);
 
+    /** {@link #keyIdByName} for many names at once: the holders found, by name. */
+    java.util.Map<String, String> keyIdsByName(Collection<String> names);
+
     List<String> keyIds();
 
     /**

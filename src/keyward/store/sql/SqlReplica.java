@@ -21,6 +21,11 @@ final class SqlReplica implements Replica {
     }
 
     @Override
+    public void refreshStatistics() {
+        store.refreshStatistics();
+    }
+
+    @Override
     public void enableChangeCapture(ChangeCapture capture) {
         store.capture(capture);
     }

@@ -244,6 +244,26 @@ final class SqlReplicaTx implements ReplicaTx {
     }
 
     @Override
+    public Map<String, String> keyIdsByName(Collection<String> names) {
+        Map<String, String> out = new HashMap<>();
+        sql(() -> {
+            for (List<String> chunk : chunks(names)) {
+                try (PreparedStatement ps = db.prepare(c, "SELECT name, id FROM kw_keys WHERE "
+                        + db.dialect.in("name", chunk.size()))) {
+                    db.dialect.bindIn(ps, 1, chunk);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.put(rs.getString(1), rs.getString(2));
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+        return out;
+    }
+
+    @Override
     public List<KeyRecord> keysWithoutDoc(String afterId, int limit) {
         return sql(() -> keyReads.complete(c, keyReads.rows(c, "SELECT " + KeyReads.COLUMNS + " FROM kw_keys k WHERE k.id > ?"
                 + " AND NOT EXISTS (SELECT 1 FROM kw_repl_objects o WHERE o.kind = 'key' AND o.object_id = k.id)"
