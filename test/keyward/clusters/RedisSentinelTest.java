@@ -106,20 +106,8 @@ class RedisSentinelTest {
                 try (MixedLoad load = new MixedLoad("redis-sentinel-tls", bases, admin, 3, Duration.ofMillis(DB_TIMEOUT_MS + 1500))) {
                     load.start();
                     load.awaitSuccesses(60);
-                    int before = master(redis);
-                    load.phase("Sentinel failover (planned), TLS");
-                    System.out.print(redis.run("failover"));
-                    assertNotEquals(before, master(redis), "the failover moved the master");
-                    load.awaitRecovered(RECOVERY);
-                    load.awaitSuccesses(40);
-
-                    int killed = master(redis);
-                    load.phase("primary SIGKILL, Sentinel failover, TLS");
-                    System.out.print(redis.run("kill", "primary"));
-                    Poll.until("the Sentinels promote the replica", RECOVERY, () -> master(redis) != killed);
-                    System.out.print(redis.run("revive"));
-                    load.awaitRecovered(RECOVERY);
-                    load.awaitSuccesses(40);
+                    plannedFailover(redis, load, "Sentinel failover (planned), TLS");
+                    killPrimary(redis, load, "primary SIGKILL, Sentinel failover, TLS");
                     load.phase("after failovers, TLS");
                     load.awaitSuccesses(40);
                     load.stop();
@@ -138,16 +126,31 @@ class RedisSentinelTest {
         return Integer.parseInt(out.substring(out.lastIndexOf('\n') + 1).strip());
     }
 
-    private static void run(DevCluster redis, Map<Integer, TcpProxy> proxies, MixedLoad load) {
-        load.start();
-        load.awaitSuccesses(60);
-
+    /** SENTINEL FAILOVER under the load: the master moves, and every instance serves again. */
+    private static void plannedFailover(DevCluster redis, MixedLoad load, String phase) {
         int before = master(redis);
-        load.phase("Sentinel failover (planned)");
+        load.phase(phase);
         System.out.print(redis.run("failover"));
         assertNotEquals(before, master(redis), "the failover moved the master");
         load.awaitRecovered(RECOVERY);
         load.awaitSuccesses(40);
+    }
+
+    /** SIGKILL of the primary under the load: the Sentinels promote the replica, the killed server comes back as one. */
+    private static void killPrimary(DevCluster redis, MixedLoad load, String phase) {
+        int killed = master(redis);
+        load.phase(phase);
+        System.out.print(redis.run("kill", "primary"));
+        Poll.until("the Sentinels promote the replica", RECOVERY, () -> master(redis) != killed);
+        System.out.print(redis.run("revive"));
+        load.awaitRecovered(RECOVERY);
+        load.awaitSuccesses(40);
+    }
+
+    private static void run(DevCluster redis, Map<Integer, TcpProxy> proxies, MixedLoad load) {
+        load.start();
+        load.awaitSuccesses(60);
+        plannedFailover(redis, load, "Sentinel failover (planned)");
 
         int primary = master(redis);
         load.phase("network cut: primary isolated (TCP proxy)");
@@ -158,13 +161,7 @@ class RedisSentinelTest {
         load.awaitRecovered(RECOVERY);
         load.awaitSuccesses(40);
 
-        int killed = master(redis);
-        load.phase("primary SIGKILL, Sentinel failover");
-        System.out.print(redis.run("kill", "primary"));
-        Poll.until("the Sentinels promote the replica", RECOVERY, () -> master(redis) != killed);
-        System.out.print(redis.run("revive"));
-        load.awaitRecovered(RECOVERY);
-        load.awaitSuccesses(40);
+        killPrimary(redis, load, "primary SIGKILL, Sentinel failover");
 
         load.phase("after failovers");
         load.awaitSuccesses(40);
