@@ -3,8 +3,6 @@ package keyward.clusters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,32 +30,9 @@ class PostgresFailoverTest {
     private static final int DB_TIMEOUT_MS = 2000;
     private static final Duration RECOVERY = Duration.ofSeconds(40);
 
-    /**
-     * Free loopback ports for database servers a script starts a while later: below the kernel's
-     * ephemeral range (32768 and up here), where an outgoing connection could take a port between
-     * this check and the server's bind; each bound once and released.
-     */
-    static int[] freePorts(int n) throws Exception {
-        int[] ports = new int[n];
-        List<ServerSocket> held = new ArrayList<>();
-        java.util.Random random = new java.util.Random();
-        try {
-            for (int i = 0; i < n; ) {
-                int candidate = 20_000 + random.nextInt(12_000);
-                try {
-                    ServerSocket s = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress());
-                    held.add(s);
-                    ports[i++] = candidate;
-                } catch (java.io.IOException taken) {
-                    // in use: try another
-                }
-            }
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
-        return ports;
+    /** Free loopback ports for the servers a script starts ({@link keyward.TestPorts}). */
+    static int[] freePorts(int n) {
+        return keyward.TestPorts.free(n);
     }
 
     /**

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +25,7 @@ class HaproxySampleTest {
     void sampleHaproxyConfig_balancesInstances_andRoutesAroundAStoppedOne() throws Exception {
         TestDatabases.require("HAProxy (apt-get install haproxy)", Files.isExecutable(Path.of("/usr/sbin/haproxy")));
         try (Cluster c = new Cluster("postgresql", 2)) {
-            int front;
-            try (ServerSocket s = new ServerSocket(0)) {
-                front = s.getLocalPort();
-            }
+            int front = keyward.TestPorts.free();
             String cfg = Files.readString(Path.of("conf/haproxy.cfg"))
                     .replace("bind 127.0.0.1:8998", "bind 127.0.0.1:" + front)
                     .replace("127.0.0.1:9998 check", "127.0.0.1:" + c.nodes.get(0).node.port() + " check")

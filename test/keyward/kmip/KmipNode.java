@@ -3,8 +3,6 @@ package keyward.kmip;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,10 +63,8 @@ final class KmipNode implements AutoCloseable {
     }
 
     /** A port nobody listens on now (KMIP's port 0 means "off", so tests pick one). */
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    static int freePort() {
+        return keyward.TestPorts.free();
     }
 
     int kmipPort() {

@@ -3,7 +3,6 @@ package keyward.repl;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -224,10 +223,8 @@ final class Cluster implements AutoCloseable {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    static int freePort() {
+        return keyward.TestPorts.free();
     }
 
     @Override

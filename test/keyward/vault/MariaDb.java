@@ -1,7 +1,6 @@
 package keyward.vault;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,9 +22,7 @@ final class MariaDb implements AutoCloseable {
     private MariaDb(Path dir) throws IOException {
         this.dir = dir;
         this.data = dir.resolve("data");
-        try (ServerSocket s = new ServerSocket(0)) {
-            this.port = s.getLocalPort();
-        }
+        this.port = keyward.TestPorts.free();
     }
 
     /** A fresh data dir made by mariadb-install-db (about 5 s). */
