@@ -50,7 +50,10 @@ class UnkeyedChainUpgradeTest extends AuditFixture {
         assertEquals(50, r.entriesChecked());
 
         List<AuditCheckpoint> cps = store.checkpoints(NODE);
-        assertEquals(List.of(40L, 50L), cps.stream().map(AuditCheckpoint::seq).toList());
+        List<Long> seqs = cps.stream().map(AuditCheckpoint::seq).toList();
+        // the old build's last one, then the first keyed batch's, and the tail's at stop; on a slow
+        // machine the writer may take entry 41 alone, and that batch carries the first keyed checkpoint
+        assertTrue(seqs.equals(List.of(40L, 50L)) || seqs.equals(List.of(40L, 41L, 50L)), seqs.toString());
         Seal seal = Seal.open(key.publicKey(), NODE, cps.get(1));
         assertNotNull(seal);
         assertEquals(41, seal.keyedFrom());

@@ -71,6 +71,15 @@ abstract class Dialect {
     void onConnect(Connection c, int timeoutMs) throws SQLException {
     }
 
+    /**
+     * True if a many-row update can be one statement over array parameters ({@code UPDATE ... FROM
+     * unnest(...)}, PostgreSQL): a batch of a thousand single-row updates is a thousand statements
+     * for the server to run.
+     */
+    boolean updatesFromArrays() {
+        return false;
+    }
+
     /** SQLite has one writer: its writes go through a pool of one, serialized in Java. */
     boolean singleWriter() {
         return false;

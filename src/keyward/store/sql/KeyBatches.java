@@ -105,6 +105,9 @@ final class KeyBatches {
      * versions; returns the stored copies. Nothing else of the key is written.
      */
     List<KeyRecord> rewrap(Connection c, List<KeyRecord> keys) throws SQLException {
+        if (db.dialect.updatesFromArrays()) {
+            return rewrapFromArrays(c, keys);
+        }
         int[] counts = batch(c, "UPDATE kw_keys SET row_version = row_version + 1 WHERE id = ? AND row_version = ?",
                 keys.size(), (ps, i) -> {
                     ps.setString(1, keys.get(i).id());
@@ -133,6 +136,55 @@ final class KeyBatches {
                     ps.setString(3, versions.get(i).keyId());
                     ps.setInt(4, v.version());
                 });
+        return stored;
+    }
+
+    /** {@link #rewrap} in two statements over array parameters (PostgreSQL). */
+    private List<KeyRecord> rewrapFromArrays(Connection c, List<KeyRecord> keys) throws SQLException {
+        java.util.Set<String> bumped = new java.util.HashSet<>();
+        try (PreparedStatement ps = db.prepare(c, "UPDATE kw_keys k SET row_version = k.row_version + 1"
+                + " FROM unnest(?::varchar[], ?::int8[]) AS u(id, rv) WHERE k.id = u.id AND k.row_version = u.rv"
+                + " RETURNING k.id")) {
+            ps.setArray(1, c.createArrayOf("varchar", keys.stream().map(KeyRecord::id).toArray(String[]::new)));
+            ps.setArray(2, c.createArrayOf("int8", keys.stream().map(KeyRecord::rowVersion).toArray(Long[]::new)));
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    bumped.add(rs.getString(1));
+                }
+            }
+        }
+        List<KeyRecord> stored = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        List<Integer> numbers = new ArrayList<>();
+        List<String> keks = new ArrayList<>();
+        List<byte[]> wrapped = new ArrayList<>();
+        for (KeyRecord k : keys) {
+            if (!bumped.contains(k.id())) {
+                continue;
+            }
+            for (KeyVersion v : k.versions()) {
+                if (!v.destroyed()) {
+                    ids.add(k.id());
+                    numbers.add(v.version());
+                    keks.add(v.kekId());
+                    wrapped.add(v.wrapped());
+                }
+            }
+            KeyRecord.Builder b = k.toBuilder();
+            b.rowVersion = k.rowVersion() + 1;
+            stored.add(b.build());
+        }
+        if (!ids.isEmpty()) {
+            try (PreparedStatement ps = db.prepare(c, "UPDATE kw_key_versions v SET kek_id = u.kek, wrapped = u.w"
+                    + " FROM unnest(?::varchar[], ?::int4[], ?::varchar[], ?::bytea[]) AS u(id, n, kek, w)"
+                    + " WHERE v.key_id = u.id AND v.version = u.n")) {
+                ps.setArray(1, c.createArrayOf("varchar", ids.toArray(String[]::new)));
+                ps.setArray(2, c.createArrayOf("int4", numbers.toArray(Integer[]::new)));
+                ps.setArray(3, c.createArrayOf("varchar", keks.toArray(String[]::new)));
+                ps.setArray(4, c.createArrayOf("bytea", wrapped.toArray(byte[][]::new)));
+                ps.executeUpdate();
+            }
+        }
         return stored;
     }
 

@@ -117,6 +117,11 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
+    boolean updatesFromArrays() {
+        return true;
+    }
+
+    @Override
     String analyzeStatement() {
         return "ANALYZE";
     }
