@@ -156,7 +156,7 @@ final class Applier {
             KeyDoc merged = claims.settle(Merge.merge(local, remote));
             keys.add(id);
             if (stored.contains(id)) {
-                storedKeysChanged = true; // a rename frees a name the holders read at the start name
+                storedKeysChanged = true; // a renamed stored key frees a name the holders read at the start still show taken
                 tx.putKey(merged.key());
             } else if (newKeys.containsKey(id)) {
                 flush();

@@ -72,13 +72,13 @@ final class Refresher {
             }
             store.putMeta(Replicator.DOMAIN, domain.getBytes(StandardCharsets.UTF_8));
             vector.values().forEach(hlc::observe);
-            refreshStatistics(store::refreshStatistics);
+            refreshStatistics(replica::refreshStatistics);
             Log.warn("replication: refreshed from " + from.url() + ": " + rate.done(copied) + ", domain " + domain);
             return copied;
         }
     }
 
-    /** {@link Store#refreshStatistics()} (or the replica's); a failure only slows the next queries, so it is logged, not thrown. */
+    /** {@link keyward.store.Replica#refreshStatistics()}; a failure only slows the next queries, so it is logged, not thrown. */
     static void refreshStatistics(Runnable refresh) {
         try {
             refresh.run();

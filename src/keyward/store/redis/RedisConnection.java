@@ -35,9 +35,9 @@ final class RedisConnection implements AutoCloseable {
     private long deadline;
     private long idleSinceNanos = System.nanoTime();
 
-    /** Commands that never write: after any other, {@link #wrote()} is true (for WAIT). */
     /** TLS 1.2 and later only, whatever the JVM's settings allow. */
     private static final String[] TLS_PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+    /** Commands that never write: after any other, {@link #wrote()} is true (for WAIT). */
     private static final java.util.Set<String> READS = java.util.Set.of("GET", "MGET", "LRANGE", "LLEN", "LINDEX", "SCAN",
             "TYPE", "HGETALL", "SMEMBERS", "ZRANGE", "PING", "ROLE", "SCRIPT", "WAIT", "AUTH", "SELECT", "SENTINEL", "INFO",
             "BLPOP", "EXISTS", "STRLEN");

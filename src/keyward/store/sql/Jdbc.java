@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import keyward.store.ConflictException;
+import keyward.store.StoreDeadline;
 import keyward.store.StoreException;
 import keyward.store.StoreUnavailableException;
 import keyward.time.Clock;
@@ -233,7 +234,7 @@ final class Jdbc implements AutoCloseable {
     PreparedStatement prepare(Connection c, String sql) throws SQLException {
         PreparedStatement ps = c.prepareStatement(sql);
         try {
-            if (!watched || !keyward.store.StoreDeadline.inRequest()) {
+            if (!watched || !StoreDeadline.inRequest()) {
                 ps.setQueryTimeout(queryTimeoutSeconds);
             }
             return ps;

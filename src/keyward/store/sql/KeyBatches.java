@@ -65,16 +65,7 @@ final class KeyBatches {
                     ps.setString(at, k.id());
                     ps.setLong(at + 1, k.rowVersion());
                 });
-        List<KeyRecord> written = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
-            if (counts[i] < 0) { // Statement.SUCCESS_NO_INFO or EXECUTE_FAILED
-                throw new StoreException(db.dialect.kind() + ": the driver did not count the rows of a batched update;"
-                        + " remove rewriteBatchedStatements from the database options", null);
-            }
-            if (counts[i] == 1) {
-                written.add(keys.get(i));
-            }
-        }
+        List<KeyRecord> written = counted(keys, counts);
         if (written.isEmpty()) {
             return List.of();
         }
@@ -90,13 +81,29 @@ final class KeyBatches {
         deleteChildren(c, CHILDREN[2], newGrants);
         insertChildren(c, newTags, newAttributes, newGrants);
         updateVersions(c, written, old.versions());
-        List<KeyRecord> stored = new ArrayList<>(written.size());
-        for (KeyRecord k : written) {
-            KeyRecord.Builder b = k.toBuilder();
-            b.rowVersion = k.rowVersion() + 1;
-            stored.add(b.build());
+        return written.stream().map(KeyBatches::nextRowVersion).toList();
+    }
+
+    /** The keys whose row a batched compare-and-set updated ({@code counts}: the batch's update counts). */
+    private List<KeyRecord> counted(List<KeyRecord> keys, int[] counts) {
+        List<KeyRecord> written = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            if (counts[i] < 0) { // Statement.SUCCESS_NO_INFO or EXECUTE_FAILED
+                throw new StoreException(db.dialect.kind() + ": the driver did not count the rows of a batched update;"
+                        + " remove rewriteBatchedStatements from the database options", null);
+            }
+            if (counts[i] == 1) {
+                written.add(keys.get(i));
+            }
         }
-        return stored;
+        return written;
+    }
+
+    /** {@code k} as stored by a compare-and-set: at the next row version. */
+    private static KeyRecord nextRowVersion(KeyRecord k) {
+        KeyRecord.Builder b = k.toBuilder();
+        b.rowVersion = k.rowVersion() + 1;
+        return b.build();
     }
 
     /**
@@ -113,21 +120,8 @@ final class KeyBatches {
                     ps.setString(1, keys.get(i).id());
                     ps.setLong(2, keys.get(i).rowVersion());
                 });
-        List<KeyRecord> stored = new ArrayList<>();
-        List<Owned<KeyVersion>> versions = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
-            if (counts[i] < 0) {
-                throw new StoreException(db.dialect.kind() + ": the driver did not count the rows of a batched update;"
-                        + " remove rewriteBatchedStatements from the database options", null);
-            }
-            if (counts[i] == 1) {
-                KeyRecord k = keys.get(i);
-                k.versions().stream().filter(v -> !v.destroyed()).forEach(v -> versions.add(new Owned<>(k.id(), v)));
-                KeyRecord.Builder b = k.toBuilder();
-                b.rowVersion = k.rowVersion() + 1;
-                stored.add(b.build());
-            }
-        }
+        List<KeyRecord> written = counted(keys, counts);
+        List<Owned<KeyVersion>> versions = liveVersions(written);
         batch(c, "UPDATE kw_key_versions SET kek_id = ?, wrapped = ? WHERE key_id = ? AND version = ?", versions.size(),
                 (ps, i) -> {
                     KeyVersion v = versions.get(i).value();
@@ -136,7 +130,14 @@ final class KeyBatches {
                     ps.setString(3, versions.get(i).keyId());
                     ps.setInt(4, v.version());
                 });
-        return stored;
+        return written.stream().map(KeyBatches::nextRowVersion).toList();
+    }
+
+    /** The versions of {@code keys} that hold material, each with its key. */
+    private static List<Owned<KeyVersion>> liveVersions(List<KeyRecord> keys) {
+        List<Owned<KeyVersion>> out = new ArrayList<>();
+        keys.forEach(k -> k.versions().stream().filter(v -> !v.destroyed()).forEach(v -> out.add(new Owned<>(k.id(), v))));
+        return out;
     }
 
     /** {@link #rewrap} in two statements over array parameters (PostgreSQL). */
@@ -153,39 +154,20 @@ final class KeyBatches {
                 }
             }
         }
-        List<KeyRecord> stored = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        List<Integer> numbers = new ArrayList<>();
-        List<String> keks = new ArrayList<>();
-        List<byte[]> wrapped = new ArrayList<>();
-        for (KeyRecord k : keys) {
-            if (!bumped.contains(k.id())) {
-                continue;
-            }
-            for (KeyVersion v : k.versions()) {
-                if (!v.destroyed()) {
-                    ids.add(k.id());
-                    numbers.add(v.version());
-                    keks.add(v.kekId());
-                    wrapped.add(v.wrapped());
-                }
-            }
-            KeyRecord.Builder b = k.toBuilder();
-            b.rowVersion = k.rowVersion() + 1;
-            stored.add(b.build());
-        }
-        if (!ids.isEmpty()) {
+        List<KeyRecord> written = keys.stream().filter(k -> bumped.contains(k.id())).toList();
+        List<Owned<KeyVersion>> versions = liveVersions(written);
+        if (!versions.isEmpty()) {
             try (PreparedStatement ps = db.prepare(c, "UPDATE kw_key_versions v SET kek_id = u.kek, wrapped = u.w"
                     + " FROM unnest(?::varchar[], ?::int4[], ?::varchar[], ?::bytea[]) AS u(id, n, kek, w)"
                     + " WHERE v.key_id = u.id AND v.version = u.n")) {
-                ps.setArray(1, c.createArrayOf("varchar", ids.toArray(String[]::new)));
-                ps.setArray(2, c.createArrayOf("int4", numbers.toArray(Integer[]::new)));
-                ps.setArray(3, c.createArrayOf("varchar", keks.toArray(String[]::new)));
-                ps.setArray(4, c.createArrayOf("bytea", wrapped.toArray(byte[][]::new)));
+                ps.setArray(1, c.createArrayOf("varchar", versions.stream().map(Owned::keyId).toArray(String[]::new)));
+                ps.setArray(2, c.createArrayOf("int4", versions.stream().map(o -> o.value().version()).toArray(Integer[]::new)));
+                ps.setArray(3, c.createArrayOf("varchar", versions.stream().map(o -> o.value().kekId()).toArray(String[]::new)));
+                ps.setArray(4, c.createArrayOf("bytea", versions.stream().map(o -> o.value().wrapped()).toArray(byte[][]::new)));
                 ps.executeUpdate();
             }
         }
-        return stored;
+        return written.stream().map(KeyBatches::nextRowVersion).toList();
     }
 
     /** A child row and the key it belongs to. */

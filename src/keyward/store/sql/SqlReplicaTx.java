@@ -196,19 +196,7 @@ final class SqlReplicaTx implements ReplicaTx {
     @Override
     public Set<String> keysPresent(Collection<String> ids) {
         Set<String> out = new HashSet<>();
-        sql(() -> {
-            for (List<String> chunk : chunks(ids)) {
-                try (PreparedStatement ps = db.prepare(c, "SELECT id FROM kw_keys WHERE " + db.dialect.in("id", chunk.size()))) {
-                    db.dialect.bindIn(ps, 1, chunk);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            out.add(rs.getString(1));
-                        }
-                    }
-                }
-            }
-            return null;
-        });
+        eachRowOf("SELECT id FROM kw_keys WHERE ", "id", ids, rs -> out.add(rs.getString(1)));
         return out;
     }
 
@@ -246,21 +234,29 @@ final class SqlReplicaTx implements ReplicaTx {
     @Override
     public Map<String, String> keyIdsByName(Collection<String> names) {
         Map<String, String> out = new HashMap<>();
+        eachRowOf("SELECT name, id FROM kw_keys WHERE ", "name", names, rs -> out.put(rs.getString(1), rs.getString(2)));
+        return out;
+    }
+
+    private interface Row {
+        void take(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs {@code select} + "{@code column} IN (values)" a chunk of values at a time; hands each row to {@code row}. */
+    private void eachRowOf(String select, String column, Collection<String> values, Row row) {
         sql(() -> {
-            for (List<String> chunk : chunks(names)) {
-                try (PreparedStatement ps = db.prepare(c, "SELECT name, id FROM kw_keys WHERE "
-                        + db.dialect.in("name", chunk.size()))) {
+            for (List<String> chunk : chunks(values)) {
+                try (PreparedStatement ps = db.prepare(c, select + db.dialect.in(column, chunk.size()))) {
                     db.dialect.bindIn(ps, 1, chunk);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            out.put(rs.getString(1), rs.getString(2));
+                            row.take(rs);
                         }
                     }
                 }
             }
             return null;
         });
-        return out;
     }
 
     @Override

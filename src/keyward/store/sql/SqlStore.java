@@ -356,6 +356,11 @@ public final class SqlStore implements Store {
         } catch (ConflictException e) {
             throw new ConflictException(ConflictException.Kind.NAME_TAKEN, "a new name of one of the keys is already taken");
         }
+        return notStored(keys, stored);
+    }
+
+    /** The ids of {@code keys} that a bulk compare-and-set did not store (changed meanwhile, or gone), in order. */
+    private static List<String> notStored(List<KeyRecord> keys, List<KeyRecord> stored) {
         Set<String> written = new HashSet<>();
         stored.forEach(k -> written.add(k.id()));
         return keys.stream().map(KeyRecord::id).filter(id -> !written.contains(id)).toList();
@@ -367,10 +372,7 @@ public final class SqlStore implements Store {
         if (keys.isEmpty()) {
             return List.of();
         }
-        List<KeyRecord> stored = write("rewrapKeys", c -> keyBatches.rewrap(c, keys), SqlStore::keysWritten);
-        Set<String> written = new HashSet<>();
-        stored.forEach(k -> written.add(k.id()));
-        return keys.stream().map(KeyRecord::id).filter(id -> !written.contains(id)).toList();
+        return notStored(keys, write("rewrapKeys", c -> keyBatches.rewrap(c, keys), SqlStore::keysWritten));
     }
 
     @Override
