@@ -80,6 +80,15 @@ abstract class Dialect {
         return false;
     }
 
+    /**
+     * True if many rows known to exist are best rewritten by one multi-row {@code INSERT ... ON
+     * DUPLICATE KEY UPDATE} (MySQL, MariaDB): the driver sends a batch of single-row updates in one
+     * round trip, but the server still runs each as a statement of its own.
+     */
+    boolean updatesByUpsert() {
+        return false;
+    }
+
     /** SQLite has one writer: its writes go through a pool of one, serialized in Java. */
     boolean singleWriter() {
         return false;

@@ -115,6 +115,9 @@ final class KeyBatches {
         if (db.dialect.updatesFromArrays()) {
             return rewrapFromArrays(c, keys);
         }
+        if (db.dialect.updatesByUpsert()) {
+            return rewrapByUpsert(c, keys);
+        }
         int[] counts = batch(c, "UPDATE kw_keys SET row_version = row_version + 1 WHERE id = ? AND row_version = ?",
                 keys.size(), (ps, i) -> {
                     ps.setString(1, keys.get(i).id());
@@ -170,6 +173,40 @@ final class KeyBatches {
         return written.stream().map(KeyBatches::nextRowVersion).toList();
     }
 
+    /**
+     * {@link #rewrap} in three statements (MySQL, MariaDB): the key rows are locked and read, those
+     * still at their row version bumped in one {@code UPDATE ... IN}, and their versions written by
+     * one multi-row {@code INSERT ... ON DUPLICATE KEY UPDATE}. Every version row is there (the
+     * locked row version says the key is as read), so the insert only ever updates.
+     */
+    private List<KeyRecord> rewrapByUpsert(Connection c, List<KeyRecord> keys) throws SQLException {
+        Map<String, Long> stored = new HashMap<>();
+        List<String> ids = keys.stream().map(KeyRecord::id).toList();
+        try (PreparedStatement ps = db.prepare(c, "SELECT id, row_version FROM kw_keys WHERE "
+                + db.dialect.in("id", ids.size()) + " FOR UPDATE")) {
+            db.dialect.bindIn(ps, 1, ids);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    stored.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        }
+        List<KeyRecord> written = keys.stream().filter(k -> Long.valueOf(k.rowVersion()).equals(stored.get(k.id()))).toList();
+        if (written.isEmpty()) {
+            return List.of();
+        }
+        List<String> bumped = written.stream().map(KeyRecord::id).toList();
+        try (PreparedStatement ps = db.prepare(c, "UPDATE kw_keys SET row_version = row_version + 1 WHERE "
+                + db.dialect.in("id", bumped.size()))) {
+            db.dialect.bindIn(ps, 1, bumped);
+            ps.executeUpdate();
+        }
+        List<Owned<KeyVersion>> versions = liveVersions(written);
+        writeVersions(c, db.dialect.upsert("kw_key_versions", new String[] {"key_id", "version"},
+                new String[] {"kid", "kek_id", "wrapped", "public_key", "created_at", "issued"}), versions);
+        return written.stream().map(KeyBatches::nextRowVersion).toList();
+    }
+
     /** A child row and the key it belongs to. */
     private record Owned<T>(String keyId, T value) {
     }
@@ -220,18 +257,23 @@ final class KeyBatches {
     }
 
     private void insertVersions(Connection c, List<Owned<KeyVersion>> versions) throws SQLException {
-        batch(c, "INSERT INTO kw_key_versions (key_id, version, kid, kek_id, wrapped, public_key, created_at, issued)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", versions.size(), (ps, i) -> {
-                    KeyVersion v = versions.get(i).value();
-                    ps.setString(1, versions.get(i).keyId());
-                    ps.setInt(2, v.version());
-                    ps.setInt(3, v.kid());
-                    ps.setString(4, v.kekId());
-                    Jdbc.setBytes(ps, 5, v.wrapped());
-                    Jdbc.setBytes(ps, 6, v.publicKey());
-                    Jdbc.setInstant(ps, 7, v.createdAt());
-                    ps.setInt(8, v.issued());
-                });
+        writeVersions(c, "INSERT INTO kw_key_versions (key_id, version, kid, kek_id, wrapped, public_key, created_at, issued)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", versions);
+    }
+
+    /** {@code sql} binds a version's columns in the order of {@link #insertVersions}. */
+    private void writeVersions(Connection c, String sql, List<Owned<KeyVersion>> versions) throws SQLException {
+        batch(c, sql, versions.size(), (ps, i) -> {
+            KeyVersion v = versions.get(i).value();
+            ps.setString(1, versions.get(i).keyId());
+            ps.setInt(2, v.version());
+            ps.setInt(3, v.kid());
+            ps.setString(4, v.kekId());
+            Jdbc.setBytes(ps, 5, v.wrapped());
+            Jdbc.setBytes(ps, 6, v.publicKey());
+            Jdbc.setInstant(ps, 7, v.createdAt());
+            ps.setInt(8, v.issued());
+        });
     }
 
     /**

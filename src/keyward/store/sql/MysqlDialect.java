@@ -232,6 +232,11 @@ final class MysqlDialect extends Dialect {
     }
 
     @Override
+    boolean updatesByUpsert() {
+        return true;
+    }
+
+    @Override
     String upsert(String table, String[] keys, String[] values) {
         StringBuilder set = new StringBuilder();
         for (String v : values) {
