@@ -23,9 +23,11 @@ import keyward.store.StoreException;
  */
 final class KeyBatches {
 
-    private static final String INSERT = "INSERT INTO kw_keys (id, name, algorithm, state, state_before_destroy,"
-            + " owner, exportable, primary_version, min_decryption_version, auto_rotate_period, created_at, updated_at,"
-            + " rotated_at, destroy_at, rotate_at, row_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final List<BulkInsert.Column> KEY_COLUMNS = columns(List.of(KeyWrites.text("id")), KeyWrites.COLUMNS,
+            List.of(KeyWrites.bigint("row_version")));
+    private static final List<BulkInsert.Column> VERSION_COLUMNS = List.of(KeyWrites.text("key_id"),
+            KeyWrites.integer("version"), KeyWrites.integer("kid"), KeyWrites.text("kek_id"), KeyWrites.bytes("wrapped"),
+            KeyWrites.bytes("public_key"), KeyWrites.bigint("created_at"), KeyWrites.integer("issued"));
     private static final String[] CHILDREN = {"kw_key_tags", "kw_key_attributes", "kw_key_grants"};
 
     private final Jdbc db;
@@ -39,10 +41,11 @@ final class KeyBatches {
     /** Inserts every key; a unique violation (id or name) fails the batch with its SQLException. */
     void insert(Connection c, List<KeyRecord> keys) throws SQLException {
         keys.forEach(Limits::key);
-        batch(c, INSERT, keys.size(), (ps, i) -> {
+        BulkInsert.insert(db, c, "kw_keys", KEY_COLUMNS, keys.size(), (i, values) -> {
             KeyRecord k = keys.get(i);
-            ps.setString(1, k.id());
-            ps.setLong(KeyWrites.bindColumns(ps, 2, k), k.rowVersion());
+            values[0] = k.id();
+            KeyWrites.values(k, values, 1);
+            values[values.length - 1] = k.rowVersion();
         });
         List<Owned<KeyVersion>> versions = new ArrayList<>();
         keys.forEach(k -> k.versions().forEach(v -> versions.add(new Owned<>(k.id(), v))));
@@ -202,8 +205,14 @@ final class KeyBatches {
             ps.executeUpdate();
         }
         List<Owned<KeyVersion>> versions = liveVersions(written);
-        writeVersions(c, db.dialect.upsert("kw_key_versions", new String[] {"key_id", "version"},
-                new String[] {"kid", "kek_id", "wrapped", "public_key", "created_at", "issued"}), versions);
+        Object[] values = new Object[VERSION_COLUMNS.size()];
+        batch(c, db.dialect.upsert("kw_key_versions", new String[] {"key_id", "version"},
+                new String[] {"kid", "kek_id", "wrapped", "public_key", "created_at", "issued"}), versions.size(), (ps, i) -> {
+                    versionValues(versions.get(i), values);
+                    for (int j = 0; j < values.length; j++) {
+                        BulkInsert.bind(ps, j + 1, VERSION_COLUMNS.get(j).type(), values[j]);
+                    }
+                });
         return written.stream().map(KeyBatches::nextRowVersion).toList();
     }
 
@@ -257,23 +266,21 @@ final class KeyBatches {
     }
 
     private void insertVersions(Connection c, List<Owned<KeyVersion>> versions) throws SQLException {
-        writeVersions(c, "INSERT INTO kw_key_versions (key_id, version, kid, kek_id, wrapped, public_key, created_at, issued)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", versions);
+        BulkInsert.insert(db, c, "kw_key_versions", VERSION_COLUMNS, versions.size(),
+                (i, values) -> versionValues(versions.get(i), values));
     }
 
-    /** {@code sql} binds a version's columns in the order of {@link #insertVersions}. */
-    private void writeVersions(Connection c, String sql, List<Owned<KeyVersion>> versions) throws SQLException {
-        batch(c, sql, versions.size(), (ps, i) -> {
-            KeyVersion v = versions.get(i).value();
-            ps.setString(1, versions.get(i).keyId());
-            ps.setInt(2, v.version());
-            ps.setInt(3, v.kid());
-            ps.setString(4, v.kekId());
-            Jdbc.setBytes(ps, 5, v.wrapped());
-            Jdbc.setBytes(ps, 6, v.publicKey());
-            Jdbc.setInstant(ps, 7, v.createdAt());
-            ps.setInt(8, v.issued());
-        });
+    /** The values of {@link #VERSION_COLUMNS} for {@code v}. */
+    private static void versionValues(Owned<KeyVersion> owned, Object[] values) {
+        KeyVersion v = owned.value();
+        values[0] = owned.keyId();
+        values[1] = v.version();
+        values[2] = v.kid();
+        values[3] = v.kekId();
+        values[4] = v.wrapped();
+        values[5] = v.publicKey();
+        values[6] = KeyWrites.millis(v.createdAt());
+        values[7] = v.issued();
     }
 
     /**
@@ -290,22 +297,33 @@ final class KeyBatches {
         attributed.forEach(k -> k.attributes().entrySet().forEach(a -> attributes.add(new Owned<>(k.id(), a))));
         granted.forEach(k -> k.grants().entrySet().forEach(g -> grants.add(new Owned<>(k.id(), g))));
         Map<String, Integer> positions = new LinkedHashMap<>();
-        batch(c, "INSERT INTO kw_key_tags (key_id, tag, pos) VALUES (?, ?, ?)", tags.size(), (ps, i) -> {
-            String keyId = tags.get(i).keyId();
-            ps.setString(1, keyId);
-            ps.setString(2, tags.get(i).value());
-            ps.setInt(3, positions.merge(keyId, 1, Integer::sum) - 1);
-        });
-        batch(c, "INSERT INTO kw_key_attributes (key_id, name, value) VALUES (?, ?, ?)", attributes.size(), (ps, i) -> {
-            ps.setString(1, attributes.get(i).keyId());
-            ps.setString(2, attributes.get(i).value().getKey());
-            ps.setString(3, attributes.get(i).value().getValue());
-        });
-        batch(c, "INSERT INTO kw_key_grants (key_id, user_name, operations) VALUES (?, ?, ?)", grants.size(), (ps, i) -> {
-            ps.setString(1, grants.get(i).keyId());
-            ps.setString(2, grants.get(i).value().getKey());
-            ps.setString(3, KeyReads.operations(grants.get(i).value().getValue()));
-        });
+        BulkInsert.insert(db, c, "kw_key_tags", List.of(KeyWrites.text("key_id"), KeyWrites.text("tag"), KeyWrites.integer("pos")),
+                tags.size(), (i, values) -> {
+                    values[0] = tags.get(i).keyId();
+                    values[1] = tags.get(i).value();
+                    values[2] = positions.merge(tags.get(i).keyId(), 1, Integer::sum) - 1;
+                });
+        BulkInsert.insert(db, c, "kw_key_attributes", List.of(KeyWrites.text("key_id"), KeyWrites.text("name"),
+                KeyWrites.text("value")), attributes.size(), (i, values) -> {
+                    values[0] = attributes.get(i).keyId();
+                    values[1] = attributes.get(i).value().getKey();
+                    values[2] = attributes.get(i).value().getValue();
+                });
+        BulkInsert.insert(db, c, "kw_key_grants", List.of(KeyWrites.text("key_id"), KeyWrites.text("user_name"),
+                KeyWrites.text("operations")), grants.size(), (i, values) -> {
+                    values[0] = grants.get(i).keyId();
+                    values[1] = grants.get(i).value().getKey();
+                    values[2] = KeyReads.operations(grants.get(i).value().getValue());
+                });
+    }
+
+    @SafeVarargs
+    private static List<BulkInsert.Column> columns(List<BulkInsert.Column>... parts) {
+        List<BulkInsert.Column> out = new ArrayList<>();
+        for (List<BulkInsert.Column> p : parts) {
+            out.addAll(p);
+        }
+        return List.copyOf(out);
     }
 
     private interface Binder {

@@ -189,29 +189,59 @@ final class KeyWrites {
         }
     }
 
+    /** The columns of {@link #SET_COLUMNS}, in order, with their types. */
+    static final List<BulkInsert.Column> COLUMNS = List.of(text("name"), text("algorithm"), text("state"),
+            text("state_before_destroy"), text("owner"), integer("exportable"), integer("primary_version"),
+            integer("min_decryption_version"), bigint("auto_rotate_period"), bigint("created_at"), bigint("updated_at"),
+            bigint("rotated_at"), bigint("destroy_at"), bigint("rotate_at"));
+
+    /** Puts the values of {@link #COLUMNS} for {@code k} into {@code values} from {@code first}. */
+    static void values(KeyRecord k, Object[] values, int first) {
+        int i = first;
+        values[i++] = k.name();
+        values[i++] = k.algorithm();
+        values[i++] = k.state().wire();
+        values[i++] = k.stateBeforeDestroy() == null ? null : k.stateBeforeDestroy().wire();
+        values[i++] = k.owner();
+        values[i++] = k.exportable() ? 1 : 0;
+        values[i++] = k.primaryVersion();
+        values[i++] = k.minDecryptionVersion();
+        values[i++] = k.autoRotatePeriod();
+        values[i++] = millis(k.createdAt());
+        values[i++] = millis(k.updatedAt());
+        values[i++] = millis(k.rotatedAt());
+        values[i++] = millis(k.destroyAt());
+        values[i] = rotateAt(k);
+    }
+
     /** Binds the columns of {@link #SET_COLUMNS} from {@code first}; returns the next index. */
     static int bindColumns(PreparedStatement ps, int first, KeyRecord k) throws SQLException {
-        int i = first;
-        Jdbc.setText(ps, i++, k.name());
-        ps.setString(i++, k.algorithm());
-        ps.setString(i++, k.state().wire());
-        Jdbc.setText(ps, i++, k.stateBeforeDestroy() == null ? null : k.stateBeforeDestroy().wire());
-        Jdbc.setText(ps, i++, k.owner());
-        ps.setInt(i++, k.exportable() ? 1 : 0);
-        ps.setInt(i++, k.primaryVersion());
-        ps.setInt(i++, k.minDecryptionVersion());
-        ps.setLong(i++, k.autoRotatePeriod());
-        Jdbc.setInstant(ps, i++, k.createdAt());
-        Jdbc.setInstant(ps, i++, k.updatedAt());
-        Jdbc.setInstant(ps, i++, k.rotatedAt());
-        Jdbc.setInstant(ps, i++, k.destroyAt());
-        Long due = rotateAt(k);
-        if (due == null) {
-            ps.setNull(i++, java.sql.Types.BIGINT);
-        } else {
-            ps.setLong(i++, due);
+        Object[] values = new Object[COLUMNS.size()];
+        values(k, values, 0);
+        for (int j = 0; j < values.length; j++) {
+            BulkInsert.bind(ps, first + j, COLUMNS.get(j).type(), values[j]);
         }
-        return i;
+        return first + values.length;
+    }
+
+    static Long millis(Instant t) {
+        return t == null ? null : t.toEpochMilli();
+    }
+
+    static BulkInsert.Column text(String name) {
+        return new BulkInsert.Column(name, BulkInsert.Type.TEXT);
+    }
+
+    static BulkInsert.Column integer(String name) {
+        return new BulkInsert.Column(name, BulkInsert.Type.INT);
+    }
+
+    static BulkInsert.Column bigint(String name) {
+        return new BulkInsert.Column(name, BulkInsert.Type.BIGINT);
+    }
+
+    static BulkInsert.Column bytes(String name) {
+        return new BulkInsert.Column(name, BulkInsert.Type.BYTES);
     }
 
     /** When auto-rotation is due: rotatedAt (or else createdAt) + period; null if never. Saturates. */

@@ -25,6 +25,12 @@ import keyward.store.UserRecord;
 /** {@link ReplicaTx} on one connection inside a write transaction. SQL failures travel as {@link Failed}. */
 final class SqlReplicaTx implements ReplicaTx {
 
+    private static final List<BulkInsert.Column> DOC_COLUMNS = List.of(KeyWrites.text("kind"), KeyWrites.text("object_id"),
+            KeyWrites.bytes("doc"), KeyWrites.integer("tombstone"), KeyWrites.bigint("updated_at"));
+    private static final List<BulkInsert.Column> CHANGE_COLUMNS = List.of(KeyWrites.text("change_id"),
+            KeyWrites.text("origin"), KeyWrites.text("kind"), KeyWrites.text("object_id"), KeyWrites.bytes("payload"),
+            KeyWrites.bigint("created_at"));
+
     /** Carries an {@link SQLException} through the callback; {@link #run} unwraps it for {@link Jdbc}. */
     static final class Failed extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -176,20 +182,17 @@ final class SqlReplicaTx implements ReplicaTx {
         if (last.isEmpty()) {
             return;
         }
-        String sql = db.dialect.upsert("kw_repl_objects", new String[] {"kind", "object_id"},
-                new String[] {"doc", "tombstone", "updated_at"});
+        List<DocWrite> rows = List.copyOf(last.values());
         sql(() -> {
-            try (PreparedStatement ps = db.prepare(c, sql)) {
-                for (DocWrite d : last.values()) {
-                    ps.setString(1, d.kind());
-                    ps.setString(2, d.objectId());
-                    ps.setBytes(3, d.doc());
-                    ps.setInt(4, d.tombstone() ? 1 : 0);
-                    ps.setLong(5, at.toEpochMilli());
-                    ps.addBatch();
-                }
-                return ps.executeBatch();
-            }
+            BulkInsert.upsert(db, c, "kw_repl_objects", DOC_COLUMNS, 2, rows.size(), (i, values) -> {
+                DocWrite d = rows.get(i);
+                values[0] = d.kind();
+                values[1] = d.objectId();
+                values[2] = d.doc();
+                values[3] = d.tombstone() ? 1 : 0;
+                values[4] = at.toEpochMilli();
+            });
+            return null;
         });
     }
 
@@ -377,19 +380,15 @@ final class SqlReplicaTx implements ReplicaTx {
             highest.merge(r.origin(), r.changeId(), (a, b) -> a.compareTo(b) >= 0 ? a : b);
         }
         sql(() -> {
-            try (PreparedStatement ps = db.prepare(c, "INSERT INTO kw_changelog (change_id, origin, kind, object_id,"
-                    + " payload, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-                for (ChangeRow r : rows) {
-                    ps.setString(1, r.changeId());
-                    ps.setString(2, r.origin());
-                    ps.setString(3, r.kind());
-                    ps.setString(4, r.objectId());
-                    ps.setBytes(5, r.payload());
-                    ps.setLong(6, at.toEpochMilli());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+            BulkInsert.insert(db, c, "kw_changelog", CHANGE_COLUMNS, rows.size(), (i, values) -> {
+                ChangeRow r = rows.get(i);
+                values[0] = r.changeId();
+                values[1] = r.origin();
+                values[2] = r.kind();
+                values[3] = r.objectId();
+                values[4] = r.payload();
+                values[5] = at.toEpochMilli();
+            });
             Map<String, String> vector = null;
             for (Map.Entry<String, String> e : highest.entrySet()) {
                 try (PreparedStatement ps = db.prepare(c, "UPDATE kw_repl_vector SET change_id = ? WHERE origin = ? AND change_id < ?")) {
