@@ -114,7 +114,12 @@ public final class Json {
 
     /** {@link #write} as UTF-8 bytes. */
     public static byte[] writeBytes(Object value) {
-        StringBuilder out = new StringBuilder(1024); // a response body: fewer regrowths than write's 128
+        return writeBytes(value, 0);
+    }
+
+    /** {@link #writeBytes(Object)} with room for {@code expectedChars} from the start (at least a kilobyte). */
+    public static byte[] writeBytes(Object value, int expectedChars) {
+        StringBuilder out = new StringBuilder(Math.max(1024, expectedChars)); // a response body: fewer regrowths than write's 128
         JsonWriter.write(out, value);
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -29,7 +29,15 @@ final class Frames {
     }
 
     static void write(OutputStream out, Map<String, Object> message) throws IOException {
-        byte[] body = Json.writeBytes(message);
+        write(out, message, 0);
+    }
+
+    /**
+     * Writes {@code message}, serialized into room for {@code expectedLength} bytes (a megabyte
+     * page grown from a kilobyte is copied a dozen times); returns the frame's length.
+     */
+    static int write(OutputStream out, Map<String, Object> message, int expectedLength) throws IOException {
+        byte[] body = Json.writeBytes(message, Math.min(expectedLength + expectedLength / 8, MAX_FRAME));
         if (body.length > MAX_FRAME) {
             throw new ProtocolException("message over " + MAX_FRAME + " bytes");
         }
@@ -37,6 +45,7 @@ final class Frames {
         d.writeInt(body.length);
         d.write(body);
         d.flush();
+        return body.length;
     }
 
     /** The next message, or null at a clean end of stream before a frame. */

@@ -137,12 +137,13 @@ final class SupplierServer implements AutoCloseable {
             }
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
+            int lastFrame = 0; // answers on one connection are of a size: the next is written into that much room
             for (int i = 0; i < MAX_REQUESTS_PER_CONNECTION; i++) {
                 Map<String, Object> request = Frames.read(in);
                 if (request == null) {
                     return;
                 }
-                Frames.write(out, answer(request));
+                lastFrame = Frames.write(out, answer(request), lastFrame);
             }
         } catch (ProtocolException e) {
             Log.warn("replication: a consumer sent a bad request: " + e.getMessage());

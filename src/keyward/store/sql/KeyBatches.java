@@ -205,14 +205,8 @@ final class KeyBatches {
             ps.executeUpdate();
         }
         List<Owned<KeyVersion>> versions = liveVersions(written);
-        Object[] values = new Object[VERSION_COLUMNS.size()];
-        batch(c, db.dialect.upsert("kw_key_versions", new String[] {"key_id", "version"},
-                new String[] {"kid", "kek_id", "wrapped", "public_key", "created_at", "issued"}), versions.size(), (ps, i) -> {
-                    versionValues(versions.get(i), values);
-                    for (int j = 0; j < values.length; j++) {
-                        BulkInsert.bind(ps, j + 1, VERSION_COLUMNS.get(j).type(), values[j]);
-                    }
-                });
+        BulkInsert.upsert(db, c, "kw_key_versions", VERSION_COLUMNS, 2, versions.size(),
+                (i, values) -> versionValues(versions.get(i), values));
         return written.stream().map(KeyBatches::nextRowVersion).toList();
     }
 
