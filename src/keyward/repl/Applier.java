@@ -169,7 +169,8 @@ final class Applier {
                     namesWritten.add(merged.key().name());
                 }
             }
-            byte[] doc = Docs.key(merged);
+            // a key new here, taken as it came, is stored as the bytes it came in: no second serialization
+            byte[] doc = before == null && merged.equals(remote) ? row.payload() : Docs.key(merged);
             docs.put(id, doc);
             docWrites.add(new ReplicaTx.DocWrite(Docs.KEY, id, doc, false));
         }
