@@ -5,6 +5,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import keyward.store.StoreException;
 
@@ -80,39 +84,78 @@ final class LabelRotation {
     /**
      * Appends the keywords of every live object under the new label, one SCAN page (about
      * {@link #SCAN_COUNT} objects) at a time: one MGET, then one pipelined append per page. SCAN
-     * may return an object twice; its entries are then appended twice, which folding hides, so
-     * memory holds one page whatever the number of objects. Returns how many objects were read.
+     * may return an object twice; its entries are then appended twice, which folding hides. While
+     * a page is appended, a second thread reads and decrypts the next one: memory holds two pages
+     * whatever the number of objects. Returns how many objects were read.
      */
     private long rebuild(Generation.View v, Consumer<String> progress) {
+        ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "keyward-label-rotation-reader");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            long count = 0;
+            Future<Page> next = reader.submit(() -> page("0"));
+            while (true) {
+                Page page = await(next);
+                if (!page.cursor().equals("0")) {
+                    next = reader.submit(() -> page(page.cursor()));
+                }
+                Map<String, List<Findex.Entry>> batch = new LinkedHashMap<>();
+                for (int i = 0; i < page.names().size(); i++) {
+                    if (page.plains().get(i) != null) {
+                        Keywords.merge(batch, Keywords.forObject(keys.handle(page.names().get(i)), page.plains().get(i)));
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    findex.appendTo(v.next(), v, batch);
+                }
+                count += page.names().size();
+                if (!page.names().isEmpty()) {
+                    progress.accept("rebuilt the index entries of " + count + " objects");
+                }
+                if (page.cursor().equals("0")) {
+                    return count;
+                }
+            }
+        } finally {
+            reader.shutdownNow();
+        }
+    }
+
+    /** One SCAN page of objects: the cursor after it, the objects' names and their plaintexts (null: gone since). */
+    private record Page(String cursor, List<String> names, List<byte[]> plains) {
+    }
+
+    private Page page(String cursor) {
         String counter = keys.auditCounter();
-        long count = 0;
-        String cursor = "0";
-        do {
-            List<?> r = (List<?>) objects.pool().call("SCAN", cursor, "MATCH", keys.objectPattern(),
-                    "COUNT", Integer.toString(SCAN_COUNT));
-            cursor = new String((byte[]) r.get(0), StandardCharsets.US_ASCII);
-            List<String> names = new ArrayList<>();
-            for (Object o : (List<?>) r.get(1)) {
-                String name = new String((byte[]) o, StandardCharsets.UTF_8);
-                if (!name.equals(counter)) {
-                    names.add(name);
-                }
+        List<?> r = (List<?>) objects.pool().call("SCAN", cursor, "MATCH", keys.objectPattern(),
+                "COUNT", Integer.toString(SCAN_COUNT));
+        List<String> names = new ArrayList<>();
+        for (Object o : (List<?>) r.get(1)) {
+            String name = new String((byte[]) o, StandardCharsets.UTF_8);
+            if (!name.equals(counter)) {
+                names.add(name);
             }
-            if (names.isEmpty()) {
-                continue;
+        }
+        return new Page(new String((byte[]) r.get(0), StandardCharsets.US_ASCII), names,
+                names.isEmpty() ? List.of() : objects.plains(names));
+    }
+
+    /** The page {@code f} reads; its failure is thrown here as it was thrown there. */
+    private static Page await(Future<Page> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("the index rebuild was interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
             }
-            List<byte[]> plains = objects.plains(names);
-            Map<String, List<Findex.Entry>> batch = new LinkedHashMap<>();
-            for (int i = 0; i < names.size(); i++) {
-                if (plains.get(i) != null) {
-                    Keywords.merge(batch, Keywords.forObject(keys.handle(names.get(i)), plains.get(i)));
-                }
-            }
-            findex.appendTo(v.next(), v, batch);
-            count += names.size();
-            progress.accept("rebuilt the index entries of " + count + " objects");
-        } while (!cursor.equals("0"));
-        return count;
+            throw new StoreException("reading objects for the index rebuild failed: " + e.getCause().getMessage(), e.getCause());
+        }
     }
 
     /** UNLINKs index keys matching {@code pattern}, except those starting with {@code keep}. */
