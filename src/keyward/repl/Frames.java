@@ -41,7 +41,9 @@ final class Frames {
         if (body.length > MAX_FRAME) {
             throw new ProtocolException("message over " + MAX_FRAME + " bytes");
         }
-        DataOutputStream d = new DataOutputStream(out);
+        // length and body in one write where they fit one TLS record: two writes are two records,
+        // and a small request would leave in two packets
+        DataOutputStream d = new DataOutputStream(new java.io.BufferedOutputStream(out, 16 << 10));
         d.writeInt(body.length);
         d.write(body);
         d.flush();

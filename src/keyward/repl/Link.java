@@ -29,6 +29,7 @@ final class Link implements AutoCloseable {
         try {
             raw.connect(new InetSocketAddress(t.host(), t.port()), timeoutMs);
             raw.setSoTimeout(timeoutMs);
+            raw.setTcpNoDelay(true); // a request is one small frame: Nagle would hold it for the ACK of the last answer
             SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket(raw, t.host(), t.port(), true);
             SSLParameters p = s.getSSLParameters();
             p.setProtocols(new String[] {PinnedTls.PROTOCOL});

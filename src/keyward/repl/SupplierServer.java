@@ -123,6 +123,7 @@ final class SupplierServer implements AutoCloseable {
         java.util.concurrent.ScheduledFuture<?> deadline = Watchdog.closeAfter(s, CONNECTION_DEADLINE_MS);
         try (s) {
             s.setSoTimeout(timeoutMs);
+            s.setTcpNoDelay(true); // an answer's last segment must not wait for the ACK of the one before
             try {
                 s.startHandshake(); // the pinned trust manager refuses an unlisted certificate here, before any data
             } catch (javax.net.ssl.SSLException e) {
