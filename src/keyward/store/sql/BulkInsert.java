@@ -71,7 +71,7 @@ final class BulkInsert {
             }
             StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" (").append(String.join(", ", names))
                     .append(") SELECT * FROM unnest(").append(arrays).append(')');
-            if (keys > 0) {
+            if (keys > 0) { // as SqliteDialect.onConflictUpsert, over the unnested rows
                 sql.append(" ON CONFLICT (").append(String.join(", ", java.util.Arrays.copyOf(names, keys))).append(") DO UPDATE SET ");
                 for (int j = keys; j < names.length; j++) {
                     sql.append(j == keys ? "" : ", ").append(names[j]).append(" = excluded.").append(names[j]);

@@ -72,9 +72,10 @@ abstract class Dialect {
     }
 
     /**
-     * True if a many-row update can be one statement over array parameters ({@code UPDATE ... FROM
-     * unnest(...)}, PostgreSQL): a batch of a thousand single-row updates is a thousand statements
-     * for the server to run.
+     * True if many rows can be written by one statement over array parameters ({@code UPDATE ...
+     * FROM unnest(...)}, {@code INSERT ... SELECT * FROM unnest(...)}; PostgreSQL): a batch of a
+     * thousand single-row statements is a thousand statements for the server to run, and the
+     * driver's multi-row rewrite of an insert batch still sends statements of 2,048 parameters.
      */
     boolean updatesFromArrays() {
         return false;
