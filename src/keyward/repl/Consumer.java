@@ -100,12 +100,6 @@ final class Consumer implements Runnable {
     private boolean session() {
         long started = System.nanoTime();
         boolean answered = false;
-        // reads and parses the next batch while this thread writes the one it holds
-        java.util.concurrent.ExecutorService reader = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, Thread.currentThread().getName() + "-reader");
-            t.setDaemon(true);
-            return t;
-        });
         try (Link l = Link.open(target, tls, options.timeoutMillis())) {
             link = l;
             boolean caughtUp = false;
@@ -173,7 +167,6 @@ final class Consumer implements Runnable {
                             // and sends it while this one is written
                             sent = after(vector, rows);
                             l.send(pull(sent, false));
-                            l.receiveAhead(reader);
                         }
                         applier.apply(replica, rows);
                         if (applied >= analyzeAt) {
@@ -216,7 +209,6 @@ final class Consumer implements Runnable {
             failed(e, true);
         } finally {
             link = null;
-            reader.shutdownNow();
         }
         return false;
     }

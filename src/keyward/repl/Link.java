@@ -16,9 +16,7 @@ final class Link implements AutoCloseable {
     static final long CALL_DEADLINE_MS = 120_000;
 
     private final SSLSocket socket;
-    private volatile boolean answered;
-    /** The answer being read ahead on another thread ({@link #receiveAhead}), or null. */
-    private java.util.concurrent.Future<Map<String, Object>> ahead;
+    private boolean answered;
 
     private Link(SSLSocket socket) {
         this.socket = socket;
@@ -75,41 +73,8 @@ final class Link implements AutoCloseable {
         }
     }
 
-    /**
-     * Starts reading (and parsing) the answer to the oldest request on {@code reader}, so that a
-     * consumer parses its next batch while it writes the one it holds; {@link #receive} returns it.
-     */
-    void receiveAhead(java.util.concurrent.ExecutorService reader) {
-        if (ahead == null) {
-            ahead = reader.submit(this::read);
-        }
-    }
-
     /** The answer to the oldest request not yet answered. */
     Map<String, Object> receive() throws IOException {
-        if (ahead == null) {
-            return read();
-        }
-        java.util.concurrent.Future<Map<String, Object>> f = ahead;
-        ahead = null;
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            f.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while reading the supplier's answer", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException("reading the supplier's answer failed: " + e.getCause(), e.getCause());
-        }
-    }
-
-    private Map<String, Object> read() throws IOException {
         Map<String, Object> answer;
         java.util.concurrent.ScheduledFuture<?> deadline = Watchdog.closeAfter(socket, CALL_DEADLINE_MS);
         try {

@@ -26,6 +26,21 @@ final class BulkInsert {
     }
 
     record Column(String name, Type type) {
+        static Column text(String name) {
+            return new Column(name, Type.TEXT);
+        }
+
+        static Column integer(String name) {
+            return new Column(name, Type.INT);
+        }
+
+        static Column bigint(String name) {
+            return new Column(name, Type.BIGINT);
+        }
+
+        static Column bytes(String name) {
+            return new Column(name, Type.BYTES);
+        }
     }
 
     /** Fills {@code values} (one per column, in order; null for SQL NULL) with row {@code i}. */
@@ -71,11 +86,9 @@ final class BulkInsert {
             }
             StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" (").append(String.join(", ", names))
                     .append(") SELECT * FROM unnest(").append(arrays).append(')');
-            if (keys > 0) { // as SqliteDialect.onConflictUpsert, over the unnested rows
-                sql.append(" ON CONFLICT (").append(String.join(", ", java.util.Arrays.copyOf(names, keys))).append(") DO UPDATE SET ");
-                for (int j = keys; j < names.length; j++) {
-                    sql.append(j == keys ? "" : ", ").append(names[j]).append(" = excluded.").append(names[j]);
-                }
+            if (keys > 0) {
+                sql.append(SqliteDialect.onConflict(java.util.Arrays.copyOf(names, keys),
+                        java.util.Arrays.copyOfRange(names, keys, names.length)));
             }
             try (PreparedStatement ps = db.prepare(c, sql.toString())) {
                 for (int j = 0; j < columns.size(); j++) {

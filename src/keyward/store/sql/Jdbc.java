@@ -275,6 +275,11 @@ final class Jdbc implements AutoCloseable {
 
     // ---- column helpers: instants are epoch milliseconds, nullable ----
 
+    /** {@code t} in epoch milliseconds, as the BIGINT time columns hold it; null stays null. */
+    static Long millis(Instant t) {
+        return t == null ? null : t.toEpochMilli();
+    }
+
     static void setInstant(PreparedStatement ps, int i, Instant t) throws SQLException {
         if (t == null) {
             ps.setNull(i, java.sql.Types.BIGINT);

@@ -13,6 +13,7 @@ import keyward.store.KeyRecord;
 import keyward.store.KeyVersion;
 import keyward.store.Permission;
 import keyward.store.StoreException;
+import keyward.store.sql.BulkInsert.Column;
 
 /**
  * Bulk key writes (restore, migration, KEK rotation): many keys inside the caller's one write
@@ -23,11 +24,11 @@ import keyward.store.StoreException;
  */
 final class KeyBatches {
 
-    private static final List<BulkInsert.Column> KEY_COLUMNS = columns(List.of(KeyWrites.text("id")), KeyWrites.COLUMNS,
-            List.of(KeyWrites.bigint("row_version")));
-    private static final List<BulkInsert.Column> VERSION_COLUMNS = List.of(KeyWrites.text("key_id"),
-            KeyWrites.integer("version"), KeyWrites.integer("kid"), KeyWrites.text("kek_id"), KeyWrites.bytes("wrapped"),
-            KeyWrites.bytes("public_key"), KeyWrites.bigint("created_at"), KeyWrites.integer("issued"));
+    private static final List<Column> KEY_COLUMNS = java.util.stream.Stream.of(List.of(Column.text("id")),
+            KeyWrites.COLUMNS, List.of(Column.bigint("row_version"))).flatMap(List::stream).toList();
+    private static final List<Column> VERSION_COLUMNS = List.of(Column.text("key_id"),
+            Column.integer("version"), Column.integer("kid"), Column.text("kek_id"), Column.bytes("wrapped"),
+            Column.bytes("public_key"), Column.bigint("created_at"), Column.integer("issued"));
     private static final String[] CHILDREN = {"kw_key_tags", "kw_key_attributes", "kw_key_grants"};
 
     private final Jdbc db;
@@ -273,7 +274,7 @@ final class KeyBatches {
         values[3] = v.kekId();
         values[4] = v.wrapped();
         values[5] = v.publicKey();
-        values[6] = KeyWrites.millis(v.createdAt());
+        values[6] = Jdbc.millis(v.createdAt());
         values[7] = v.issued();
     }
 
@@ -291,33 +292,24 @@ final class KeyBatches {
         attributed.forEach(k -> k.attributes().entrySet().forEach(a -> attributes.add(new Owned<>(k.id(), a))));
         granted.forEach(k -> k.grants().entrySet().forEach(g -> grants.add(new Owned<>(k.id(), g))));
         Map<String, Integer> positions = new LinkedHashMap<>();
-        BulkInsert.insert(db, c, "kw_key_tags", List.of(KeyWrites.text("key_id"), KeyWrites.text("tag"), KeyWrites.integer("pos")),
+        BulkInsert.insert(db, c, "kw_key_tags", List.of(Column.text("key_id"), Column.text("tag"), Column.integer("pos")),
                 tags.size(), (i, values) -> {
                     values[0] = tags.get(i).keyId();
                     values[1] = tags.get(i).value();
                     values[2] = positions.merge(tags.get(i).keyId(), 1, Integer::sum) - 1;
                 });
-        BulkInsert.insert(db, c, "kw_key_attributes", List.of(KeyWrites.text("key_id"), KeyWrites.text("name"),
-                KeyWrites.text("value")), attributes.size(), (i, values) -> {
+        BulkInsert.insert(db, c, "kw_key_attributes", List.of(Column.text("key_id"), Column.text("name"),
+                Column.text("value")), attributes.size(), (i, values) -> {
                     values[0] = attributes.get(i).keyId();
                     values[1] = attributes.get(i).value().getKey();
                     values[2] = attributes.get(i).value().getValue();
                 });
-        BulkInsert.insert(db, c, "kw_key_grants", List.of(KeyWrites.text("key_id"), KeyWrites.text("user_name"),
-                KeyWrites.text("operations")), grants.size(), (i, values) -> {
+        BulkInsert.insert(db, c, "kw_key_grants", List.of(Column.text("key_id"), Column.text("user_name"),
+                Column.text("operations")), grants.size(), (i, values) -> {
                     values[0] = grants.get(i).keyId();
                     values[1] = grants.get(i).value().getKey();
                     values[2] = KeyReads.operations(grants.get(i).value().getValue());
                 });
-    }
-
-    @SafeVarargs
-    private static List<BulkInsert.Column> columns(List<BulkInsert.Column>... parts) {
-        List<BulkInsert.Column> out = new ArrayList<>();
-        for (List<BulkInsert.Column> p : parts) {
-            out.addAll(p);
-        }
-        return List.copyOf(out);
     }
 
     private interface Binder {

@@ -12,6 +12,7 @@ import keyward.store.ConflictException;
 import keyward.store.KeyRecord;
 import keyward.store.KeyVersion;
 import keyward.store.Permission;
+import keyward.store.sql.BulkInsert.Column;
 
 /**
  * Writes keys: a key row and its children as one unit, inside the caller's write transaction.
@@ -190,10 +191,11 @@ final class KeyWrites {
     }
 
     /** The columns of {@link #SET_COLUMNS}, in order, with their types. */
-    static final List<BulkInsert.Column> COLUMNS = List.of(text("name"), text("algorithm"), text("state"),
-            text("state_before_destroy"), text("owner"), integer("exportable"), integer("primary_version"),
-            integer("min_decryption_version"), bigint("auto_rotate_period"), bigint("created_at"), bigint("updated_at"),
-            bigint("rotated_at"), bigint("destroy_at"), bigint("rotate_at"));
+    static final List<Column> COLUMNS = List.of(Column.text("name"), Column.text("algorithm"), Column.text("state"),
+            Column.text("state_before_destroy"), Column.text("owner"), Column.integer("exportable"),
+            Column.integer("primary_version"), Column.integer("min_decryption_version"), Column.bigint("auto_rotate_period"),
+            Column.bigint("created_at"), Column.bigint("updated_at"), Column.bigint("rotated_at"), Column.bigint("destroy_at"),
+            Column.bigint("rotate_at"));
 
     /** Puts the values of {@link #COLUMNS} for {@code k} into {@code values} from {@code first}. */
     static void values(KeyRecord k, Object[] values, int first) {
@@ -207,10 +209,10 @@ final class KeyWrites {
         values[i++] = k.primaryVersion();
         values[i++] = k.minDecryptionVersion();
         values[i++] = k.autoRotatePeriod();
-        values[i++] = millis(k.createdAt());
-        values[i++] = millis(k.updatedAt());
-        values[i++] = millis(k.rotatedAt());
-        values[i++] = millis(k.destroyAt());
+        values[i++] = Jdbc.millis(k.createdAt());
+        values[i++] = Jdbc.millis(k.updatedAt());
+        values[i++] = Jdbc.millis(k.rotatedAt());
+        values[i++] = Jdbc.millis(k.destroyAt());
         values[i] = rotateAt(k);
     }
 
@@ -222,26 +224,6 @@ final class KeyWrites {
             BulkInsert.bind(ps, first + j, COLUMNS.get(j).type(), values[j]);
         }
         return first + values.length;
-    }
-
-    static Long millis(Instant t) {
-        return t == null ? null : t.toEpochMilli();
-    }
-
-    static BulkInsert.Column text(String name) {
-        return new BulkInsert.Column(name, BulkInsert.Type.TEXT);
-    }
-
-    static BulkInsert.Column integer(String name) {
-        return new BulkInsert.Column(name, BulkInsert.Type.INT);
-    }
-
-    static BulkInsert.Column bigint(String name) {
-        return new BulkInsert.Column(name, BulkInsert.Type.BIGINT);
-    }
-
-    static BulkInsert.Column bytes(String name) {
-        return new BulkInsert.Column(name, BulkInsert.Type.BYTES);
     }
 
     /** When auto-rotation is due: rotatedAt (or else createdAt) + period; null if never. Saturates. */

@@ -21,15 +21,16 @@ import keyward.store.KeyRecord;
 import keyward.store.ReplicaTx;
 import keyward.store.TokenRecord;
 import keyward.store.UserRecord;
+import keyward.store.sql.BulkInsert.Column;
 
 /** {@link ReplicaTx} on one connection inside a write transaction. SQL failures travel as {@link Failed}. */
 final class SqlReplicaTx implements ReplicaTx {
 
-    private static final List<BulkInsert.Column> DOC_COLUMNS = List.of(KeyWrites.text("kind"), KeyWrites.text("object_id"),
-            KeyWrites.bytes("doc"), KeyWrites.integer("tombstone"), KeyWrites.bigint("updated_at"));
-    private static final List<BulkInsert.Column> CHANGE_COLUMNS = List.of(KeyWrites.text("change_id"),
-            KeyWrites.text("origin"), KeyWrites.text("kind"), KeyWrites.text("object_id"), KeyWrites.bytes("payload"),
-            KeyWrites.bigint("created_at"));
+    private static final List<Column> DOC_COLUMNS = List.of(Column.text("kind"), Column.text("object_id"),
+            Column.bytes("doc"), Column.integer("tombstone"), Column.bigint("updated_at"));
+    private static final List<Column> CHANGE_COLUMNS = List.of(Column.text("change_id"),
+            Column.text("origin"), Column.text("kind"), Column.text("object_id"), Column.bytes("payload"),
+            Column.bigint("created_at"));
 
     /** Carries an {@link SQLException} through the callback; {@link #run} unwraps it for {@link Jdbc}. */
     static final class Failed extends RuntimeException {

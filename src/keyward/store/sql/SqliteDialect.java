@@ -88,12 +88,17 @@ final class SqliteDialect extends Dialect {
 
     /** The PostgreSQL and SQLite form. */
     static String onConflictUpsert(String table, String[] keys, String[] values) {
+        return "INSERT INTO " + table + " (" + join(keys, ", ") + ", " + join(values, ", ") + ") VALUES ("
+                + marks(keys.length + values.length) + ")" + onConflict(keys, values);
+    }
+
+    /** {@code ON CONFLICT (keys) DO UPDATE SET v = excluded.v, ...}: the tail of an upsert's INSERT. */
+    static String onConflict(String[] keys, String[] values) {
         StringBuilder set = new StringBuilder();
         for (String v : values) {
             set.append(set.length() == 0 ? "" : ", ").append(v).append(" = excluded.").append(v);
         }
-        return "INSERT INTO " + table + " (" + join(keys, ", ") + ", " + join(values, ", ") + ") VALUES ("
-                + marks(keys.length + values.length) + ") ON CONFLICT (" + join(keys, ", ") + ") DO UPDATE SET " + set;
+        return " ON CONFLICT (" + join(keys, ", ") + ") DO UPDATE SET " + set;
     }
 
     @Override
