@@ -9,8 +9,10 @@ import java.util.List;
  * Many rows into one table, inside the caller's transaction. On PostgreSQL one statement over one
  * array parameter per column ({@code INSERT ... SELECT * FROM unnest(...)}): planned once, its
  * values sent as arrays, about three times faster than the driver's multi-row rewrite of a batch.
- * Elsewhere a prepared-statement batch, which the MySQL driver sends as multi-row statements and
- * SQLite runs in-process.
+ * On MySQL and MariaDB multi-row statements of literals written here: every text and blob as a hex
+ * literal and every number in digits, so that no value is ever parsed as SQL, at about three times
+ * the rate of the driver's rewrite of a batch, which escapes each blob byte by byte, twice. On
+ * SQLite a prepared-statement batch, run in-process.
  */
 final class BulkInsert {
 
@@ -48,6 +50,11 @@ final class BulkInsert {
         void row(int i, Object[] values);
     }
 
+    /** A literal statement is sent once it holds this many characters (well under any {@code max_allowed_packet}). */
+    static final int LITERAL_STATEMENT_CHARS = 1 << 20;
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     private BulkInsert() {
     }
 
@@ -71,45 +78,141 @@ final class BulkInsert {
             return;
         }
         String[] names = columns.stream().map(Column::name).toArray(String[]::new);
-        Object[] values = new Object[columns.size()];
+        String[] keyNames = java.util.Arrays.copyOf(names, keys);
+        String[] valueNames = java.util.Arrays.copyOfRange(names, keys, names.length);
+        String into = "INSERT INTO " + table + " (" + String.join(", ", names) + ")";
         if (db.dialect.updatesFromArrays()) {
-            Object[][] byColumn = new Object[columns.size()][n];
-            for (int i = 0; i < n; i++) {
-                rows.row(i, values);
-                for (int j = 0; j < values.length; j++) {
-                    byColumn[j][i] = values[j];
+            fromArrays(db, c, into + " SELECT * FROM unnest(", keys == 0 ? "" : SqliteDialect.onConflict(keyNames, valueNames),
+                    columns, n, rows);
+        } else if (db.dialect.writesLiteralRows()) {
+            literalRows(db, c, into + " VALUES ", keys == 0 ? "" : MysqlDialect.onDuplicateKey(valueNames), columns, n, rows);
+        } else {
+            String sql = keys == 0 ? into + " VALUES (" + Dialect.marks(names.length) + ")"
+                    : db.dialect.upsert(table, keyNames, valueNames);
+            Object[] values = new Object[columns.size()];
+            try (PreparedStatement ps = db.prepare(c, sql)) {
+                for (int i = 0; i < n; i++) {
+                    rows.row(i, values);
+                    for (int j = 0; j < values.length; j++) {
+                        bind(ps, j + 1, columns.get(j).type(), values[j]);
+                    }
+                    ps.addBatch();
                 }
+                ps.executeBatch();
             }
-            StringBuilder arrays = new StringBuilder();
-            for (Column col : columns) {
-                arrays.append(arrays.length() == 0 ? "" : ", ").append("?::").append(col.type().pgArray).append("[]");
-            }
-            StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" (").append(String.join(", ", names))
-                    .append(") SELECT * FROM unnest(").append(arrays).append(')');
-            if (keys > 0) {
-                sql.append(SqliteDialect.onConflict(java.util.Arrays.copyOf(names, keys),
-                        java.util.Arrays.copyOfRange(names, keys, names.length)));
-            }
-            try (PreparedStatement ps = db.prepare(c, sql.toString())) {
-                for (int j = 0; j < columns.size(); j++) {
-                    ps.setArray(j + 1, c.createArrayOf(columns.get(j).type().pgArray, typed(columns.get(j).type(), byColumn[j])));
-                }
-                ps.executeUpdate();
-            }
-            return;
         }
-        String sql = keys == 0
-                ? "INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES (" + Dialect.marks(names.length) + ")"
-                : db.dialect.upsert(table, java.util.Arrays.copyOf(names, keys), java.util.Arrays.copyOfRange(names, keys, names.length));
-        try (PreparedStatement ps = db.prepare(c, sql)) {
+    }
+
+    /** One statement, {@code head} + an array parameter per column + ")" + {@code tail}. */
+    private static void fromArrays(Jdbc db, Connection c, String head, String tail, List<Column> columns, int n, Rows rows)
+            throws SQLException {
+        Object[] values = new Object[columns.size()];
+        Object[][] byColumn = new Object[columns.size()][n];
+        for (int i = 0; i < n; i++) {
+            rows.row(i, values);
+            for (int j = 0; j < values.length; j++) {
+                byColumn[j][i] = values[j];
+            }
+        }
+        StringBuilder sql = new StringBuilder(head);
+        for (int j = 0; j < columns.size(); j++) {
+            sql.append(j == 0 ? "" : ", ").append("?::").append(columns.get(j).type().pgArray).append("[]");
+        }
+        sql.append(')').append(tail);
+        try (PreparedStatement ps = db.prepare(c, sql.toString())) {
+            for (int j = 0; j < columns.size(); j++) {
+                ps.setArray(j + 1, c.createArrayOf(columns.get(j).type().pgArray, typed(columns.get(j).type(), byColumn[j])));
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Statements of {@code head} + "(row), (row), ..." + {@code tail}, each sent once it reaches
+     * {@link #LITERAL_STATEMENT_CHARS}. The text holds only what is written here: hex digits,
+     * decimal digits, NULL and the caller's fixed SQL.
+     */
+    private static void literalRows(Jdbc db, Connection c, String head, String tail, List<Column> columns, int n, Rows rows)
+            throws SQLException {
+        Object[] values = new Object[columns.size()];
+        Literals sql = new Literals();
+        try (java.sql.Statement st = db.statement(c)) {
+            st.setEscapeProcessing(false);
             for (int i = 0; i < n; i++) {
                 rows.row(i, values);
+                sql.ascii(sql.isEmpty() ? head : ",").ascii("(");
                 for (int j = 0; j < values.length; j++) {
-                    bind(ps, j + 1, columns.get(j).type(), values[j]);
+                    if (j > 0) {
+                        sql.ascii(",");
+                    }
+                    sql.value(columns.get(j).type(), values[j]);
                 }
-                ps.addBatch();
+                sql.ascii(")");
+                if (sql.length() >= LITERAL_STATEMENT_CHARS || i == n - 1) {
+                    st.executeUpdate(sql.ascii(tail).take());
+                }
             }
-            ps.executeBatch();
+        }
+    }
+
+    /** The text of a literal statement, in bytes (it is all ASCII). */
+    static final class Literals {
+        private byte[] buf = new byte[8192];
+        private int len;
+
+        boolean isEmpty() {
+            return len == 0;
+        }
+
+        int length() {
+            return len;
+        }
+
+        Literals ascii(String s) {
+            room(s.length());
+            for (int i = 0; i < s.length(); i++) {
+                buf[len++] = (byte) s.charAt(i); // ASCII only: the SQL written in this class
+            }
+            return this;
+        }
+
+        /** A value of a column of {@code type}: text as a utf8mb4 hex literal, a blob as a hex literal, a number in digits. */
+        Literals value(Type type, Object value) {
+            if (value == null) {
+                return ascii("NULL");
+            }
+            return switch (type) {
+                case TEXT -> ascii("_utf8mb4 ").hex(((String) value).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                case BYTES -> hex((byte[]) value);
+                case INT -> ascii(Integer.toString((Integer) value));
+                case BIGINT -> ascii(Long.toString((Long) value));
+            };
+        }
+
+        /** {@code X'...'} ({@code X''} is the empty string). */
+        private Literals hex(byte[] b) {
+            room(3 + 2 * b.length);
+            buf[len++] = 'X';
+            buf[len++] = '\'';
+            for (byte x : b) {
+                buf[len++] = HEX[(x >> 4) & 15];
+                buf[len++] = HEX[x & 15];
+            }
+            buf[len++] = '\'';
+            return this;
+        }
+
+        private void room(int more) {
+            if (len + more > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+            }
+        }
+
+        /** The statement so far, emptied. */
+        String take() {
+            String s = new String(buf, 0, len, java.nio.charset.StandardCharsets.ISO_8859_1);
+            len = 0;
+            return s;
         }
     }
 

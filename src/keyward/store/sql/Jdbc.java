@@ -244,6 +244,20 @@ final class Jdbc implements AutoCloseable {
         }
     }
 
+    /** A plain statement with the query timeout set as {@link #prepare} sets it; close it with try-with-resources. */
+    java.sql.Statement statement(Connection c) throws SQLException {
+        java.sql.Statement st = c.createStatement();
+        try {
+            if (!watched || !StoreDeadline.inRequest()) {
+                st.setQueryTimeout(queryTimeoutSeconds);
+            }
+            return st;
+        } catch (SQLException e) {
+            st.close();
+            throw e;
+        }
+    }
+
     boolean unique(SQLException e) {
         return dialect.classify(e) == Dialect.Failure.UNIQUE;
     }

@@ -237,13 +237,23 @@ final class MysqlDialect extends Dialect {
     }
 
     @Override
+    boolean writesLiteralRows() {
+        return true;
+    }
+
+    @Override
     String upsert(String table, String[] keys, String[] values) {
+        return "INSERT INTO " + table + " (" + join(keys, ", ") + ", " + join(values, ", ") + ") VALUES ("
+                + marks(keys.length + values.length) + ")" + onDuplicateKey(values);
+    }
+
+    /** {@code ON DUPLICATE KEY UPDATE v = VALUES(v), ...}: the tail of an upsert's INSERT. */
+    static String onDuplicateKey(String[] values) {
         StringBuilder set = new StringBuilder();
         for (String v : values) {
             set.append(set.length() == 0 ? "" : ", ").append(v).append(" = VALUES(").append(v).append(')');
         }
-        return "INSERT INTO " + table + " (" + join(keys, ", ") + ", " + join(values, ", ") + ") VALUES ("
-                + marks(keys.length + values.length) + ") ON DUPLICATE KEY UPDATE " + set;
+        return " ON DUPLICATE KEY UPDATE " + set;
     }
 
     /** 1062 duplicate entry, 1586 duplicate entry for a unique key in a multi-row statement. */

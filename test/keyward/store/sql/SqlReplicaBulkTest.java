@@ -148,6 +148,47 @@ class SqlReplicaBulkTest {
                 .map(ChangeRow::changeId).toList(), "no more than maxBytes of payload");
         assertEquals(expected.subList(0, 1), r.changesAfter(behind, 12, 1).stream()
                 .map(ChangeRow::changeId).toList(), "the first change even when it alone is above maxBytes");
+
+        awkwardValues(r);
+    }
+
+    /**
+     * Texts with quotes, backslashes, percent signs and four-byte characters, every byte
+     * value, empty documents, in more rows than one literal statement of MariaDB's bulk writes
+     * holds ({@link BulkInsert#LITERAL_STATEMENT_CHARS}): each reads back as written, and an
+     * upsert of them all replaces each once.
+     */
+    private static void awkwardValues(Replica r) {
+        String[] pieces = {"'", "\\", "\"", "%", "_", "🔑", "é", "`", ";--", "\\'", "0x41", "X'41'"};
+        byte[] every = new byte[256];
+        for (int i = 0; i < every.length; i++) {
+            every[i] = (byte) i;
+        }
+        List<ReplicaTx.DocWrite> docs = new ArrayList<>();
+        int rows = BulkInsert.LITERAL_STATEMENT_CHARS / (2 * 2048) * 3; // three statements' worth
+        for (int i = 0; i < rows; i++) {
+            String id = "odd " + i + " " + pieces[i % pieces.length] + pieces[(i / pieces.length) % pieces.length];
+            byte[] doc = i % 50 == 0 ? new byte[0] : java.util.Arrays.copyOf(every, 2048);
+            if (doc.length > 0) {
+                doc[0] = (byte) i;
+            }
+            docs.add(new ReplicaTx.DocWrite("awkward", id, doc, i % 2 == 0));
+        }
+        Instant at = Instant.ofEpochMilli(1_700_000_000_123L);
+        for (int round = 0; round < 2; round++) { // the second round replaces every row by the upsert
+            r.write("awkward", tx -> {
+                tx.putDocs(docs, at);
+                return null;
+            });
+        }
+        r.read("check awkward", tx -> {
+            Map<String, byte[]> back = tx.docs("awkward", docs.stream().map(ReplicaTx.DocWrite::objectId).toList());
+            assertEquals(docs.size(), back.size(), "every awkward row, once");
+            for (ReplicaTx.DocWrite d : docs) {
+                assertArrayEquals(d.doc(), back.get(d.objectId()), "document of " + d.objectId());
+            }
+            return null;
+        });
     }
 
     private static List<ChangeRow> concat(List<ChangeRow> x, List<ChangeRow> y) {
