@@ -112,13 +112,66 @@ final class Changelog {
                 ps.executeUpdate();
             }
         }
-        try (PreparedStatement ps = db.prepare(c, "DELETE FROM kw_repl_objects WHERE tombstone = 1 AND updated_at < ?")) {
-            ps.setLong(1, beforeMs);
-            ps.executeUpdate();
-        }
+        trimTombstones(c, db, beforeMs);
         try (PreparedStatement ps = db.prepare(c, "DELETE FROM kw_changelog WHERE created_at < ?")) {
             ps.setLong(1, beforeMs);
             return ps.executeUpdate();
+        }
+    }
+
+    /** Tombstones read and deleted per page of {@link #trimTombstones}. */
+    private static final int TRIM_PAGE = SqlReplicaTx.IN_CHUNK;
+
+    /**
+     * Deletes tombstone documents last written before {@code beforeMs}: read a page at a time in
+     * primary-key order by plain reads, each page then deleted by primary key. One {@code DELETE
+     * ... WHERE tombstone = 1} scans the whole table (no index serves it), and on MySQL and
+     * MariaDB it locked every row it read until the trim committed, so that replication and every
+     * key write waited for the scan.
+     */
+    private static void trimTombstones(Connection c, Jdbc db, long beforeMs) throws SQLException {
+        String kind = "";
+        String id = "";
+        while (true) {
+            List<String[]> page = new ArrayList<>();
+            tombstones(c, db, page, "kind = ? AND object_id > ?", beforeMs, kind, id);
+            if (page.size() < TRIM_PAGE) {
+                tombstones(c, db, page, "kind > ?", beforeMs, kind);
+            }
+            if (page.isEmpty()) {
+                return;
+            }
+            Map<String, List<String>> byKind = new LinkedHashMap<>();
+            for (String[] row : page) {
+                byKind.computeIfAbsent(row[0], k -> new ArrayList<>()).add(row[1]);
+            }
+            for (Map.Entry<String, List<String>> e : byKind.entrySet()) {
+                try (PreparedStatement ps = db.prepare(c, "DELETE FROM kw_repl_objects WHERE kind = ? AND "
+                        + db.dialect.in("object_id", e.getValue().size()) + " AND tombstone = 1 AND updated_at < ?")) {
+                    ps.setString(1, e.getKey());
+                    ps.setLong(db.dialect.bindIn(ps, 2, e.getValue()), beforeMs);
+                    ps.executeUpdate();
+                }
+            }
+            kind = page.get(page.size() - 1)[0];
+            id = page.get(page.size() - 1)[1];
+        }
+    }
+
+    /** Adds to {@code page}, up to {@link #TRIM_PAGE} in all, the (kind, id) of old tombstones where {@code where}. */
+    private static void tombstones(Connection c, Jdbc db, List<String[]> page, String where, long beforeMs, String... params)
+            throws SQLException {
+        try (PreparedStatement ps = db.prepare(c, "SELECT kind, object_id FROM kw_repl_objects WHERE " + where
+                + " AND tombstone = 1 AND updated_at < ? ORDER BY kind, object_id LIMIT " + (TRIM_PAGE - page.size()))) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            ps.setLong(params.length + 1, beforeMs);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    page.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+            }
         }
     }
 

@@ -52,6 +52,20 @@ final class SqliteDialect extends Dialect {
     /** The writer connection's page cache, in KiB. */
     static final int WRITER_CACHE_KB = 64 * 1024;
 
+    /**
+     * WAL pages (of 4 KiB) after which a commit copies the WAL into the database file: 10,000, not
+     * SQLite's 1,000, which a bulk write's batch of 2,000 keys passed at every commit (a catch-up
+     * of a million keys spent 19.0 s in its 500 commits, 17.2 s with this).
+     */
+    static final int WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
+    @Override
+    void onConnect(Connection c, int timeoutMs) throws SQLException {
+        try (java.sql.Statement st = c.createStatement()) {
+            st.execute("PRAGMA wal_autocheckpoint = " + WAL_AUTOCHECKPOINT_PAGES);
+        }
+    }
+
     @Override
     boolean singleWriter() {
         return true;

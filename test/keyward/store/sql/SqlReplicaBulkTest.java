@@ -150,6 +150,49 @@ class SqlReplicaBulkTest {
                 .map(ChangeRow::changeId).toList(), "the first change even when it alone is above maxBytes");
 
         awkwardValues(r);
+        trimmedTombstones(r);
+    }
+
+    /**
+     * {@link Replica#trim} deletes the tombstones last written before its time, over several of its
+     * pages and two kinds, and nothing else: not newer tombstones, not old live documents.
+     */
+    private static void trimmedTombstones(Replica r) {
+        Instant old = Instant.ofEpochMilli(1_600_000_000_000L);
+        Instant recent = Instant.ofEpochMilli(1_800_000_000_000L);
+        List<ReplicaTx.DocWrite> gone = new ArrayList<>();
+        List<ReplicaTx.DocWrite> kept = new ArrayList<>();
+        for (int i = 0; i < 1_200; i++) {
+            gone.add(new ReplicaTx.DocWrite(i % 3 == 0 ? "token" : "user", "old-" + i, new byte[] {1}, true));
+        }
+        for (int i = 0; i < 10; i++) {
+            kept.add(new ReplicaTx.DocWrite("user", "live-" + i, new byte[] {2}, false));
+        }
+        List<ReplicaTx.DocWrite> newer = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            newer.add(new ReplicaTx.DocWrite("token", "new-" + i, new byte[] {3}, true));
+        }
+        r.write("tombstones", tx -> {
+            tx.putDocs(gone, old);
+            tx.putDocs(kept, old);
+            tx.putDocs(newer, recent);
+            return null;
+        });
+        r.trim(Instant.ofEpochMilli(1_700_000_000_000L));
+        r.read("check trim", tx -> {
+            List<String> ids = new ArrayList<>();
+            gone.forEach(d -> ids.add(d.objectId()));
+            kept.forEach(d -> ids.add(d.objectId()));
+            newer.forEach(d -> ids.add(d.objectId()));
+            Set<String> left = new java.util.HashSet<>(tx.docs("user", ids).keySet());
+            left.addAll(tx.docs("token", ids).keySet());
+            Set<String> expected = new java.util.HashSet<>();
+            kept.forEach(d -> expected.add(d.objectId()));
+            newer.forEach(d -> expected.add(d.objectId()));
+            assertEquals(expected.size(), left.size(), "documents left after the trim");
+            assertEquals(expected, left, "only the old tombstones are gone");
+            return null;
+        });
     }
 
     /**
