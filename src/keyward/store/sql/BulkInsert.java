@@ -52,6 +52,8 @@ final class BulkInsert {
 
     /** A literal statement is sent once it holds this many characters (well under any {@code max_allowed_packet}). */
     static final int LITERAL_STATEMENT_CHARS = 1 << 20;
+    /** A row with a blob longer than this is written on its own by a prepared statement. */
+    static final int LITERAL_BLOB_BYTES = 1 << 20;
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -85,7 +87,9 @@ final class BulkInsert {
             fromArrays(db, c, into + " SELECT * FROM unnest(", keys == 0 ? "" : SqliteDialect.onConflict(keyNames, valueNames),
                     columns, n, rows);
         } else if (db.dialect.writesLiteralRows()) {
-            literalRows(db, c, into + " VALUES ", keys == 0 ? "" : MysqlDialect.onDuplicateKey(valueNames), columns, n, rows);
+            String tail = keys == 0 ? "" : MysqlDialect.onDuplicateKey(valueNames);
+            literalRows(db, c, into + " VALUES ", tail, into + " VALUES (" + Dialect.marks(names.length) + ")" + tail,
+                    columns, n, rows);
         } else {
             String sql = keys == 0 ? into + " VALUES (" + Dialect.marks(names.length) + ")"
                     : db.dialect.upsert(table, keyNames, valueNames);
@@ -130,29 +134,49 @@ final class BulkInsert {
     /**
      * Statements of {@code head} + "(row), (row), ..." + {@code tail}, each sent once it reaches
      * {@link #LITERAL_STATEMENT_CHARS}. The text holds only what is written here: hex digits,
-     * decimal digits, NULL and the caller's fixed SQL.
+     * decimal digits, NULL and the caller's fixed SQL. A row with a blob over {@link
+     * #LITERAL_BLOB_BYTES} goes alone through {@code prepared} (the driver's escaping makes it about
+     * as long as the blob, hex twice as long: a blob near {@code max_allowed_packet} still fits).
      */
-    private static void literalRows(Jdbc db, Connection c, String head, String tail, List<Column> columns, int n, Rows rows)
-            throws SQLException {
+    private static void literalRows(Jdbc db, Connection c, String head, String tail, String prepared, List<Column> columns,
+                                    int n, Rows rows) throws SQLException {
         Object[] values = new Object[columns.size()];
         Literals sql = new Literals();
         try (java.sql.Statement st = db.statement(c)) {
             st.setEscapeProcessing(false);
             for (int i = 0; i < n; i++) {
                 rows.row(i, values);
-                sql.ascii(sql.isEmpty() ? head : ",").ascii("(");
-                for (int j = 0; j < values.length; j++) {
-                    if (j > 0) {
-                        sql.ascii(",");
+                if (hasLargeBlob(values)) {
+                    try (PreparedStatement ps = db.prepare(c, prepared)) {
+                        for (int j = 0; j < values.length; j++) {
+                            bind(ps, j + 1, columns.get(j).type(), values[j]);
+                        }
+                        ps.executeUpdate();
                     }
-                    sql.value(columns.get(j).type(), values[j]);
+                } else {
+                    sql.ascii(sql.isEmpty() ? head : ",").ascii("(");
+                    for (int j = 0; j < values.length; j++) {
+                        if (j > 0) {
+                            sql.ascii(",");
+                        }
+                        sql.value(columns.get(j).type(), values[j]);
+                    }
+                    sql.ascii(")");
                 }
-                sql.ascii(")");
-                if (sql.length() >= LITERAL_STATEMENT_CHARS || i == n - 1) {
+                if (!sql.isEmpty() && (sql.length() >= LITERAL_STATEMENT_CHARS || i == n - 1)) {
                     st.executeUpdate(sql.ascii(tail).take());
                 }
             }
         }
+    }
+
+    private static boolean hasLargeBlob(Object[] values) {
+        for (Object v : values) {
+            if (v instanceof byte[] b && b.length > LITERAL_BLOB_BYTES) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The text of a literal statement, in bytes (it is all ASCII). */

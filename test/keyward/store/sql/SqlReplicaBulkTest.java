@@ -197,9 +197,9 @@ class SqlReplicaBulkTest {
 
     /**
      * Texts with quotes, backslashes, percent signs and four-byte characters, every byte
-     * value, empty documents, in more rows than one literal statement of MariaDB's bulk writes
-     * holds ({@link BulkInsert#LITERAL_STATEMENT_CHARS}): each reads back as written, and an
-     * upsert of them all replaces each once.
+     * value, empty documents and one over {@link BulkInsert#LITERAL_BLOB_BYTES}, in more rows than
+     * one literal statement of MariaDB's bulk writes holds ({@link BulkInsert#LITERAL_STATEMENT_CHARS}):
+     * each reads back as written, and an upsert of them all replaces each once.
      */
     private static void awkwardValues(Replica r) {
         String[] pieces = {"'", "\\", "\"", "%", "_", "🔑", "é", "`", ";--", "\\'", "0x41", "X'41'"};
@@ -211,7 +211,7 @@ class SqlReplicaBulkTest {
         int rows = BulkInsert.LITERAL_STATEMENT_CHARS / (2 * 2048) * 3; // three statements' worth
         for (int i = 0; i < rows; i++) {
             String id = "odd " + i + " " + pieces[i % pieces.length] + pieces[(i / pieces.length) % pieces.length];
-            byte[] doc = i % 50 == 0 ? new byte[0] : java.util.Arrays.copyOf(every, 2048);
+            byte[] doc = i % 50 == 0 ? new byte[0] : java.util.Arrays.copyOf(every, i == 7 ? BulkInsert.LITERAL_BLOB_BYTES + 1 : 2048);
             if (doc.length > 0) {
                 doc[0] = (byte) i;
             }
