@@ -232,21 +232,15 @@ final class Jdbc implements AutoCloseable {
      * statement_timeout}).
      */
     PreparedStatement prepare(Connection c, String sql) throws SQLException {
-        PreparedStatement ps = c.prepareStatement(sql);
-        try {
-            if (!watched || !StoreDeadline.inRequest()) {
-                ps.setQueryTimeout(queryTimeoutSeconds);
-            }
-            return ps;
-        } catch (SQLException e) {
-            ps.close();
-            throw e;
-        }
+        return timed(c.prepareStatement(sql));
     }
 
     /** A plain statement with the query timeout set as {@link #prepare} sets it; close it with try-with-resources. */
     java.sql.Statement statement(Connection c) throws SQLException {
-        java.sql.Statement st = c.createStatement();
+        return timed(c.createStatement());
+    }
+
+    private <S extends java.sql.Statement> S timed(S st) throws SQLException {
         try {
             if (!watched || !StoreDeadline.inRequest()) {
                 st.setQueryTimeout(queryTimeoutSeconds);
@@ -257,6 +251,7 @@ final class Jdbc implements AutoCloseable {
             throw e;
         }
     }
+
 
     boolean unique(SQLException e) {
         return dialect.classify(e) == Dialect.Failure.UNIQUE;
