@@ -112,4 +112,18 @@ class ApplierTest {
         assertEquals(Optional.empty(), store.findKey("key-2"), "not stored as version 0");
         assertEquals(null, replica.vector().get(PEER));
     }
+
+    /** One malformed key document deep in a large batch fails the whole batch, with its own message. */
+    @Test
+    void malformedDocumentDeepInALargeBatch_refusesTheBatch_withItsOwnMessage() {
+        List<ChangeRow> batch = new java.util.ArrayList<>();
+        for (int i = 1; i <= 600; i++) {
+            ChangeRow row = change(i, "key-" + i, i);
+            batch.add(i == 431 ? withVersionNumber(row, 1L << 40) : row);
+        }
+        ProtocolException e = assertThrows(ProtocolException.class, () -> applier.apply(replica, batch));
+        assertTrue(e.getMessage().startsWith("'version' must be an integer in 0.."), e.getMessage());
+        assertEquals(Optional.empty(), store.findKey("key-1"), "the batch is one transaction");
+        assertEquals(null, replica.vector().get(PEER));
+    }
 }
