@@ -83,23 +83,18 @@ final class BulkInsert {
         String[] keyNames = java.util.Arrays.copyOf(names, keys);
         String[] valueNames = java.util.Arrays.copyOfRange(names, keys, names.length);
         String into = "INSERT INTO " + table + " (" + String.join(", ", names) + ")";
+        String tail = keys == 0 ? "" : db.dialect.upsertTail(keyNames, valueNames);
+        String oneRow = into + " VALUES (" + Dialect.marks(names.length) + ")" + tail;
         if (db.dialect.updatesFromArrays()) {
-            fromArrays(db, c, into + " SELECT * FROM unnest(", keys == 0 ? "" : SqliteDialect.onConflict(keyNames, valueNames),
-                    columns, n, rows);
+            fromArrays(db, c, into + " SELECT * FROM unnest(", tail, columns, n, rows);
         } else if (db.dialect.writesLiteralRows()) {
-            String tail = keys == 0 ? "" : MysqlDialect.onDuplicateKey(valueNames);
-            literalRows(db, c, into + " VALUES ", tail, into + " VALUES (" + Dialect.marks(names.length) + ")" + tail,
-                    columns, n, rows);
+            literalRows(db, c, into + " VALUES ", tail, oneRow, columns, n, rows);
         } else {
-            String sql = keys == 0 ? into + " VALUES (" + Dialect.marks(names.length) + ")"
-                    : db.dialect.upsert(table, keyNames, valueNames);
             Object[] values = new Object[columns.size()];
-            try (PreparedStatement ps = db.prepare(c, sql)) {
+            try (PreparedStatement ps = db.prepare(c, oneRow)) {
                 for (int i = 0; i < n; i++) {
                     rows.row(i, values);
-                    for (int j = 0; j < values.length; j++) {
-                        bind(ps, j + 1, columns.get(j).type(), values[j]);
-                    }
+                    bindRow(ps, 1, columns, values);
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -148,9 +143,7 @@ final class BulkInsert {
                 rows.row(i, values);
                 if (hasLargeBlob(values)) {
                     try (PreparedStatement ps = db.prepare(c, prepared)) {
-                        for (int j = 0; j < values.length; j++) {
-                            bind(ps, j + 1, columns.get(j).type(), values[j]);
-                        }
+                        bindRow(ps, 1, columns, values);
                         ps.executeUpdate();
                     }
                 } else {
@@ -240,8 +233,16 @@ final class BulkInsert {
         }
     }
 
+    /** Binds {@code values}, one per column, from parameter {@code first}; returns the next parameter. */
+    static int bindRow(PreparedStatement ps, int first, List<Column> columns, Object[] values) throws SQLException {
+        for (int j = 0; j < values.length; j++) {
+            bind(ps, first + j, columns.get(j).type(), values[j]);
+        }
+        return first + values.length;
+    }
+
     /** Binds one value of a column of {@code type} (null: SQL NULL). */
-    static void bind(PreparedStatement ps, int i, Type type, Object value) throws SQLException {
+    private static void bind(PreparedStatement ps, int i, Type type, Object value) throws SQLException {
         switch (type) {
             case TEXT -> Jdbc.setText(ps, i, (String) value);
             case BYTES -> Jdbc.setBytes(ps, i, (byte[]) value);

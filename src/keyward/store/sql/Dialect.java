@@ -155,7 +155,22 @@ abstract class Dialect {
      * {@code INSERT ... or replace the value columns} keyed on {@code keys}. Placeholders: keys
      * first, then values, in the order given.
      */
-    abstract String upsert(String table, String[] keys, String[] values);
+    final String upsert(String table, String[] keys, String[] values) {
+        return "INSERT INTO " + table + " (" + join(keys, ", ") + ", " + join(values, ", ") + ") VALUES ("
+                + marks(keys.length + values.length) + ")" + upsertTail(keys, values);
+    }
+
+    /**
+     * What follows an INSERT's rows to make it an upsert keyed on {@code keys}: here the PostgreSQL
+     * and SQLite {@code ON CONFLICT (keys) DO UPDATE SET v = excluded.v, ...}.
+     */
+    String upsertTail(String[] keys, String[] values) {
+        StringBuilder set = new StringBuilder();
+        for (String v : values) {
+            set.append(set.length() == 0 ? "" : ", ").append(v).append(" = excluded.").append(v);
+        }
+        return " ON CONFLICT (" + join(keys, ", ") + ") DO UPDATE SET " + set;
+    }
 
     /** Written after SELECT to keep the join order of the FROM clause; MySQL's planner may otherwise reorder it. */
     String keepJoinOrder() {

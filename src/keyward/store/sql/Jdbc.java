@@ -252,7 +252,6 @@ final class Jdbc implements AutoCloseable {
         }
     }
 
-
     boolean unique(SQLException e) {
         return dialect.classify(e) == Dialect.Failure.UNIQUE;
     }

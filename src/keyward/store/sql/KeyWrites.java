@@ -220,10 +220,7 @@ final class KeyWrites {
     static int bindColumns(PreparedStatement ps, int first, KeyRecord k) throws SQLException {
         Object[] values = new Object[COLUMNS.size()];
         values(k, values, 0);
-        for (int j = 0; j < values.length; j++) {
-            BulkInsert.bind(ps, first + j, COLUMNS.get(j).type(), values[j]);
-        }
-        return first + values.length;
+        return BulkInsert.bindRow(ps, first, COLUMNS, values);
     }
 
     /** When auto-rotation is due: rotatedAt (or else createdAt) + period; null if never. Saturates. */

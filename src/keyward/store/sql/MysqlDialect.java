@@ -241,14 +241,9 @@ final class MysqlDialect extends Dialect {
         return true;
     }
 
+    /** {@code ON DUPLICATE KEY UPDATE v = VALUES(v), ...}: the keys are the table's unique ones. */
     @Override
-    String upsert(String table, String[] keys, String[] values) {
-        return "INSERT INTO " + table + " (" + join(keys, ", ") + ", " + join(values, ", ") + ") VALUES ("
-                + marks(keys.length + values.length) + ")" + onDuplicateKey(values);
-    }
-
-    /** {@code ON DUPLICATE KEY UPDATE v = VALUES(v), ...}: the tail of an upsert's INSERT. */
-    static String onDuplicateKey(String[] values) {
+    String upsertTail(String[] keys, String[] values) {
         StringBuilder set = new StringBuilder();
         for (String v : values) {
             set.append(set.length() == 0 ? "" : ", ").append(v).append(" = VALUES(").append(v).append(')');

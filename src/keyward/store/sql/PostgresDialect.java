@@ -139,11 +139,6 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
-    String upsert(String table, String[] keys, String[] values) {
-        return SqliteDialect.onConflictUpsert(table, keys, values);
-    }
-
-    @Override
     boolean isUnique(SQLException e) {
         return "23505".equals(e.getSQLState());
     }

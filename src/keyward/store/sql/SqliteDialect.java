@@ -96,26 +96,6 @@ final class SqliteDialect extends Dialect {
     }
 
     @Override
-    String upsert(String table, String[] keys, String[] values) {
-        return onConflictUpsert(table, keys, values);
-    }
-
-    /** The PostgreSQL and SQLite form. */
-    static String onConflictUpsert(String table, String[] keys, String[] values) {
-        return "INSERT INTO " + table + " (" + join(keys, ", ") + ", " + join(values, ", ") + ") VALUES ("
-                + marks(keys.length + values.length) + ")" + onConflict(keys, values);
-    }
-
-    /** {@code ON CONFLICT (keys) DO UPDATE SET v = excluded.v, ...}: the tail of an upsert's INSERT. */
-    static String onConflict(String[] keys, String[] values) {
-        StringBuilder set = new StringBuilder();
-        for (String v : values) {
-            set.append(set.length() == 0 ? "" : ", ").append(v).append(" = excluded.").append(v);
-        }
-        return " ON CONFLICT (" + join(keys, ", ") + ") DO UPDATE SET " + set;
-    }
-
-    @Override
     boolean isUnique(SQLException e) {
         return e instanceof SQLiteException s && (s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE
                 || s.getResultCode() == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY);
