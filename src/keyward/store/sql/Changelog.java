@@ -18,9 +18,15 @@ import keyward.store.ChangeRow;
  */
 final class Changelog {
 
-    /** Tables a refresh empties, children before parents. Metadata and the audit log stay. */
+    /**
+     * Tables a refresh empties, children before parents, and the children once more after the keys:
+     * on PostgreSQL each statement sees what was committed when it began, so a key written by
+     * another instance between the first pass and the keys' would leave its children behind (no
+     * foreign key refuses that since schema step 6). Metadata and the audit log stay.
+     */
     private static final String[] REPLACED = {"kw_key_versions", "kw_key_tags", "kw_key_attributes", "kw_key_grants",
-        "kw_keys", "kw_tokens", "kw_users", "kw_repl_objects", "kw_changelog", "kw_repl_vector"};
+        "kw_keys", "kw_key_versions", "kw_key_tags", "kw_key_attributes", "kw_key_grants",
+        "kw_tokens", "kw_users", "kw_repl_objects", "kw_changelog", "kw_repl_vector"};
 
     private Changelog() {
     }

@@ -124,6 +124,14 @@ abstract class Dialect {
         return "DROP INDEX IF EXISTS " + index;
     }
 
+    /**
+     * Drops the foreign key that step 1 declared on {@code column} of {@code table}, if it is there
+     * (PostgreSQL names it table_column_fkey); an empty string where there is nothing to drop.
+     */
+    String dropForeignKey(String column, String table) {
+        return "ALTER TABLE " + table + " DROP CONSTRAINT IF EXISTS " + table + "_" + column + "_fkey";
+    }
+
     /** A statement run first in a read transaction so that its queries share one snapshot, or null. */
     String snapshotStatement() {
         return null;

@@ -231,6 +231,12 @@ final class MysqlDialect extends Dialect {
         return "DROP INDEX " + index + " ON " + table;
     }
 
+    /** InnoDB names a table's first foreign key table_ibfk_1; each child table has that one. A missing one is error 1091. */
+    @Override
+    String dropForeignKey(String column, String table) {
+        return "ALTER TABLE " + table + " DROP FOREIGN KEY " + table + "_ibfk_1";
+    }
+
     @Override
     boolean updatesByUpsert() {
         return true;

@@ -103,7 +103,7 @@ class MigrationsTest {
              Statement st = c.createStatement()) {
             assertEquals("wal", single(st, "PRAGMA journal_mode"));
             assertEquals("2", single(st, "PRAGMA synchronous"), "FULL");
-            assertEquals("1", single(st, "PRAGMA foreign_keys"));
+            assertEquals("0", single(st, "PRAGMA foreign_keys"), "declared, not enforced (schema step 6)");
             assertEquals("5000", single(st, "PRAGMA busy_timeout"));
         }
     }
@@ -134,6 +134,11 @@ class MigrationsTest {
         assertEquals(List.of(String.valueOf(Migrations.latest()), String.valueOf(Migrations.STEPS.size())), List.of(
                 query(o, "SELECT MAX(version) FROM kw_schema_version"), query(o, "SELECT COUNT(*) FROM kw_schema_version")));
         assertRedoneStepIsHarmless(o);
+        if (!o.type().equals("sqlite")) {
+            String schema = o.type().equals("mysql") ? "DATABASE()" : "current_schema()";
+            assertEquals("0", query(o, "SELECT COUNT(*) FROM information_schema.table_constraints WHERE constraint_type"
+                    + " = 'FOREIGN KEY' AND table_schema = " + schema), "step 6 dropped the key children's foreign keys");
+        }
     }
 
     /**
@@ -144,8 +149,12 @@ class MigrationsTest {
         Dialect d = Dialect.of(o.type());
         try (Connection c = SqlTestSupport.connect(o); Statement st = c.createStatement()) {
             for (String template : Migrations.STEPS.get(Migrations.STEPS.size() - 1).statements()) {
+                String sql = Migrations.expand(template, d);
+                if (sql.isBlank()) {
+                    continue;
+                }
                 try {
-                    st.execute(Migrations.expand(template, d));
+                    st.execute(sql);
                 } catch (SQLException e) {
                     assertTrue(d.alreadyApplied(e), "redoing '" + template + "': " + e.getMessage());
                 }
