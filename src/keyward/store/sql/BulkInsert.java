@@ -186,10 +186,14 @@ final class BulkInsert {
         }
 
         Literals ascii(String s) {
-            room(s.length());
-            for (int i = 0; i < s.length(); i++) {
-                buf[len++] = (byte) s.charAt(i); // ASCII only: the SQL written in this class
+            int n = s.length();
+            room(n);
+            byte[] out = buf;
+            int p = len;
+            for (int i = 0; i < n; i++) {
+                out[p + i] = (byte) s.charAt(i); // ASCII only: the SQL written in this class
             }
+            len = p + n;
             return this;
         }
 
@@ -206,16 +210,24 @@ final class BulkInsert {
             };
         }
 
-        /** {@code X'...'} ({@code X''} is the empty string). */
+        /**
+         * {@code X'...'} ({@code X''} is the empty string). The loop works on locals, not on the
+         * fields, so that the compiler drops its bounds checks: the hex of a catch-up's documents
+         * and payloads, written through the fields, was a sixth of the consumer's time on MariaDB.
+         */
         private Literals hex(byte[] b) {
             room(3 + 2 * b.length);
-            buf[len++] = 'X';
-            buf[len++] = '\'';
+            byte[] out = buf;
+            int p = len;
+            out[p++] = 'X';
+            out[p++] = '\'';
             for (byte x : b) {
-                buf[len++] = HEX[(x >> 4) & 15];
-                buf[len++] = HEX[x & 15];
+                out[p] = HEX[(x >> 4) & 15];
+                out[p + 1] = HEX[x & 15];
+                p += 2;
             }
-            buf[len++] = '\'';
+            out[p++] = '\'';
+            len = p;
             return this;
         }
 
