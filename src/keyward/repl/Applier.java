@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import keyward.store.ChangeRow;
 import keyward.store.KeyRecord;
 import keyward.store.Replica;
@@ -48,13 +49,41 @@ final class Applier {
      * commit, waiting consumers of this node are woken and {@code keyChanged} hears of each key.
      */
     int apply(Replica replica, List<ChangeRow> batch) {
-        for (ChangeRow row : batch) {
+        return apply(replica, batch, () -> null);
+    }
+
+    /**
+     * As {@link #apply(Replica, List)} for {@code first} and then each batch {@code next} gives,
+     * until it gives null, all in one transaction: a consumer far behind commits once for several
+     * batches. {@code next} is called inside the transaction, at most once per batch and never again
+     * after null: if the database rolls the transaction back to run it again (a deadlock), the
+     * batches already given are applied again from the first.
+     */
+    int apply(Replica replica, List<ChangeRow> first, Supplier<List<ChangeRow>> next) {
+        for (ChangeRow row : first) {
             check(row);
         }
         int applied;
         java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+        List<List<ChangeRow>> batches = new ArrayList<>(List.of(first));
+        boolean[] ended = {false};
         synchronized (this) {
-            applied = applyNow(replica, batch, keys);
+            applied = replica.write("applyChanges", tx -> {
+                capture.beforeWrite(tx); // serializes with local writes, so a merge never overwrites one unseen
+                int n = 0;
+                for (int i = 0; ; i++) {
+                    if (i == batches.size()) {
+                        List<ChangeRow> more = ended[0] ? null : next.get();
+                        if (more == null) {
+                            ended[0] = true;
+                            return n;
+                        }
+                        more.forEach(Applier::check);
+                        batches.add(more);
+                    }
+                    n += applyNow(tx, batches.get(i), keys);
+                }
+            });
         }
         if (applied > 0) {
             capture.signal.changed();
@@ -64,33 +93,30 @@ final class Applier {
     }
 
     /** Applies what is new in {@code batch}; {@code keys} gets every key written (the batch's and renamed holders). */
-    private int applyNow(Replica replica, List<ChangeRow> batch, java.util.Set<String> keys) {
-        return replica.write("applyChanges", tx -> {
-            capture.beforeWrite(tx); // serializes with local writes, so a merge never overwrites one unseen
-            Map<String, String> vector = tx.vector();
-            List<ChangeRow> fresh = new ArrayList<>();
-            for (ChangeRow row : batch) {
-                String seen = vector.get(row.origin());
-                if (seen == null || row.changeId().compareTo(seen) > 0) {
-                    fresh.add(row);
-                    vector.put(row.origin(), row.changeId());
-                }
+    private int applyNow(ReplicaTx tx, List<ChangeRow> batch, java.util.Set<String> keys) {
+        Map<String, String> vector = tx.vector();
+        List<ChangeRow> fresh = new ArrayList<>();
+        for (ChangeRow row : batch) {
+            String seen = vector.get(row.origin());
+            if (seen == null || row.changeId().compareTo(seen) > 0) {
+                fresh.add(row);
+                vector.put(row.origin(), row.changeId());
             }
-            Instant now = clock.instant();
-            Batch b = new Batch(tx, now, keys, fresh);
-            for (ChangeRow row : fresh) {
-                hlc.observe(row.changeId());
-                switch (row.kind()) {
-                    case Docs.KEY -> b.key(row);
-                    case Docs.USER -> user(tx, row, now);
-                    default -> token(tx, row, now);
-                }
-                b.changes.add(row);
+        }
+        Instant now = clock.instant();
+        Batch b = new Batch(tx, now, keys, fresh);
+        for (ChangeRow row : fresh) {
+            hlc.observe(row.changeId());
+            switch (row.kind()) {
+                case Docs.KEY -> b.key(row);
+                case Docs.USER -> user(tx, row, now);
+                default -> token(tx, row, now);
             }
-            b.flush();
-            tx.appendAll(b.changes, now);
-            return fresh.size();
-        });
+            b.changes.add(row);
+        }
+        b.flush();
+        tx.appendAll(b.changes, now);
+        return fresh.size();
     }
 
     /**

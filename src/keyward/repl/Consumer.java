@@ -35,6 +35,13 @@ final class Consumer implements Runnable {
      * per batch, growing, until the first refresh at 20,000, and 5 ms after it.
      */
     private static final long ANALYZE_FIRST = 4_000;
+    /**
+     * Batches applied in one transaction while far behind: each commit costs a flush, and on SQLite
+     * rewrites into its log every page the batch touched. A transaction takes no further batch after
+     * {@link #GROUP_MS}: local writes wait for it.
+     */
+    static final int GROUP_BATCHES = 5;
+    static final long GROUP_MS = 1000;
     /** How often a session asks the supplier for its audit heads, besides its first pull. */
     private static final long ASK_HEADS_EVERY_MS = 60_000;
 
@@ -113,17 +120,16 @@ final class Consumer implements Runnable {
             Rate backlog = null;
             long applied = 0;
             long analyzeAt = ANALYZE_FIRST; // changes of this backlog after which the database's statistics are refreshed
-            Map<String, String> sent = null; // the vector of the pull sent ahead, not yet answered; else null
+            Ahead ahead = new Ahead(l);
             while (!stopped) {
                 boolean waiting = caughtUp && options.waitMillis() > 0;
                 Map<String, String> vector;
                 boolean askHeads;
                 Map<String, Object> answer;
-                if (sent != null) {
-                    vector = sent;
+                if (ahead.sent != null) {
+                    vector = ahead.sent;
                     askHeads = false;
-                    sent = null;
-                    answer = l.receive();
+                    answer = ahead.receive();
                 } else {
                     vector = replica.vector();
                     askHeads = auditHeads != null && (firstPull || clock.millis() - askedAt >= ASK_HEADS_EVERY_MS);
@@ -157,31 +163,33 @@ final class Consumer implements Runnable {
                         caughtUp = true;
                     }
                     case Protocol.CHANGES -> {
-                        List<ChangeRow> rows = Protocol.changes(answer);
-                        if (rows.size() > BATCH) {
-                            throw new ProtocolException("batch over the limit asked for");
-                        }
+                        List<ChangeRow> rows = ahead.changes(answer, vector);
                         if (backlog == null) {
                             backlog = new Rate("replication: catching up with " + target.url(), "change");
                             applied = 0;
                             analyzeAt = ANALYZE_FIRST;
                         }
-                        applied += rows.size();
-                        if (rows.size() == BATCH) {
-                            // a full batch: more is waiting; ask for it now, so that the supplier reads
-                            // and sends it while this one is written
-                            sent = after(vector, rows);
-                            l.send(pull(sent, false));
+                        // while the supplier has more (its answers full), the next batches join this
+                        // transaction as they arrive, up to GROUP_BATCHES and GROUP_MS
+                        // (not before the first statistics refresh: until then the reads are planned for empty tables)
+                        long begun = clock.millis();
+                        int most = applied < ANALYZE_FIRST ? 1 : GROUP_BATCHES;
+                        try {
+                            applier.apply(replica, rows, () -> ahead.batches < most
+                                    && clock.millis() - begun < GROUP_MS ? ahead.nextChanges() : null);
+                        } catch (java.io.UncheckedIOException e) {
+                            throw e.getCause();
                         }
-                        applier.apply(replica, rows);
+                        applied += ahead.changes;
+                        List<ChangeRow> last = ahead.last;
                         if (applied >= analyzeAt) {
                             // the tables grew a lot: let the database plan the next batches for their size
                             Refresher.refreshStatistics(replica::refreshStatistics);
                             analyzeAt = applied * 2;
                         }
                         backlog.step(applied);
-                        if (!rows.isEmpty()) {
-                            status.applied(Hlc.millis(rows.get(rows.size() - 1).changeId()));
+                        if (!last.isEmpty()) {
+                            status.applied(Hlc.millis(last.get(last.size() - 1).changeId()));
                         }
                         caughtUp = false;
                     }
@@ -218,10 +226,87 @@ final class Consumer implements Runnable {
         return false;
     }
 
+    /**
+     * The pulls of one session sent ahead: a full batch says the supplier has more, so the next
+     * pull goes out before the batch is written, and the supplier reads and sends while this node
+     * writes. The batches applied in one transaction come from here; an answer that is not changes
+     * ends the transaction's batches and is kept for the session's loop.
+     */
+    private final class Ahead {
+        private final Link link;
+        /** The vector of the pull sent and not yet taken by the loop; else null. */
+        Map<String, String> sent;
+        private Map<String, Object> held;
+        private String domainId;
+        /** Batches and changes of the current transaction, and its last batch. */
+        int batches;
+        int changes;
+        List<ChangeRow> last;
+
+        Ahead(Link link) {
+            this.link = link;
+        }
+
+        /** The answer to the pull sent ahead, as the loop takes it. */
+        Map<String, Object> receive() throws IOException {
+            Map<String, Object> answer = held != null ? held : link.receive();
+            held = null;
+            sent = null;
+            return answer;
+        }
+
+        /** The changes of {@code answer} (to the pull from {@code vector}): the first batch of a transaction. */
+        List<ChangeRow> changes(Map<String, Object> answer, Map<String, String> vector) throws IOException {
+            batches = 0;
+            changes = 0;
+            // read here, outside the transaction: reading it may write it, and SQLite's one writer is the transaction's
+            domainId = domain.get();
+            return take(answer, vector);
+        }
+
+        /** The next batch for the transaction under way, or null if there is none yet (then kept for the loop). */
+        List<ChangeRow> nextChanges() {
+            if (sent == null) {
+                return null;
+            }
+            try {
+                Map<String, Object> answer = link.receive();
+                if (!Protocol.CHANGES.equals(Fields.str(answer, "answer"))) {
+                    held = answer;
+                    return null;
+                }
+                Map<String, String> vector = sent;
+                sent = null;
+                return take(answer, vector);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        private List<ChangeRow> take(Map<String, Object> answer, Map<String, String> vector) throws IOException {
+            List<ChangeRow> rows = Protocol.changes(answer);
+            if (rows.size() > BATCH) {
+                throw new ProtocolException("batch over the limit asked for");
+            }
+            batches++;
+            changes += rows.size();
+            last = rows;
+            if (rows.size() == BATCH) {
+                sent = after(vector, rows);
+                link.send(pull(domainId, sent, false));
+            }
+            return rows;
+        }
+    }
+
     /** A pull from {@code vector}, held by the supplier until changes come if {@code waiting}. */
     private Map<String, Object> pull(Map<String, String> vector, boolean waiting) {
+        return pull(domain.get(), vector, waiting);
+    }
+
+    private Map<String, Object> pull(String domainId, Map<String, String> vector, boolean waiting) {
         Map<String, Object> req = Protocol.message("op", "pull");
-        req.put("domain", domain.get());
+        req.put("domain", domainId);
         req.put("vector", new java.util.LinkedHashMap<String, Object>(vector));
         req.put("limit", (long) BATCH);
         if (waiting) {

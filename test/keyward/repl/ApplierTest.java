@@ -126,4 +126,31 @@ class ApplierTest {
         assertEquals(Optional.empty(), store.findKey("key-1"), "the batch is one transaction");
         assertEquals(null, replica.vector().get(PEER));
     }
+
+    /**
+     * Batches joined into one transaction (a consumer far behind): each is applied as it is given,
+     * the next is asked for once per batch and never after the end, and a malformed change in the
+     * last one undoes the earlier ones with it.
+     */
+    @Test
+    void batchesOfOneTransaction_applyTogether_andFailTogether() {
+        List<List<ChangeRow>> more = new ArrayList<>(List.of(
+                List.of(change(3, "key-3", 3), change(4, "key-4", 4)), List.of(change(5, "key-5", 5))));
+        int[] asked = {0};
+        assertEquals(5, applier.apply(replica, List.of(change(1, "key-1", 1), change(2, "key-2", 2)), () -> {
+            asked[0]++;
+            return more.isEmpty() ? null : more.remove(0);
+        }));
+        assertEquals(3, asked[0], "two batches, then the end once");
+        for (int i = 1; i <= 5; i++) {
+            assertEquals("from-peer-" + i, store.findKey("key-" + i).orElseThrow().name());
+        }
+        assertEquals(change(5, "key-5", 5).changeId(), replica.vector().get(PEER));
+
+        List<List<ChangeRow>> failing = new ArrayList<>(List.of(List.of(withVersionNumber(change(7, "key-7", 7), 1L << 40))));
+        assertThrows(ProtocolException.class, () -> applier.apply(replica, List.of(change(6, "key-6", 6)),
+                () -> failing.isEmpty() ? null : failing.remove(0)));
+        assertEquals(Optional.empty(), store.findKey("key-6"), "the batches are one transaction");
+        assertEquals(change(5, "key-5", 5).changeId(), replica.vector().get(PEER));
+    }
 }

@@ -97,6 +97,39 @@ class BulkTransferTest {
         }
     }
 
+    /**
+     * A consumer 16,000 keys behind (past the first statistics refresh, so it applies several
+     * batches per transaction) stopped mid-way keeps whole transactions only, and once started
+     * again ends with everything, the supplier's vector and keys that decrypt.
+     */
+    @Test
+    void catchUpFarBehind_stoppedMidway_resumesAndMovesEverything() throws Exception {
+        try (Cluster c = new Cluster(2)) {
+            c.start(0);
+            c.start(1);
+            c.awaitJoined();
+            c.stop(1);
+            String sample = MergeScenariosTest.createKey(c.admin(0), "sample");
+            String ciphertext = MergeScenariosTest.encrypt(c.admin(0), sample, "secret");
+            fill(c.nodes[0].core(), 16_000, 16);
+            int expected = keyCount(c.nodes[0]);
+            c.start(1);
+            Poll.until("node 1 is half-way", LONG, () -> keyCount(c.nodes[1]) >= 6_000);
+            c.stop(1);
+            try (Store store = Stores.create(c.config(1))) {
+                store.open();
+                int held = Replicator.replicaOf(store).read("count", tx -> tx.keyIds().size());
+                assertTrue(held >= 6_000 && held < expected, "stopped with " + held + " of " + expected + " keys");
+            }
+            c.start(1);
+            String origin = Replicator.meta(c.nodes[0].store(), Replicator.NODE);
+            String last = vector(c.nodes[0]).get(origin);
+            Poll.until("node 1 catches up", LONG, () -> last.equals(vector(c.nodes[1]).get(origin)));
+            assertEquals(expected, keyCount(c.nodes[1]));
+            assertEquals("secret", MergeScenariosTest.decrypt(c.admin(1), sample, ciphertext));
+        }
+    }
+
     private static String state(Cluster c, int node) {
         return (String) Http.asMap(Http.asList(c.nodes[node].replicator().status().get("partners")).get(0)).get("state");
     }
