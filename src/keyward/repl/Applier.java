@@ -230,7 +230,7 @@ final class Applier {
     }
 
     private static void check(ChangeRow row) {
-        if (!Hlc.CHANGE_ID.matcher(row.changeId()).matches() || !row.changeId().endsWith("." + row.origin())) {
+        if (!Hlc.isChangeId(row.changeId()) || !row.changeId().endsWith("." + row.origin())) {
             throw new ProtocolException("change id or origin malformed");
         }
         if (!List.of(Docs.KEY, Docs.USER, Docs.TOKEN).contains(row.kind())) {

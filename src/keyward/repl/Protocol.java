@@ -61,7 +61,7 @@ final class Protocol {
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : raw.entrySet()) {
             if (!UUID.matcher(e.getKey()).matches() || !(e.getValue() instanceof String id)
-                    || !(id.equals("0") || (Hlc.CHANGE_ID.matcher(id).matches() && id.endsWith("." + e.getKey())))) {
+                    || !(id.equals("0") || (Hlc.isChangeId(id) && id.endsWith("." + e.getKey())))) {
                 throw new ProtocolException("'" + field + "' holds a malformed origin or change id");
             }
             out.put(e.getKey(), id);

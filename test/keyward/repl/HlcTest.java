@@ -1,6 +1,7 @@
 package keyward.repl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
@@ -64,5 +65,22 @@ class HlcTest {
         clock.millis -= 1000;
         assertTrue(new Hlc(clock, NODE, List.of(last, "0")).next().compareTo(last) > 0);
         assertEquals(clock.millis + 1000, Hlc.millis(last));
+    }
+
+    /** The hand-written check agrees with the pattern, on ids and on near misses of every position. */
+    @Test
+    void isChangeId_agreesWithThePattern() {
+        String good = "0123456789abcdef.aaaaaaaa-0000-4000-8000-000000000001";
+        List<String> cases = new java.util.ArrayList<>(List.of(good, "", "0", good + "0", good.substring(1),
+                good.toUpperCase(java.util.Locale.ROOT), good.replace('.', '-')));
+        for (int i = 0; i < good.length(); i++) {
+            for (char c : new char[] {'g', 'A', '-', '.', '0', 'f', '/', ':', '`', '\u00e9'}) {
+                cases.add(good.substring(0, i) + c + good.substring(i + 1));
+            }
+        }
+        for (String c : cases) {
+            assertEquals(Hlc.CHANGE_ID.matcher(c).matches(), Hlc.isChangeId(c), c);
+        }
+        assertFalse(Hlc.isChangeId(null));
     }
 }
