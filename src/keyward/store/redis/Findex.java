@@ -29,6 +29,8 @@ final class Findex {
     static final int MAX_VALUE = Cells.MAX_VALUE;
     private static final int MAX_CAS_ROUNDS = 1000;  // ~10 s at most under heavy contention on hot keywords
     private static final int CELLS_PER_CALL = 1000;
+    /** Keyword lists appended to by one script call. */
+    private static final int LISTS_PER_CALL = 200;
 
     /** One appended entry. */
     record Entry(boolean add, long version, String value) {
@@ -109,20 +111,43 @@ final class Findex {
             if (round > 0) {
                 pause(round);
             }
-            List<String> ks = new ArrayList<>(pending.keySet());
-            List<Scripts.Call> calls = new ArrayList<>(ks.size());
-            for (String k : ks) {
-                calls.add(appendCall(label, v, k, headers.get(k), pending.get(k)));
+            // lists grouped into calls of at most LISTS_PER_CALL lists and about CELLS_PER_CALL cells
+            List<List<String>> groups = new ArrayList<>();
+            List<String> group = new ArrayList<>();
+            int cells = 0;
+            for (Map.Entry<String, List<Entry>> e : pending.entrySet()) {
+                if (!group.isEmpty() && (group.size() == LISTS_PER_CALL || cells + e.getValue().size() > CELLS_PER_CALL)) {
+                    groups.add(group);
+                    group = new ArrayList<>();
+                    cells = 0;
+                }
+                group.add(e.getKey());
+                cells += e.getValue().size();
+            }
+            groups.add(group);
+            List<Scripts.Call> calls = new ArrayList<>(groups.size());
+            for (List<String> g : groups) {
+                calls.add(appendCall(label, v, g, headers, pending));
             }
             List<List<Object>> replies = pool.with(c -> Scripts.run(c, calls));
-            for (int i = 0; i < ks.size(); i++) {
+            for (int i = 0; i < groups.size(); i++) {
                 List<Object> r = replies.get(i);
+                List<String> g = groups.get(i);
                 switch (Scripts.status(r)) {
-                    case "ok" -> pending.remove(ks.get(i));
+                    case "ok" -> g.forEach(pending::remove);
                     case "gen" -> throw new Generation.ChangedException();
                     case "header" -> {
-                        byte[] h = (byte[]) r.get(1);
-                        headers.put(ks.get(i), h.length == 0 ? null : h);
+                        java.util.Set<String> retry = new java.util.HashSet<>();
+                        for (int j = 1; j + 1 < r.size(); j += 2) {
+                            int list = Integer.parseInt(new String((byte[]) r.get(j), StandardCharsets.US_ASCII));
+                            if (list < 1 || list > g.size()) {
+                                throw new StoreException("unexpected answer from the index append script");
+                            }
+                            byte[] h = (byte[]) r.get(j + 1);
+                            headers.put(g.get(list - 1), h.length == 0 ? null : h);
+                            retry.add(g.get(list - 1));
+                        }
+                        g.stream().filter(k -> !retry.contains(k)).forEach(pending::remove);
                     }
                     default -> throw new StoreException("unexpected answer from the index append script");
                 }
@@ -130,20 +155,28 @@ final class Findex {
         }
     }
 
-    private Scripts.Call appendCall(String label, Generation.View v, String keyword, byte[] header, List<Entry> add) {
-        String headerKey = keys.header(label, keyword);
-        long count = Cells.openHeader(codec, headerKey, header);
-        List<String> ks = new ArrayList<>(3 + add.size());
+    /** One call of {@link Scripts#APPEND} for the lists {@code keywords}, each from the header it was last seen with. */
+    private Scripts.Call appendCall(String label, Generation.View v, List<String> keywords, Map<String, byte[]> headers,
+                                    Map<String, List<Entry>> pending) {
+        List<String> ks = new ArrayList<>();
         ks.add(keys.labelKey());
         ks.add(keys.nextLabelKey());
-        ks.add(headerKey);
         List<byte[]> args = new ArrayList<>(v.scriptArgs());
-        args.add(header == null ? new byte[0] : header);
-        args.add(Cells.sealHeader(codec, headerKey, count + add.size()));
-        for (int i = 0; i < add.size(); i++) {
-            String cell = keys.cell(label, keyword, count + 1 + i);
-            ks.add(cell);
-            args.add(Cells.sealEntry(codec, cell, add.get(i)));
+        args.add(Scripts.bytes(Integer.toString(keywords.size())));
+        for (String keyword : keywords) {
+            List<Entry> add = pending.get(keyword);
+            byte[] header = headers.get(keyword);
+            String headerKey = keys.header(label, keyword);
+            long count = Cells.openHeader(codec, headerKey, header);
+            ks.add(headerKey);
+            args.add(Scripts.bytes(Integer.toString(add.size())));
+            args.add(header == null ? new byte[0] : header);
+            args.add(Cells.sealHeader(codec, headerKey, count + add.size()));
+            for (int i = 0; i < add.size(); i++) {
+                String cell = keys.cell(label, keyword, count + 1 + i);
+                ks.add(cell);
+                args.add(Cells.sealEntry(codec, cell, add.get(i)));
+            }
         }
         return new Scripts.Call(Scripts.APPEND, ks, args);
     }

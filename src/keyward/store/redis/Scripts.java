@@ -26,17 +26,33 @@ final class Scripts {
             """;
 
     /**
-     * Index append by compare-and-swap on the header. KEYS[3] header, KEYS[4..] new cells;
-     * ARGV[3] expected header ("" = none yet), ARGV[4] new header, ARGV[5..] the cells.
-     * Answers {"ok"}, {"gen"} or {"header", current header} for the caller to retry from.
+     * Index appends to several keyword lists, each by compare-and-swap on its header: one call
+     * for many lists, so that a label rotation's rebuild (a list per object id and name) costs
+     * Redis one script run per page slice, not one per list. ARGV[3] = number of lists; then per
+     * list, in KEYS its header and its new cells, in ARGV the number of cells, the expected header
+     * ("" = none yet), the new header and the cells. A list whose header is not the expected one
+     * is left alone; the others are written. Answers {"ok"}, {"gen"} (nothing written), or
+     * {"header", list number, current header, ...} for the lists the caller retries.
      */
     static final Script APPEND = new Script(GEN + """
             if not gen() then return {'gen'} end
-            local h = redis.call('GET', KEYS[3]) or ''
-            if h ~= ARGV[3] then return {'header', h} end
-            for i = 4, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 1]) end
-            redis.call('SET', KEYS[3], ARGV[4])
-            return {'ok'}
+            local out = {'ok'}
+            local k, a = 3, 4
+            for list = 1, tonumber(ARGV[3]) do
+              local n = tonumber(ARGV[a])
+              local h = redis.call('GET', KEYS[k]) or ''
+              if h ~= ARGV[a + 1] then
+                out[1] = 'header'
+                out[#out + 1] = tostring(list)
+                out[#out + 1] = h
+              else
+                for i = 1, n do redis.call('SET', KEYS[k + i], ARGV[a + 2 + i]) end
+                redis.call('SET', KEYS[k], ARGV[a + 2])
+              end
+              k = k + 1 + n
+              a = a + 3 + n
+            end
+            return out
             """);
 
     /**

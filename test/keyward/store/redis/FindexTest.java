@@ -78,6 +78,48 @@ class FindexTest {
         assertEquals(expected, search("hot"));
     }
 
+    /**
+     * Each append call writes a shared list and one of the writer's own: calls holding several
+     * lists where only the shared one met another writer's header. Every entry lands, once.
+     */
+    @Test
+    void concurrentAppends_severalListsPerCall_retryOnlyTheListsThatLost() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> runs = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                runs.add(pool.submit(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        java.util.Map<String, List<Findex.Entry>> entries = new java.util.LinkedHashMap<>();
+                        entries.put("own-" + thread, List.of(new Findex.Entry(true, 1, "v" + i)));
+                        entries.put("shared", List.of(new Findex.Entry(true, 1, thread + "-" + i)));
+                        entries.put("own-" + thread + "-" + i, List.of(new Findex.Entry(true, 1, "x")));
+                        index.appendFollowing(entries);
+                    }
+                }));
+            }
+            for (Future<?> f : runs) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        TreeSet<String> shared = new TreeSet<>();
+        for (int t = 0; t < 4; t++) {
+            TreeSet<String> own = new TreeSet<>();
+            for (int i = 0; i < 25; i++) {
+                shared.add(t + "-" + i);
+                own.add("v" + i);
+                assertEquals(Set.of("x"), search("own-" + t + "-" + i));
+            }
+            assertEquals(own, search("own-" + t));
+            assertEquals(25L, index.counts(List.of("own-" + t)).get("own-" + t), "each entry appended once");
+        }
+        assertEquals(shared, search("shared"));
+        assertEquals(100L, index.counts(List.of("shared")).get("shared"));
+    }
+
     @Test
     void entry_valueOver70Bytes_isRefused() {
         assertThrows(IllegalArgumentException.class, () -> new Findex.Entry(true, 1, "é".repeat(36)));
