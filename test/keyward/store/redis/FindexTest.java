@@ -50,8 +50,8 @@ class FindexTest {
         assertEquals(Set.of(), search("never-written"));
     }
 
-    @Test
-    void concurrentAppends_toOneKeyword_loseNothing() throws Exception {
+    /** Four writers at once, each making 25 appends: {@code append} gets the writer and the append's number. */
+    private static void fourWriters(java.util.function.BiConsumer<Integer, Integer> append) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> runs = new ArrayList<>();
@@ -59,7 +59,7 @@ class FindexTest {
                 int thread = t;
                 runs.add(pool.submit(() -> {
                     for (int i = 0; i < 25; i++) {
-                        append("hot", true, 1, thread + "-" + i);
+                        append.accept(thread, i);
                     }
                 }));
             }
@@ -69,6 +69,11 @@ class FindexTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void concurrentAppends_toOneKeyword_loseNothing() throws Exception {
+        fourWriters((thread, i) -> append("hot", true, 1, thread + "-" + i));
         TreeSet<String> expected = new TreeSet<>();
         for (int t = 0; t < 4; t++) {
             for (int i = 0; i < 25; i++) {
@@ -79,32 +84,18 @@ class FindexTest {
     }
 
     /**
-     * Each append call writes a shared list and one of the writer's own: calls holding several
+     * Each append call writes a shared list and two of the writer's own: calls holding several
      * lists where only the shared one met another writer's header. Every entry lands, once.
      */
     @Test
     void concurrentAppends_severalListsPerCall_retryOnlyTheListsThatLost() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> runs = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                int thread = t;
-                runs.add(pool.submit(() -> {
-                    for (int i = 0; i < 25; i++) {
-                        java.util.Map<String, List<Findex.Entry>> entries = new java.util.LinkedHashMap<>();
-                        entries.put("own-" + thread, List.of(new Findex.Entry(true, 1, "v" + i)));
-                        entries.put("shared", List.of(new Findex.Entry(true, 1, thread + "-" + i)));
-                        entries.put("own-" + thread + "-" + i, List.of(new Findex.Entry(true, 1, "x")));
-                        index.appendFollowing(entries);
-                    }
-                }));
-            }
-            for (Future<?> f : runs) {
-                f.get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        fourWriters((thread, i) -> {
+            Map<String, List<Findex.Entry>> entries = new java.util.LinkedHashMap<>();
+            entries.put("own-" + thread, List.of(new Findex.Entry(true, 1, "v" + i)));
+            entries.put("shared", List.of(new Findex.Entry(true, 1, thread + "-" + i)));
+            entries.put("own-" + thread + "-" + i, List.of(new Findex.Entry(true, 1, "x")));
+            index.appendFollowing(entries);
+        });
         TreeSet<String> shared = new TreeSet<>();
         for (int t = 0; t < 4; t++) {
             TreeSet<String> own = new TreeSet<>();
