@@ -54,6 +54,8 @@ final class BulkInsert {
     static final int LITERAL_STATEMENT_CHARS = 1 << 20;
     /** A row with a blob longer than this is written on its own by a prepared statement. */
     static final int LITERAL_BLOB_BYTES = 1 << 20;
+    /** Blobs from this size on are written in base64 (FROM_BASE64 costs 14 characters around it), smaller ones in hex. */
+    static final int BASE64_FROM_BYTES = 64;
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -129,7 +131,7 @@ final class BulkInsert {
     /**
      * Statements of {@code head} + "(row), (row), ..." + {@code tail}, each sent once it reaches
      * {@link #LITERAL_STATEMENT_CHARS}. The text holds only what is written here: hex digits,
-     * decimal digits, NULL and the caller's fixed SQL. A row with a blob over {@link
+     * base64 inside {@code FROM_BASE64('...')}, decimal digits, NULL and the caller's fixed SQL. A row with a blob over {@link
      * #LITERAL_BLOB_BYTES} goes alone through {@code prepared} (the driver's escaping makes it about
      * as long as the blob, hex twice as long: a blob near {@code max_allowed_packet} still fits).
      */
@@ -174,7 +176,9 @@ final class BulkInsert {
 
     /** The text of a literal statement, in bytes (it is all ASCII). */
     static final class Literals {
+        private static final java.util.Base64.Encoder BASE64 = java.util.Base64.getEncoder();
         private byte[] buf = new byte[8192];
+        private byte[] scratch = new byte[8192];
         private int len;
 
         boolean isEmpty() {
@@ -204,7 +208,7 @@ final class BulkInsert {
             }
             return switch (type) {
                 case TEXT -> ascii("_utf8mb4 ").hex(((String) value).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                case BYTES -> hex((byte[]) value);
+                case BYTES -> ((byte[]) value).length < BASE64_FROM_BYTES ? hex((byte[]) value) : base64((byte[]) value);
                 case INT -> ascii(Integer.toString((Integer) value));
                 case BIGINT -> ascii(Long.toString((Long) value));
             };
@@ -229,6 +233,24 @@ final class BulkInsert {
             out[p++] = '\'';
             len = p;
             return this;
+        }
+
+        /**
+         * {@code FROM_BASE64('...')}: a third shorter than hex for a document or a payload, and
+         * the driver allocates four bytes of packet per character of a statement (utf8mb4's
+         * widest): the hex of a catch-up's documents made 2.4 GB of its 5.6 GB of allocation.
+         */
+        private Literals base64(byte[] b) {
+            int n = 4 * ((b.length + 2) / 3);
+            if (scratch.length < n) {
+                scratch = new byte[Math.max(n, 2 * scratch.length)];
+            }
+            int written = BASE64.encode(b, scratch);
+            room(written + 14);
+            ascii("FROM_BASE64('");
+            System.arraycopy(scratch, 0, buf, len, written);
+            len += written;
+            return ascii("')");
         }
 
         private void room(int more) {
