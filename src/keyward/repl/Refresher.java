@@ -14,7 +14,6 @@ import keyward.store.KeyRecord;
 import keyward.store.Replica;
 import keyward.store.ReplicaTx;
 import keyward.store.Store;
-import keyward.store.StoreException;
 
 /**
  * A full refresh: streams every document of a supplier, page by page, into one transaction that
@@ -58,14 +57,7 @@ final class Refresher {
             Instant now = clock.instant();
             int copied;
             try {
-                int[] runs = {0};
-                copied = replica.replaceAll(vector, tx -> {
-                    if (++runs[0] > 1) {
-                        // the database rolled the copy back to run it again (it lost to another
-                        // transaction), but the pages read are gone: this refresh fails, the next starts over
-                        throw new StoreException("replication: the database rolled the refresh from " + from.url()
-                                + " back (a conflict with another transaction); the next refresh starts over");
-                    }
+                copied = replica.replaceAll(vector, tx -> { // runs once: the pages read are consumed
                     int n = 0;
                     for (List<ReplicaTx.DocRow> docs = pages.docs(first); !docs.isEmpty(); docs = pages.docs(pages.nextUnchecked())) {
                         pages.askAhead(); // the supplier reads and sends the next page while this one is written

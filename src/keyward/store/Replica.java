@@ -56,6 +56,8 @@ public interface Replica {
     /**
      * In one transaction: deletes every key, user, token, document and change, sets the vector to
      * {@code vector} (all of it marked trimmed), then runs {@code fill} to write the copy.
+     * {@code fill} runs once: it may consume a stream. If the database rolls the transaction back
+     * to run it again (it lost to another transaction), this fails instead, and the copy starts over.
      */
     <T> T replaceAll(Map<String, String> vector, Function<ReplicaTx, T> fill);
 }

@@ -24,9 +24,16 @@ final class Changelog {
      * another instance between the first pass and the keys' would leave its children behind (no
      * foreign key refuses that since schema step 6). Metadata and the audit log stay.
      */
-    private static final String[] REPLACED = {"kw_key_versions", "kw_key_tags", "kw_key_attributes", "kw_key_grants",
-        "kw_keys", "kw_key_versions", "kw_key_tags", "kw_key_attributes", "kw_key_grants",
-        "kw_tokens", "kw_users", "kw_repl_objects", "kw_changelog", "kw_repl_vector"};
+    private static final List<String> REPLACED = replaced("kw_key_versions", "kw_key_tags", "kw_key_attributes",
+            "kw_key_grants");
+
+    private static List<String> replaced(String... keyChildren) {
+        List<String> tables = new ArrayList<>(List.of(keyChildren));
+        tables.add("kw_keys");
+        tables.addAll(List.of(keyChildren));
+        tables.addAll(List.of("kw_tokens", "kw_users", "kw_repl_objects", "kw_changelog", "kw_repl_vector"));
+        return List.copyOf(tables);
+    }
 
     private Changelog() {
     }

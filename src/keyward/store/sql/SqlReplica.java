@@ -66,7 +66,12 @@ final class SqlReplica implements Replica {
 
     @Override
     public <T> T replaceAll(Map<String, String> vector, Function<ReplicaTx, T> fill) {
+        int[] runs = {0};
         return db.write("replaceAll", c -> {
+            if (++runs[0] > 1) {
+                throw new keyward.store.StoreException("the database rolled back the replacement of this node's data"
+                        + " (a conflict with another transaction); it starts over on the next refresh");
+            }
             Changelog.wipe(c, db, vector);
             return SqlReplicaTx.run(store.tx(c), fill);
         });
