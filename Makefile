@@ -16,7 +16,7 @@ run: build
 	@trap '' INT TERM; (trap - INT TERM; exec bin/keyward server --data-dir data --config conf/keyward.toml $(ARGS)); \
 	  rc=$$?; case $$rc in 0|130|143) exit 0 ;; *) exit $$rc ;; esac
 
-# TEST=keyward.json.JsonTest make test  runs one class
+# TEST=keyward.json.JsonTest make test  runs one class; TEST="keyward.json.JsonTest#method" one test
 test:
 	./build.sh test $(TEST)
 

@@ -98,14 +98,16 @@ compile_tests() {
   (cd test && find . -type f ! -name '*.java' -exec cp --parents {} "../$OUT/test-classes/" \;)
 }
 
-run_tests() { # [class...]: the named classes, else every class but the cluster suite (@Tag("clusters"))
+run_tests() { # [class|class#method...]: the named classes and methods, else every class but the cluster suite (@Tag("clusters"))
   deps test
   compile
   compile_tests
   compile_bench
   local sel=()
   if [ $# -gt 0 ]; then
-    for s in "$@"; do sel+=(--select-class "$s"); done
+    for s in "$@"; do
+      case $s in *'#'*) sel+=(--select-method "$s") ;; *) sel+=(--select-class "$s") ;; esac
+    done
   else
     sel=(--scan-classpath "$OUT/test-classes" --exclude-tag clusters)
   fi

@@ -141,8 +141,10 @@ final class ConfigLoader {
             bytes = in.readNBytes(MAX_FILE_BYTES + 1);
         } catch (NoSuchFileException e) {
             throw new ConfigException("config: " + where + " does not exist");
-        } catch (IOException | InvalidPathException e) {
-            throw new ConfigException("config: cannot read " + where + ": " + e.getClass().getSimpleName());
+        } catch (IOException e) {
+            throw new ConfigException("config: cannot read " + where + ": " + keyward.log.Log.reason(e));
+        } catch (InvalidPathException e) {
+            throw new ConfigException("config: cannot read " + where + ": not a valid path");
         }
         if (bytes.length > MAX_FILE_BYTES) {
             throw new ConfigException("config: " + where + " is larger than " + MAX_FILE_BYTES + " bytes");

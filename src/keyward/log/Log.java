@@ -86,6 +86,25 @@ public final class Log {
     }
 
     /** Writes out every buffered line now. */
+    /**
+     * Why a file could not be read or written, in words for an operator (never a Java class name):
+     * the operating system's reason where the JDK carries one, else the exception's message.
+     */
+    public static String reason(java.io.IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        } else if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory";
+        } else if (e instanceof java.nio.file.NotDirectoryException) {
+            return "not a directory";
+        } else if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        } else if (e instanceof java.io.EOFException) {
+            return "it ends too early";
+        }
+        return e.getMessage() != null ? e.getMessage() : "input/output error";
+    }
+
     public static void flush() {
         synchronized (OUTPUT) {
             StringBuilder lines;

@@ -62,7 +62,7 @@ public record BackupHeader(int format, String kekId, String backupId, Instant cr
         try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
             return parse(in, file.toString()).header();
         } catch (IOException e) {
-            throw new OpsException("backup " + file + " cannot be read: " + e.getClass().getSimpleName());
+            throw new OpsException("backup " + file + " cannot be read: " + keyward.log.Log.reason(e));
         }
     }
 

@@ -70,7 +70,7 @@ public final class Restore {
         } catch (NoSuchFileException e) {
             throw new OpsException("backup " + file + " does not exist");
         } catch (IOException e) {
-            throw new OpsException("backup " + file + " cannot be read: " + e.getClass().getSimpleName());
+            throw new OpsException("backup " + file + " cannot be read: " + keyward.log.Log.reason(e));
         }
     }
 

@@ -364,12 +364,27 @@ final class Consumer implements Runnable {
         }
     }
 
+    /** What failed, in words (no Java class name): the connection, the partner's answer, or this node's database. */
+    private String describe(Exception e) {
+        String m = e.getMessage() == null ? "no detail" : e.getMessage();
+        if (e instanceof IOException) {
+            return "connection to " + target.url() + ": " + (e instanceof java.net.SocketTimeoutException ? "timed out: " : "") + m;
+        } else if (e instanceof ProtocolException) {
+            return "the partner's answer: " + m;
+        } else if (e instanceof StoreException) {
+            return "this node's database: " + m;
+        } else if (e instanceof IllegalStateException) {
+            return m;
+        }
+        return "internal error (see the log): " + m;
+    }
+
     private void failed(Exception e, boolean unexpected) {
         if (stopped) {
             return;
         }
         status.state = "error";
-        status.lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+        status.lastError = describe(e);
         failing = true;
         if (unexpected) {
             Log.error("replication: pull from " + target.url() + " failed", e);

@@ -100,7 +100,9 @@ class BulkTransferTest {
     /**
      * A consumer 16,000 keys behind (past the first statistics refresh, so it applies several
      * batches per transaction) stopped mid-way keeps whole transactions only, and once started
-     * again ends with everything, the supplier's vector and keys that decrypt.
+     * again ends with everything, the supplier's vector and keys that decrypt. A trigger on its
+     * database makes it stop at the same place on any machine: polling its count and stopping it
+     * raced the catch-up, which a fast machine finished first.
      */
     @Test
     void catchUpFarBehind_stoppedMidway_resumesAndMovesEverything() throws Exception {
@@ -109,18 +111,26 @@ class BulkTransferTest {
             c.start(1);
             c.awaitJoined();
             c.stop(1);
+            // node 1's database refuses its 6,001st key (a constraint error, SQLite's code 19): the
+            // transaction that would write it fails whole, so the catch-up stops midway however fast this machine is
+            sqlite(c, 1, "CREATE TRIGGER test_stop_midway BEFORE INSERT ON kw_keys"
+                    + " WHEN (SELECT count(*) FROM kw_keys) >= 6000 BEGIN SELECT RAISE(ABORT, 'test stops the catch-up here'); END");
             String sample = MergeScenariosTest.createKey(c.admin(0), "sample");
             String ciphertext = MergeScenariosTest.encrypt(c.admin(0), sample, "secret");
             fill(c.nodes[0].core(), 16_000, 16);
             int expected = keyCount(c.nodes[0]);
             c.start(1);
-            Poll.until("node 1 is half-way", LONG, () -> keyCount(c.nodes[1]) >= 6_000);
+            boolean stopped = Poll.within(Duration.ofSeconds(60),
+                    () -> String.valueOf(partner(c, 1).get("last_error")).contains("applyChanges failed (SQLState null, code 19)"));
+            assertTrue(stopped, "node 1 did not stop midway: " + partner(c, 1) + ", " + keyCount(c.nodes[1]) + " keys");
             c.stop(1);
+            int held;
             try (Store store = Stores.create(c.config(1))) {
                 store.open();
-                int held = Replicator.replicaOf(store).read("count", tx -> tx.keyIds().size());
-                assertTrue(held >= 6_000 && held < expected, "stopped with " + held + " of " + expected + " keys");
+                held = Replicator.replicaOf(store).read("count", tx -> tx.keyIds().size());
             }
+            assertTrue(held >= 2_000 && held <= 6_000, "stopped with " + held + " of " + expected + " keys");
+            sqlite(c, 1, "DROP TRIGGER test_stop_midway");
             c.start(1);
             String origin = Replicator.meta(c.nodes[0].store(), Replicator.NODE);
             String last = vector(c.nodes[0]).get(origin);
@@ -130,8 +140,20 @@ class BulkTransferTest {
         }
     }
 
+    /** Runs {@code sql} on stopped node {@code node}'s SQLite database. */
+    private static void sqlite(Cluster c, int node, String sql) throws java.sql.SQLException {
+        try (java.sql.Connection conn = java.sql.DriverManager.getConnection("jdbc:sqlite:" + c.dirs.get(node).resolve("keyward.db"));
+             java.sql.Statement st = conn.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    private static Map<String, Object> partner(Cluster c, int node) {
+        return Http.asMap(Http.asList(c.nodes[node].replicator().status().get("partners")).get(0));
+    }
+
     private static String state(Cluster c, int node) {
-        return (String) Http.asMap(Http.asList(c.nodes[node].replicator().status().get("partners")).get(0)).get("state");
+        return (String) partner(c, node).get("state");
     }
 
     /** Node 1 falls {@code keys} keys behind node 0 and catches up; node 2 then joins by refreshing. */
