@@ -91,13 +91,17 @@ abstract class Dialect {
     }
 
     /**
-     * True if many rows are best written as multi-row statements of literals that {@link
-     * BulkInsert} writes itself (MySQL, MariaDB): the driver would escape every blob byte by byte
-     * into the text of a batch, twice (once to size the statement), which took two thirds of a
-     * replication consumer's CPU.
+     * True if many rows are best written as multi-row statements prepared on the server ({@link
+     * BulkInsert}; MySQL, MariaDB): the driver would escape every blob byte by byte into the text
+     * of a batch, twice (once to size the statement), and the server would then lex every value.
      */
-    boolean writesLiteralRows() {
+    boolean writesPreparedRows() {
         return false;
+    }
+
+    /** A statement prepared on the database server, whatever the connection's default (the driver's own here). */
+    PreparedStatement prepareOnServer(Connection c, String sql) throws SQLException {
+        return c.prepareStatement(sql);
     }
 
     /** SQLite has one writer: its writes go through a pool of one, serialized in Java. */

@@ -235,6 +235,11 @@ final class Jdbc implements AutoCloseable {
         return timed(c.prepareStatement(sql));
     }
 
+    /** As {@link #prepare}, prepared on the database server ({@link Dialect#prepareOnServer}). */
+    PreparedStatement prepareOnServer(Connection c, String sql) throws SQLException {
+        return timed(dialect.prepareOnServer(c, sql));
+    }
+
     /** A plain statement with the query timeout set as {@link #prepare} sets it; close it with try-with-resources. */
     java.sql.Statement statement(Connection c) throws SQLException {
         return timed(c.createStatement());

@@ -243,8 +243,14 @@ final class MysqlDialect extends Dialect {
     }
 
     @Override
-    boolean writesLiteralRows() {
+    boolean writesPreparedRows() {
         return true;
+    }
+
+    /** Connector/J prepares on the client unless asked: the connections keep that default for every other statement. */
+    @Override
+    PreparedStatement prepareOnServer(Connection c, String sql) throws SQLException {
+        return c.unwrap(com.mysql.cj.jdbc.JdbcConnection.class).serverPrepareStatement(sql);
     }
 
     /** {@code ON DUPLICATE KEY UPDATE v = VALUES(v), ...}: the keys are the table's unique ones. */

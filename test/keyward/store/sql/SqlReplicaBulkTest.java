@@ -197,9 +197,10 @@ class SqlReplicaBulkTest {
 
     /**
      * Texts with quotes, backslashes, percent signs and four-byte characters, every byte
-     * value, empty documents and one over {@link BulkInsert#LITERAL_BLOB_BYTES}, in more rows than
-     * one literal statement of MariaDB's bulk writes holds ({@link BulkInsert#LITERAL_STATEMENT_CHARS}):
-     * each reads back as written, and an upsert of them all replaces each once.
+     * value, empty documents and one over {@link BulkInsert#STATEMENT_BYTES} (alone in its
+     * statement), in many more rows than one statement of MariaDB's bulk writes holds ({@link
+     * BulkInsert#ROWS_PER_STATEMENT}), the last statement shorter: each reads back as written, and
+     * an upsert of them all replaces each once.
      */
     private static void awkwardValues(Replica r) {
         String[] pieces = {"'", "\\", "\"", "%", "_", "🔑", "é", "`", ";--", "\\'", "0x41", "X'41'"};
@@ -208,11 +209,11 @@ class SqlReplicaBulkTest {
             every[i] = (byte) i;
         }
         List<ReplicaTx.DocWrite> docs = new ArrayList<>();
-        int rows = BulkInsert.LITERAL_STATEMENT_CHARS / 2048 * 2; // about three statements: base64 makes 2,048 bytes 2,732 characters
+        int rows = BulkInsert.ROWS_PER_STATEMENT * 10 + 23;
         for (int i = 0; i < rows; i++) {
             String id = "odd " + i + " " + pieces[i % pieces.length] + pieces[(i / pieces.length) % pieces.length];
             byte[] doc = i % 50 == 0 ? new byte[0] : i % 7 == 3 ? java.util.Arrays.copyOfRange(every, 190 + i % 5, 253)
-                    : java.util.Arrays.copyOf(every, i == 7 ? BulkInsert.LITERAL_BLOB_BYTES + 1 : 2048);
+                    : java.util.Arrays.copyOf(every, i == 7 ? BulkInsert.STATEMENT_BYTES + 1 : 2048);
             if (doc.length > 0) {
                 doc[0] = (byte) i;
             }
