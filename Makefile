@@ -40,7 +40,7 @@ bench-audit: build
 
 # A million keys on SQLite (100,000 on PostgreSQL, MariaDB, Redis): the request path and every bulk
 # operation (backup, restore, rotate-kek, migrate, replication refresh and catch-up, rotate-findex-label)
-# in keys/s; 11 to 15 minutes on an idle machine (docs/performance.md). BENCH_SCALE_KEYS=2000 BENCH_SCALE_NET_KEYS=2000 for a short run
+# in keys/s; 9 to 15 minutes on an idle machine (docs/performance.md). BENCH_SCALE_KEYS=2000 BENCH_SCALE_NET_KEYS=2000 for a short run
 bench-scale: build
 	./build.sh bench-scale
 
