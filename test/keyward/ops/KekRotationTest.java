@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -32,16 +33,64 @@ import keyward.store.KeyRecord;
 import keyward.store.KeyState;
 import keyward.store.KeyVersion;
 import keyward.store.Store;
-import org.junit.jupiter.api.Test;
+import keyward.store.TestDatabases;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** rotate-kek online: interrupted halfway, run again, done; the old KEK opens nothing; everything decrypts. */
+/** rotate-kek online, on every backend: interrupted halfway, run again, done; the old KEK opens nothing; everything decrypts. */
 class KekRotationTest {
+    /** The Redis database this test empties and uses (other tests use others). */
+    private static final int REDIS_DB = 13;
+
     private record Sealed(String key, String ct, String pt) {
     }
 
-    @Test
-    void rotateKek_interruptedAndRunAgain_finishes_oldKekOpensNothing_everythingDecrypts() throws Exception {
-        try (TestNode node = TestNode.start()) {
+    /** On every backend: its database flags, on a new database (a Redis database emptied first), dropped after. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sqlite", "postgresql", "mysql", "redis-findex"})
+    void rotateKek_interruptedAndRunAgain_finishes_oldKekOpensNothing_everythingDecrypts(String type) throws Exception {
+        String db = null;
+        Path password = null;
+        try {
+            String[] flags = switch (type) {
+                case "sqlite" -> new String[0];
+                case "postgresql" -> new String[] {"--database-type=postgresql",
+                    "--database-url=" + (db = TestDatabases.createPostgresDatabase()) + "?user=postgres"};
+                case "mysql" -> new String[] {"--database-type=mysql",
+                    "--database-url=" + (db = TestDatabases.createMysqlDatabase()) + "?user=root"};
+                default -> {
+                    String url = TestDatabases.redisUrl() + "/" + REDIS_DB;
+                    flushRedis();
+                    password = Files.createTempFile("kw-kek-rotation-", ".pass");
+                    Files.writeString(password, "kek rotation test password\n", StandardCharsets.UTF_8);
+                    yield new String[] {"--database-type=redis-findex", "--database-url=" + url,
+                        "--redis-master-password-file=" + password};
+                }
+            };
+            rotateInterruptedAndAgain(flags);
+        } finally {
+            if (db != null) {
+                if (type.equals("postgresql")) {
+                    TestDatabases.dropPostgresDatabase(db);
+                } else {
+                    TestDatabases.dropMysqlDatabase(db);
+                }
+            }
+            if (password != null) {
+                flushRedis();
+                Files.deleteIfExists(password);
+            }
+        }
+    }
+
+    private static void flushRedis() throws Exception {
+        Process p = new ProcessBuilder("redis-cli", "-n", Integer.toString(REDIS_DB), "FLUSHDB").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "redis-cli FLUSHDB did not end");
+    }
+
+    private static void rotateInterruptedAndAgain(String... flags) throws Exception {
+        try (TestNode node = TestNode.start(flags)) {
             Http h = node.admin();
             List<Sealed> sealed = new ArrayList<>();
             List<Object> batch = new ArrayList<>();
@@ -75,8 +124,7 @@ class KekRotationTest {
                     }
                 }
             }, true, StandardCharsets.UTF_8);
-            int code = Cli.run(new String[] {"rotate-kek", "--data-dir", node.dir.toString(), "--switch-wait-ms", "1500"},
-                    dying, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            int code = Cli.run(rotateKek(node, flags), dying, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
             assertEquals(1, code);
             assertTrue(Files.exists(node.dir.resolve("kek.key.next")));
             long underOld = KekRotation.countUnder(node.node.store(), old.id());
@@ -91,8 +139,7 @@ class KekRotationTest {
             String duringCt = h.post("/v1/keys/" + during + "/encrypt", Map.of("plaintext", b64("during"))).str("ciphertext");
 
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            code = Cli.run(new String[] {"rotate-kek", "--data-dir", node.dir.toString(), "--switch-wait-ms", "1500"},
-                    new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+            code = Cli.run(rotateKek(node, flags), new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
             String text = out.toString(StandardCharsets.UTF_8);
             assertEquals(0, code, text);
             assertTrue(text.contains("resuming"), text);
@@ -128,7 +175,7 @@ class KekRotationTest {
                     .json().get("valid"));
 
             node.stop();
-            try (TestNode again = TestNode.startIn(node.dir, false)) {
+            try (TestNode again = TestNode.startIn(node.dir, false, flags)) {
                 Http h2 = again.admin();
                 for (Sealed s : sealed) {
                     assertEquals(s.pt, h2.post("/v1/keys/" + s.key + "/decrypt", Map.of("ciphertext", s.ct)).str("plaintext"));
@@ -136,6 +183,12 @@ class KekRotationTest {
                 assertEquals(wrappingBefore, h2.get("/v1/wrapping-key").str("public_key"));
             }
         }
+    }
+
+    private static String[] rotateKek(TestNode node, String... flags) {
+        List<String> args = new ArrayList<>(List.of("rotate-kek", "--data-dir", node.dir.toString(), "--switch-wait-ms", "1500"));
+        args.addAll(List.of(flags));
+        return args.toArray(String[]::new);
     }
 
     /** Keys written straight into the store (as a restore would), material wrapped under {@code kek}; returns id to material. */

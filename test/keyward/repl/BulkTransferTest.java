@@ -24,6 +24,8 @@ import keyward.store.Store;
 import keyward.store.StoreUnavailableException;
 import keyward.store.TestDatabases;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Bulk replication on every SQL backend: a consumer far behind catches up, and a new node's
@@ -40,61 +42,74 @@ class BulkTransferTest {
 
     @Test
     void sqlite_catchUpAndRefresh_moveEverything() throws Exception {
-        run("sqlite", KEYS, List.of(List.of(), List.of(), List.of()));
+        onDatabases("sqlite", 3, flags -> run("sqlite", KEYS, flags));
     }
 
     @Test
     void postgres_catchUpAndRefresh_moveEverything() throws Exception {
-        TestDatabases.requirePostgres();
-        List<String> dbs = new ArrayList<>();
-        try {
-            List<List<String>> flags = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                dbs.add(TestDatabases.createPostgresDatabase());
-                flags.add(List.of("--database-type=postgresql", "--database-url=" + dbs.get(i) + "?user=postgres"));
-            }
-            run("postgresql", KEYS_NET, flags);
-        } finally {
-            dbs.forEach(TestDatabases::dropPostgresDatabase);
-        }
+        onDatabases("postgresql", 3, flags -> run("postgresql", KEYS_NET, flags));
     }
 
     @Test
     void mariadb_catchUpAndRefresh_moveEverything() throws Exception {
-        TestDatabases.requireMariadb();
+        onDatabases("mysql", 3, flags -> run("mariadb", KEYS_NET, flags));
+    }
+
+    /** What runs on the nodes' databases. */
+    private interface OnDatabases {
+        void run(List<List<String>> flags) throws Exception;
+    }
+
+    /** Runs {@code body} with the database flags of {@code nodes} nodes, each on a new database of {@code type} (dropped after). */
+    private static void onDatabases(String type, int nodes, OnDatabases body) throws Exception {
         List<String> dbs = new ArrayList<>();
         try {
             List<List<String>> flags = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                dbs.add(TestDatabases.createMysqlDatabase());
-                flags.add(List.of("--database-type=mysql", "--database-url=" + dbs.get(i) + "?user=root"));
+            for (int i = 0; i < nodes; i++) {
+                switch (type) {
+                    case "sqlite" -> flags.add(List.of());
+                    case "postgresql" -> {
+                        dbs.add(TestDatabases.createPostgresDatabase());
+                        flags.add(List.of("--database-type=postgresql", "--database-url=" + dbs.get(i) + "?user=postgres"));
+                    }
+                    default -> {
+                        dbs.add(TestDatabases.createMysqlDatabase());
+                        flags.add(List.of("--database-type=mysql", "--database-url=" + dbs.get(i) + "?user=root"));
+                    }
+                }
             }
-            run("mariadb", KEYS_NET, flags);
+            body.run(flags);
         } finally {
-            dbs.forEach(TestDatabases::dropMysqlDatabase);
+            dbs.forEach(type.equals("postgresql") ? TestDatabases::dropPostgresDatabase : TestDatabases::dropMysqlDatabase);
         }
     }
 
-    @Test
-    void refreshStoppedMidway_leavesAllOrNothing_andTheNextStartCopiesEverything() throws Exception {
-        try (Cluster c = new Cluster(2)) {
-            c.start(0);
-            fill(c.nodes[0].core(), 1500, 16);
-            int expected = keyCount(c.nodes[0]);
-            c.start(1);
-            Poll.until("node 1 starts its refresh", LONG, () -> "refreshing".equals(state(c, 1)) || keyCount(c.nodes[1]) > 0);
-            c.stop(1);
-            try (Store store = Stores.create(c.config(1))) {
-                store.open();
-                int left = Replicator.replicaOf(store).read("count", tx -> tx.keyIds().size());
-                assertTrue(left == 0 || left == expected, "a stopped refresh left " + left + " of " + expected + " keys");
+    /**
+     * A new node's automatic refresh that fails after 1,000 of 1,500 keys (its database refuses the
+     * 1,001st, as a full disk would) leaves nothing: the copy is one transaction. Once the database
+     * takes writes again, the next start copies everything.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sqlite", "postgresql", "mysql"})
+    void refreshFailingMidway_leavesNothing_andTheNextStartCopiesEverything(String type) throws Exception {
+        onDatabases(type, 2, flags -> {
+            try (Cluster c = new Cluster(2, true, flags)) {
+                c.start(0);
+                fill(c.nodes[0].core(), 1500, 16);
+                int expected = keyCount(c.nodes[0]);
+                stopAfter(c, 1, 1000, true);
+                c.start(1);
+                awaitStoppedByTheDatabase(c, 1);
+                c.stop(1);
+                assertEquals(0, storedKeys(c, 1), "a failed refresh leaves nothing");
+                stopAfter(c, 1, 0, false);
+                c.start(1);
+                Poll.until("node 1 answers after its refresh", LONG, () -> c.admin(1).get("/v1/keys?limit=1").status() == 200);
+                assertEquals(expected, keyCount(c.nodes[1]));
+                String origin = Replicator.meta(c.nodes[0].store(), Replicator.NODE);
+                assertEquals(vector(c.nodes[0]).get(origin), vector(c.nodes[1]).get(origin));
             }
-            c.start(1);
-            Poll.until("node 1 answers after its refresh", LONG, () -> c.admin(1).get("/v1/keys?limit=1").status() == 200);
-            assertEquals(expected, keyCount(c.nodes[1]));
-            String origin = Replicator.meta(c.nodes[0].store(), Replicator.NODE);
-            assertEquals(vector(c.nodes[0]).get(origin), vector(c.nodes[1]).get(origin));
-        }
+        });
     }
 
     /**
@@ -104,47 +119,84 @@ class BulkTransferTest {
      * database makes it stop at the same place on any machine: polling its count and stopping it
      * raced the catch-up, which a fast machine finished first.
      */
-    @Test
-    void catchUpFarBehind_stoppedMidway_resumesAndMovesEverything() throws Exception {
-        try (Cluster c = new Cluster(2)) {
-            c.start(0);
-            c.start(1);
-            c.awaitJoined();
-            c.stop(1);
-            // node 1's database refuses its 6,001st key (a constraint error, SQLite's code 19): the
-            // transaction that would write it fails whole, so the catch-up stops midway however fast this machine is
-            sqlite(c, 1, "CREATE TRIGGER test_stop_midway BEFORE INSERT ON kw_keys"
-                    + " WHEN (SELECT count(*) FROM kw_keys) >= 6000 BEGIN SELECT RAISE(ABORT, 'test stops the catch-up here'); END");
-            String sample = MergeScenariosTest.createKey(c.admin(0), "sample");
-            String ciphertext = MergeScenariosTest.encrypt(c.admin(0), sample, "secret");
-            fill(c.nodes[0].core(), 16_000, 16);
-            int expected = keyCount(c.nodes[0]);
-            c.start(1);
-            boolean stopped = Poll.within(Duration.ofSeconds(60),
-                    () -> String.valueOf(partner(c, 1).get("last_error")).contains("applyChanges failed (SQLState null, code 19)"));
-            assertTrue(stopped, "node 1 did not stop midway: " + partner(c, 1) + ", " + keyCount(c.nodes[1]) + " keys");
-            c.stop(1);
-            int held;
-            try (Store store = Stores.create(c.config(1))) {
-                store.open();
-                held = Replicator.replicaOf(store).read("count", tx -> tx.keyIds().size());
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sqlite", "postgresql", "mysql"})
+    void catchUpFarBehind_stoppedMidway_resumesAndMovesEverything(String type) throws Exception {
+        onDatabases(type, 2, flags -> {
+            try (Cluster c = new Cluster(2, true, flags)) {
+                c.start(0);
+                c.start(1);
+                c.awaitJoined();
+                c.stop(1);
+                String sample = MergeScenariosTest.createKey(c.admin(0), "sample");
+                String ciphertext = MergeScenariosTest.encrypt(c.admin(0), sample, "secret");
+                fill(c.nodes[0].core(), 16_000, type.equals("sqlite") ? 16 : 4);
+                int expected = keyCount(c.nodes[0]);
+                stopAfter(c, 1, 6000, true);
+                c.start(1);
+                awaitStoppedByTheDatabase(c, 1);
+                c.stop(1);
+                int held = storedKeys(c, 1);
+                assertTrue(held >= 2_000 && held <= 6_000, "stopped with " + held + " of " + expected + " keys");
+                stopAfter(c, 1, 0, false);
+                c.start(1);
+                String origin = Replicator.meta(c.nodes[0].store(), Replicator.NODE);
+                String last = vector(c.nodes[0]).get(origin);
+                Poll.until("node 1 catches up", LONG, () -> last.equals(vector(c.nodes[1]).get(origin)));
+                assertEquals(expected, keyCount(c.nodes[1]));
+                assertEquals("secret", MergeScenariosTest.decrypt(c.admin(1), sample, ciphertext));
             }
-            assertTrue(held >= 2_000 && held <= 6_000, "stopped with " + held + " of " + expected + " keys");
-            sqlite(c, 1, "DROP TRIGGER test_stop_midway");
-            c.start(1);
-            String origin = Replicator.meta(c.nodes[0].store(), Replicator.NODE);
-            String last = vector(c.nodes[0]).get(origin);
-            Poll.until("node 1 catches up", LONG, () -> last.equals(vector(c.nodes[1]).get(origin)));
-            assertEquals(expected, keyCount(c.nodes[1]));
-            assertEquals("secret", MergeScenariosTest.decrypt(c.admin(1), sample, ciphertext));
+        });
+    }
+
+    /**
+     * Makes stopped node {@code node}'s database refuse every key row inserted beyond the first
+     * {@code keys} (the transaction that would write it fails whole), or ({@code on} false) takes
+     * that back. A trigger, so that the bulk path stops at the same place on any machine: polling
+     * a count and stopping the node raced the copy, which a fast machine finished first.
+     */
+    private static void stopAfter(Cluster c, int node, int keys, boolean on) throws java.sql.SQLException {
+        List<String> flags = c.databaseFlags.get(node);
+        String url = flags.isEmpty() ? "jdbc:sqlite:" + c.dirs.get(node).resolve("keyward.db")
+                : flags.stream().filter(f -> f.startsWith("--database-url=")).findFirst().orElseThrow().substring(15);
+        String refuse = "'the test stops the copy here'";
+        List<String> sql;
+        if (url.startsWith("jdbc:sqlite:")) {
+            sql = on ? List.of("CREATE TRIGGER test_stop BEFORE INSERT ON kw_keys WHEN (SELECT count(*) FROM kw_keys) >= "
+                    + keys + " BEGIN SELECT RAISE(ABORT, " + refuse + "); END") : List.of("DROP TRIGGER test_stop");
+        } else if (url.startsWith("jdbc:postgresql:")) {
+            // a counter, not count(*): a scan per row would be slow (the counter rolls back with the failed transaction)
+            sql = on ? List.of("CREATE TABLE test_stop (n int NOT NULL)", "INSERT INTO test_stop VALUES (0)",
+                    "CREATE FUNCTION test_stop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                            + " UPDATE test_stop SET n = n + 1; IF (SELECT n FROM test_stop) > " + keys
+                            + " THEN RAISE EXCEPTION " + refuse + "; END IF; RETURN NEW; END $$",
+                    "CREATE TRIGGER test_stop BEFORE INSERT ON kw_keys FOR EACH ROW EXECUTE FUNCTION test_stop()")
+                    : List.of("DROP TRIGGER test_stop ON kw_keys", "DROP FUNCTION test_stop()", "DROP TABLE test_stop");
+        } else {
+            sql = on ? List.of("CREATE TABLE test_stop (n int NOT NULL)", "INSERT INTO test_stop VALUES (0)",
+                    "CREATE TRIGGER test_stop BEFORE INSERT ON kw_keys FOR EACH ROW BEGIN UPDATE test_stop SET n = n + 1;"
+                            + " IF (SELECT n FROM test_stop) > " + keys + " THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = "
+                            + refuse + "; END IF; END")
+                    : List.of("DROP TRIGGER test_stop", "DROP TABLE test_stop");
+        }
+        try (java.sql.Connection conn = java.sql.DriverManager.getConnection(url); java.sql.Statement st = conn.createStatement()) {
+            for (String q : sql) {
+                st.execute(q);
+            }
         }
     }
 
-    /** Runs {@code sql} on stopped node {@code node}'s SQLite database. */
-    private static void sqlite(Cluster c, int node, String sql) throws java.sql.SQLException {
-        try (java.sql.Connection conn = java.sql.DriverManager.getConnection("jdbc:sqlite:" + c.dirs.get(node).resolve("keyward.db"));
-             java.sql.Statement st = conn.createStatement()) {
-            st.execute(sql);
+    /** Waits until node {@code node}'s pulls fail on its own database (the trigger of {@link #stopAfter}). */
+    private static void awaitStoppedByTheDatabase(Cluster c, int node) {
+        boolean stopped = Poll.within(LONG, () -> String.valueOf(partner(c, node).get("last_error")).startsWith("this node's database:"));
+        assertTrue(stopped, "node " + node + " did not stop midway: " + partner(c, node) + ", " + keyCount(c.nodes[node]) + " keys");
+    }
+
+    /** The keys stopped node {@code node}'s database holds. */
+    private static int storedKeys(Cluster c, int node) {
+        try (Store store = Stores.create(c.config(node))) {
+            store.open();
+            return Replicator.replicaOf(store).read("count", tx -> tx.keyIds().size());
         }
     }
 

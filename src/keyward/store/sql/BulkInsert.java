@@ -153,9 +153,26 @@ final class BulkInsert {
                 }
             }
         } finally {
-            for (PreparedStatement ps : shapes.values()) {
+            closeAll(shapes.values());
+        }
+    }
+
+    /** Closes every statement, also after one fails to close (the rest would stay prepared on the server). */
+    private static void closeAll(java.util.Collection<PreparedStatement> statements) throws SQLException {
+        SQLException failed = null;
+        for (PreparedStatement ps : statements) {
+            try {
                 ps.close();
+            } catch (SQLException e) {
+                if (failed == null) {
+                    failed = e;
+                } else {
+                    failed.addSuppressed(e);
+                }
             }
+        }
+        if (failed != null) {
+            throw failed;
         }
     }
 
