@@ -110,7 +110,7 @@ public final class HeadFile {
         } catch (NoSuchFileException e) {
             return new Doc(new TreeMap<>(), new TreeMap<>());
         } catch (IOException e) {
-            throw new IllegalStateException("audit head file " + path + " cannot be read: " + e.getMessage(), e);
+            throw new IllegalStateException("audit head file " + path + " cannot be read: " + keyward.log.Log.reason(e), e);
         }
         try {
             Map<?, ?> doc = (Map<?, ?>) Json.parse(raw, new Json.Limits(8, 1 << 16, MAX_BYTES));
@@ -194,7 +194,7 @@ public final class HeadFile {
                 Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new IllegalStateException("audit head file " + path + " cannot be written: " + e.getMessage(), e);
+            throw new IllegalStateException("audit head file " + path + " cannot be written: " + keyward.log.Log.reason(e), e);
         }
     }
 

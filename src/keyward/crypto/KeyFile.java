@@ -63,7 +63,7 @@ final class KeyFile {
         } catch (NoSuchFileException e) {
             throw new KeyFileException("key file " + path + " does not exist");
         } catch (IOException e) {
-            throw new KeyFileException("key file " + path + " cannot be read: " + e.getMessage(), e);
+            throw new KeyFileException("key file " + path + " cannot be read: " + keyward.log.Log.reason(e), e);
         } catch (IllegalArgumentException e) {
             throw malformed(path, prefix);
         } finally {
@@ -101,7 +101,7 @@ final class KeyFile {
         } catch (FileAlreadyExistsException e) {
             throw new KeyFileException("key file " + path + " already exists; refusing to overwrite it");
         } catch (IOException e) {
-            throw new KeyFileException("key file " + path + " cannot be written: " + e.getMessage(), e);
+            throw new KeyFileException("key file " + path + " cannot be written: " + keyward.log.Log.reason(e), e);
         } finally {
             Arrays.fill(b64, (byte) 0);
             Arrays.fill(line, (byte) 0);

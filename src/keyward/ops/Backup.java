@@ -75,7 +75,7 @@ public final class Backup {
             } catch (FileAlreadyExistsException e) {
                 throw new OpsException("backup file " + file + " already exists; choose another name or delete it first");
             } catch (IOException e) {
-                throw new UncheckedIOException("backup " + file + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("backup " + file + ": " + keyward.log.Log.reason(e), e);
             } finally {
                 deleteQuietly(tmp);
             }

@@ -152,4 +152,15 @@ class LogTest {
             return bytes.toString(StandardCharsets.UTF_8);
         }
     }
+
+    @Test
+    void reason_saysWhatFailedInWords_neverAJavaClassName() {
+        assertEquals("permission denied", Log.reason(new java.nio.file.AccessDeniedException("/etc/keyward/kek.key")));
+        assertEquals("no such file or directory", Log.reason(new java.nio.file.NoSuchFileException("/a.tmp", "/a", null)));
+        assertEquals("No space left on device",
+                Log.reason(new java.nio.file.FileSystemException("/a.tmp", "/a", "No space left on device")));
+        assertEquals("it ends too early", Log.reason(new java.io.EOFException()));
+        assertEquals("Connection reset", Log.reason(new java.io.IOException("Connection reset")));
+        assertEquals("input/output error", Log.reason(new java.io.IOException()));
+    }
 }
