@@ -49,37 +49,25 @@ class KekRotationTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sqlite", "postgresql", "mysql", "redis-findex"})
     void rotateKek_interruptedAndRunAgain_finishes_oldKekOpensNothing_everythingDecrypts(String type) throws Exception {
-        String db = null;
-        Path password = null;
+        if (!type.equals("redis-findex")) {
+            List<String> flags = TestDatabases.newNodeDatabase(type);
+            try {
+                rotateInterruptedAndAgain(flags.toArray(String[]::new));
+            } finally {
+                TestDatabases.dropNodeDatabase(flags);
+            }
+            return;
+        }
+        String url = TestDatabases.redisUrl() + "/" + REDIS_DB;
+        flushRedis();
+        Path password = Files.createTempFile("kw-kek-rotation-", ".pass");
         try {
-            String[] flags = switch (type) {
-                case "sqlite" -> new String[0];
-                case "postgresql" -> new String[] {"--database-type=postgresql",
-                    "--database-url=" + (db = TestDatabases.createPostgresDatabase()) + "?user=postgres"};
-                case "mysql" -> new String[] {"--database-type=mysql",
-                    "--database-url=" + (db = TestDatabases.createMysqlDatabase()) + "?user=root"};
-                default -> {
-                    String url = TestDatabases.redisUrl() + "/" + REDIS_DB;
-                    flushRedis();
-                    password = Files.createTempFile("kw-kek-rotation-", ".pass");
-                    Files.writeString(password, "kek rotation test password\n", StandardCharsets.UTF_8);
-                    yield new String[] {"--database-type=redis-findex", "--database-url=" + url,
-                        "--redis-master-password-file=" + password};
-                }
-            };
-            rotateInterruptedAndAgain(flags);
+            Files.writeString(password, "kek rotation test password\n", StandardCharsets.UTF_8);
+            rotateInterruptedAndAgain("--database-type=redis-findex", "--database-url=" + url,
+                    "--redis-master-password-file=" + password);
         } finally {
-            if (db != null) {
-                if (type.equals("postgresql")) {
-                    TestDatabases.dropPostgresDatabase(db);
-                } else {
-                    TestDatabases.dropMysqlDatabase(db);
-                }
-            }
-            if (password != null) {
-                flushRedis();
-                Files.deleteIfExists(password);
-            }
+            flushRedis();
+            Files.deleteIfExists(password);
         }
     }
 

@@ -62,26 +62,30 @@ class BulkTransferTest {
 
     /** Runs {@code body} with the database flags of {@code nodes} nodes, each on a new database of {@code type} (dropped after). */
     private static void onDatabases(String type, int nodes, OnDatabases body) throws Exception {
-        List<String> dbs = new ArrayList<>();
+        List<List<String>> flags = new ArrayList<>();
         try {
-            List<List<String>> flags = new ArrayList<>();
             for (int i = 0; i < nodes; i++) {
-                switch (type) {
-                    case "sqlite" -> flags.add(List.of());
-                    case "postgresql" -> {
-                        dbs.add(TestDatabases.createPostgresDatabase());
-                        flags.add(List.of("--database-type=postgresql", "--database-url=" + dbs.get(i) + "?user=postgres"));
-                    }
-                    default -> {
-                        dbs.add(TestDatabases.createMysqlDatabase());
-                        flags.add(List.of("--database-type=mysql", "--database-url=" + dbs.get(i) + "?user=root"));
-                    }
-                }
+                flags.add(TestDatabases.newNodeDatabase(type));
             }
             body.run(flags);
         } finally {
-            dbs.forEach(type.equals("postgresql") ? TestDatabases::dropPostgresDatabase : TestDatabases::dropMysqlDatabase);
+            flags.forEach(TestDatabases::dropNodeDatabase);
         }
+    }
+
+    /** What runs on a cluster of two nodes. */
+    private interface OnCluster {
+        void run(Cluster c) throws Exception;
+    }
+
+    /** Runs {@code body} on two nodes, each on a new database of {@code type}; node 0 started. */
+    private static void onTwoNodes(String type, OnCluster body) throws Exception {
+        onDatabases(type, 2, flags -> {
+            try (Cluster c = new Cluster(2, true, flags)) {
+                c.start(0);
+                body.run(c);
+            }
+        });
     }
 
     /**
@@ -92,23 +96,20 @@ class BulkTransferTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sqlite", "postgresql", "mysql"})
     void refreshFailingMidway_leavesNothing_andTheNextStartCopiesEverything(String type) throws Exception {
-        onDatabases(type, 2, flags -> {
-            try (Cluster c = new Cluster(2, true, flags)) {
-                c.start(0);
-                fill(c.nodes[0].core(), 1500, 16);
-                int expected = keyCount(c.nodes[0]);
-                stopAfter(c, 1, 1000, true);
-                c.start(1);
-                awaitStoppedByTheDatabase(c, 1);
-                c.stop(1);
-                assertEquals(0, storedKeys(c, 1), "a failed refresh leaves nothing");
-                stopAfter(c, 1, 0, false);
-                c.start(1);
-                Poll.until("node 1 answers after its refresh", LONG, () -> c.admin(1).get("/v1/keys?limit=1").status() == 200);
-                assertEquals(expected, keyCount(c.nodes[1]));
-                String origin = Replicator.meta(c.nodes[0].store(), Replicator.NODE);
-                assertEquals(vector(c.nodes[0]).get(origin), vector(c.nodes[1]).get(origin));
-            }
+        onTwoNodes(type, c -> {
+            fill(c.nodes[0].core(), 1500, 16);
+            int expected = keyCount(c.nodes[0]);
+            stopAfter(c, 1, 1000, true);
+            c.start(1);
+            awaitStoppedByTheDatabase(c, 1);
+            c.stop(1);
+            assertEquals(0, storedKeys(c, 1), "a failed refresh leaves nothing");
+            stopAfter(c, 1, 0, false);
+            c.start(1);
+            Poll.until("node 1 answers after its refresh", LONG, () -> c.admin(1).get("/v1/keys?limit=1").status() == 200);
+            assertEquals(expected, keyCount(c.nodes[1]));
+            String origin = Replicator.meta(c.nodes[0].store(), Replicator.NODE);
+            assertEquals(vector(c.nodes[0]).get(origin), vector(c.nodes[1]).get(origin));
         });
     }
 
@@ -122,30 +123,27 @@ class BulkTransferTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sqlite", "postgresql", "mysql"})
     void catchUpFarBehind_stoppedMidway_resumesAndMovesEverything(String type) throws Exception {
-        onDatabases(type, 2, flags -> {
-            try (Cluster c = new Cluster(2, true, flags)) {
-                c.start(0);
-                c.start(1);
-                c.awaitJoined();
-                c.stop(1);
-                String sample = MergeScenariosTest.createKey(c.admin(0), "sample");
-                String ciphertext = MergeScenariosTest.encrypt(c.admin(0), sample, "secret");
-                fill(c.nodes[0].core(), 16_000, type.equals("sqlite") ? 16 : 4);
-                int expected = keyCount(c.nodes[0]);
-                stopAfter(c, 1, 6000, true);
-                c.start(1);
-                awaitStoppedByTheDatabase(c, 1);
-                c.stop(1);
-                int held = storedKeys(c, 1);
-                assertTrue(held >= 2_000 && held <= 6_000, "stopped with " + held + " of " + expected + " keys");
-                stopAfter(c, 1, 0, false);
-                c.start(1);
-                String origin = Replicator.meta(c.nodes[0].store(), Replicator.NODE);
-                String last = vector(c.nodes[0]).get(origin);
-                Poll.until("node 1 catches up", LONG, () -> last.equals(vector(c.nodes[1]).get(origin)));
-                assertEquals(expected, keyCount(c.nodes[1]));
-                assertEquals("secret", MergeScenariosTest.decrypt(c.admin(1), sample, ciphertext));
-            }
+        onTwoNodes(type, c -> {
+            c.start(1);
+            c.awaitJoined();
+            c.stop(1);
+            String sample = MergeScenariosTest.createKey(c.admin(0), "sample");
+            String ciphertext = MergeScenariosTest.encrypt(c.admin(0), sample, "secret");
+            fill(c.nodes[0].core(), 16_000, type.equals("sqlite") ? 16 : 4);
+            int expected = keyCount(c.nodes[0]);
+            stopAfter(c, 1, 6000, true);
+            c.start(1);
+            awaitStoppedByTheDatabase(c, 1);
+            c.stop(1);
+            int held = storedKeys(c, 1);
+            assertTrue(held >= 2_000 && held <= 6_000, "stopped with " + held + " of " + expected + " keys");
+            stopAfter(c, 1, 0, false);
+            c.start(1);
+            String origin = Replicator.meta(c.nodes[0].store(), Replicator.NODE);
+            String last = vector(c.nodes[0]).get(origin);
+            Poll.until("node 1 catches up", LONG, () -> last.equals(vector(c.nodes[1]).get(origin)));
+            assertEquals(expected, keyCount(c.nodes[1]));
+            assertEquals("secret", MergeScenariosTest.decrypt(c.admin(1), sample, ciphertext));
         });
     }
 

@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -113,6 +114,30 @@ public final class TestDatabases {
 
     public static void dropMysqlDatabase(String url) {
         admin(MYSQL_ADMIN, "root", "DROP DATABASE IF EXISTS " + nameOf(url));
+    }
+
+    /**
+     * The database flags of a Keyward node on a new database of {@code type}: "sqlite" (none: the
+     * file in its data dir), "postgresql" or "mysql". {@link #dropNodeDatabase} drops it.
+     */
+    public static List<String> newNodeDatabase(String type) {
+        return switch (type) {
+            case "sqlite" -> List.of();
+            case "postgresql" -> List.of("--database-type=postgresql", "--database-url=" + createPostgresDatabase() + "?user=postgres");
+            case "mysql" -> List.of("--database-type=mysql", "--database-url=" + createMysqlDatabase() + "?user=root");
+            default -> throw new IllegalArgumentException("no node database of type " + type);
+        };
+    }
+
+    /** Drops the database of {@code flags} made by {@link #newNodeDatabase} (nothing for SQLite). */
+    public static void dropNodeDatabase(List<String> flags) {
+        for (String f : flags) {
+            if (f.startsWith("--database-url=jdbc:postgresql:")) {
+                dropPostgresDatabase(f.substring("--database-url=".length()));
+            } else if (f.startsWith("--database-url=jdbc:mysql:")) {
+                dropMysqlDatabase(f.substring("--database-url=".length()));
+            }
+        }
     }
 
     /** A check that needs a database of its own. */

@@ -141,17 +141,14 @@ final class BulkInsert {
                 Object[] values = new Object[columns.size()];
                 rows.row(i, values);
                 long size = size(values);
-                if (!held.isEmpty() && bytes + size > STATEMENT_BYTES) {
+                if (held.size() == ROWS_PER_STATEMENT || (!held.isEmpty() && bytes + size > STATEMENT_BYTES)) {
                     execute(db, c, head, tail, columns, held, shapes);
                     bytes = 0;
                 }
                 held.add(values);
                 bytes += size;
-                if (held.size() == ROWS_PER_STATEMENT || i == n - 1) {
-                    execute(db, c, head, tail, columns, held, shapes);
-                    bytes = 0;
-                }
             }
+            execute(db, c, head, tail, columns, held, shapes);
         } finally {
             closeAll(shapes.values());
         }
